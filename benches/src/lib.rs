@@ -144,9 +144,38 @@ impl CorpusKind {
 /// Words for generated text; a few are non-ASCII so UTF-8 decoding is exercised (multi-byte
 /// characters also end up split across chunks).
 const WORDS: &[&str] = &[
-    "the", "stream", "event", "parser", "token", "data", "chunk", "line", "server", "client",
-    "reconnect", "spec", "byte", "offset", "résumé", "naïve", "café", "日本語", "данные", "Ωmega",
-    "emoji🙂", "über", "quote\\\"d", "tab\\t", "and", "of", "to", "a", "in", "is", "for", "with",
+    "the",
+    "stream",
+    "event",
+    "parser",
+    "token",
+    "data",
+    "chunk",
+    "line",
+    "server",
+    "client",
+    "reconnect",
+    "spec",
+    "byte",
+    "offset",
+    "résumé",
+    "naïve",
+    "café",
+    "日本語",
+    "данные",
+    "Ωmega",
+    "emoji🙂",
+    "über",
+    "quote\\\"d",
+    "tab\\t",
+    "and",
+    "of",
+    "to",
+    "a",
+    "in",
+    "is",
+    "for",
+    "with",
 ];
 
 fn push_words(rng: &mut SplitMix64, out: &mut String, approx_len: usize) {
@@ -155,7 +184,7 @@ fn push_words(rng: &mut SplitMix64, out: &mut String, approx_len: usize) {
         if out.len() > start {
             out.push(' ');
         }
-        out.push_str(*rng.pick(WORDS));
+        out.push_str(rng.pick::<&str>(WORDS));
     }
 }
 
@@ -171,7 +200,11 @@ fn llm_token_event(rng: &mut SplitMix64, id: u64, out: &mut String) {
 
 fn json_event(rng: &mut SplitMix64, id: u64, out: &mut String) {
     let kind = *rng.pick(&["update", "snapshot", "patch"]);
-    write!(out, "id: {id}\nevent: {kind}\ndata: {{\"seq\":{id},\"items\":[").expect("infallible");
+    write!(
+        out,
+        "id: {id}\nevent: {kind}\ndata: {{\"seq\":{id},\"items\":["
+    )
+    .expect("infallible");
     let start = out.len();
     let mut item = 0;
     while out.len() - start < 900 {
@@ -215,7 +248,11 @@ fn mixed_endings_event(rng: &mut SplitMix64, id: u64, out: &mut String) {
             1 => "\r\n",
             _ => "\r",
         };
-        out.push_str(if blank && after_cr && ending == "\n" { "\r\n" } else { ending });
+        out.push_str(if blank && after_cr && ending == "\n" {
+            "\r\n"
+        } else {
+            ending
+        });
     }
     if rng.chance(1, 4) {
         out.push_str(": ping");
@@ -513,10 +550,27 @@ mod tests {
     fn corpora_are_deterministic_and_sized() {
         for kind in CorpusKind::ALL {
             let first = kind.generate();
-            assert_eq!(first, kind.generate(), "{} is not deterministic", kind.name());
-            assert!(first.len() >= CORPUS_TARGET_BYTES, "{} too small", kind.name());
-            assert!(first.len() < CORPUS_TARGET_BYTES + (128 << 10), "{} too big", kind.name());
-            assert!(core::str::from_utf8(&first).is_ok(), "{} is not UTF-8", kind.name());
+            assert_eq!(
+                first,
+                kind.generate(),
+                "{} is not deterministic",
+                kind.name()
+            );
+            assert!(
+                first.len() >= CORPUS_TARGET_BYTES,
+                "{} too small",
+                kind.name()
+            );
+            assert!(
+                first.len() < CORPUS_TARGET_BYTES + (128 << 10),
+                "{} too big",
+                kind.name()
+            );
+            assert!(
+                core::str::from_utf8(&first).is_ok(),
+                "{} is not UTF-8",
+                kind.name()
+            );
         }
     }
 
@@ -544,7 +598,10 @@ mod tests {
         let crlf = input.windows(2).filter(|w| w == b"\r\n").count();
         let cr = memchr::memchr_iter(b'\r', &input).count() - crlf;
         let lf = memchr::memchr_iter(b'\n', &input).count() - crlf;
-        assert!(crlf > 1000 && cr > 1000 && lf > 1000, "crlf {crlf} cr {cr} lf {lf}");
+        assert!(
+            crlf > 1000 && cr > 1000 && lf > 1000,
+            "crlf {crlf} cr {cr} lf {lf}"
+        );
         assert!(input.windows(6).any(|w| w == b": ping"));
     }
 
@@ -552,7 +609,13 @@ mod tests {
     fn floor_counts_line_ends_and_carries_split_characters() {
         let text = "é\n日本語\r\n🙂\r".as_bytes();
         let whole = run_floor(&[text]);
-        assert_eq!(whole, Outcome { events: 4, data_bytes: 0 });
+        assert_eq!(
+            whole,
+            Outcome {
+                events: 4,
+                data_bytes: 0
+            }
+        );
         for split in 0..=text.len() {
             let (a, b) = text.split_at(split);
             assert_eq!(run_floor(&[a, b]), whole, "split at {split}");
@@ -576,7 +639,13 @@ mod tests {
                 let chunks = chunking.split(&input);
                 let ssert = run_ssert(&chunks);
                 assert!(ssert.events > 0);
-                assert_eq!(ssert, run_ssert(&[&input]), "{} {}", kind.name(), chunking.name());
+                assert_eq!(
+                    ssert,
+                    run_ssert(&[&input]),
+                    "{} {}",
+                    kind.name(),
+                    chunking.name()
+                );
                 assert_eq!(
                     ssert,
                     run_sse_stream(&chunks),

@@ -127,7 +127,11 @@ fn main() -> ExitCode {
     let mut targets = Vec::new();
     let mut disagreements = 0;
     for kind in CorpusKind::ALL {
-        if options.corpus.as_deref().is_some_and(|name| name != kind.name()) {
+        if options
+            .corpus
+            .as_deref()
+            .is_some_and(|name| name != kind.name())
+        {
             continue;
         }
         let input = kind.generate();

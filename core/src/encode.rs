@@ -186,7 +186,11 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
                 Some(current)
             }
             Some(at) => {
-                let skip = if current[at..].starts_with("\r\n") { 2 } else { 1 };
+                let skip = if current[at..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
                 rest = Some(&current[at + skip..]);
                 Some(&current[..at])
             }
@@ -207,7 +211,9 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
 #[cfg(feature = "alloc")]
 pub fn encode(messages: &[Message<'_>]) -> Result<alloc::string::String, Error> {
     let encoder = Encoder::new();
-    messages.iter().try_for_each(|message| encoder.check(message))?;
+    messages
+        .iter()
+        .try_for_each(|message| encoder.check(message))?;
     let mut out = alloc::string::String::new();
     for message in messages {
         encoder.write_event(&mut out, message)?;

@@ -70,7 +70,9 @@ impl ErrorKind {
         match self {
             ErrorKind::LineTooLong => "line longer than the configured maximum",
             ErrorKind::EventTooLarge => "event data larger than the configured maximum",
-            ErrorKind::BufferLimit => "more bytes buffered across chunks than the configured maximum",
+            ErrorKind::BufferLimit => {
+                "more bytes buffered across chunks than the configured maximum"
+            }
             ErrorKind::InvalidUtf8 => "invalid UTF-8 (replaced by U+FFFD)",
             ErrorKind::IncompleteEvent => {
                 "stream ended inside an event; the unterminated event was discarded"

@@ -387,10 +387,22 @@ impl Parser {
             if self.skipping_line {
                 self.skipping_line = false;
                 self.line_buf.clear();
-                self.emit_line(self.line_start, end_offset, terminator, LineKind::Oversized, sink);
+                self.emit_line(
+                    self.line_start,
+                    end_offset,
+                    terminator,
+                    LineKind::Oversized,
+                    sink,
+                );
             } else if self.line_buf.is_empty() {
                 let start = self.offset + pos as u64;
-                self.on_line(&mut borrowed, Bytes::Chunk(&chunk[pos..end]), start, terminator, sink);
+                self.on_line(
+                    &mut borrowed,
+                    Bytes::Chunk(&chunk[pos..end]),
+                    start,
+                    terminator,
+                    sink,
+                );
             } else {
                 let mut line = core::mem::take(&mut self.line_buf);
                 let start = self.line_start;
@@ -426,7 +438,8 @@ impl Parser {
     pub fn finish<S: Sink>(&mut self, sink: &mut S) {
         if let BomState::Pending(matched) = self.bom {
             // A stream of one or two BOM bytes: they were a partial first line all along.
-            self.line_buf.extend_from_slice(&BOM[..usize::from(matched)]);
+            self.line_buf
+                .extend_from_slice(&BOM[..usize::from(matched)]);
             self.line_start = 0;
         }
         if self.after_cr {
@@ -439,7 +452,13 @@ impl Parser {
             None
         };
         if self.skipping_line {
-            self.emit_line(self.line_start, self.offset, Terminator::Eof, LineKind::Oversized, sink);
+            self.emit_line(
+                self.line_start,
+                self.offset,
+                Terminator::Eof,
+                LineKind::Oversized,
+                sink,
+            );
         } else if !self.line_buf.is_empty() {
             let line = core::mem::take(&mut self.line_buf);
             self.check_utf8(&line, self.line_start, sink);
@@ -448,7 +467,7 @@ impl Parser {
                 Shape::Comment { .. } => LineKind::Comment,
                 Shape::Field { name_end, .. } => {
                     if !self.discarding {
-                        lost_from = lost_from.or(Some(self.line_start));
+                        lost_from = lost_from.or(Some(self.block_start.unwrap_or(self.line_start)));
                     }
                     LineKind::Field(FieldName::of(&line[..name_end]))
                 }

@@ -1,0 +1,401 @@
+//! wasm-bindgen bindings of [`ssert_core`] for the npm package `ssert`.
+//!
+//! This crate converts types and nothing else: every parse and encode decision is made by
+//! `ssert-core`. The JavaScript wrapper (`bindings-js/js/api.js`) is the public API; the items
+//! here are its private engine.
+//!
+//! # Crossing the boundary in bulk
+//!
+//! A chunk goes in with one call ([`RawParser::feed`]). Everything the core reports for that
+//! chunk — events, retries, comments, errors, in order — is appended to one [`Batch`]: a flat
+//! `u32` record array plus one UTF-8 text buffer holding every string of the batch back to back.
+//! JavaScript reads both straight out of wasm memory (their addresses are in the parser's
+//! [`header`](RawParser::header_ptr)), decodes the text once with a `TextDecoder`, and slices the
+//! strings out by their UTF-16 lengths, which the records carry. No per-event or per-field call
+//! crosses the boundary.
+//!
+//! # Record layout
+//!
+//! Each record starts with its tag; string lengths are in UTF-16 code units, in the order the
+//! strings were appended to the text buffer; 64-bit numbers are two `u32` words, low then high.
+//!
+//! | tag | words after the tag |
+//! |---|---|
+//! | [`TAG_EVENT`] | event-type length or [`NO_EVENT_FIELD`], data length, id length |
+//! | [`TAG_RETRY`] | value low, value high |
+//! | [`TAG_COMMENT`] | text length |
+//! | [`TAG_ERROR`] | code length, message length, offset low, offset high |
+
+use serde::{Deserialize, Serialize};
+use ssert_core::{Encoder, Error, Event, LineEnding, Message, Parser, ParserConfig, Sink};
+use wasm_bindgen::prelude::*;
+
+/// Record tag of a dispatched event.
+pub const TAG_EVENT: u32 = 0;
+/// Record tag of a valid `retry` field.
+pub const TAG_RETRY: u32 = 1;
+/// Record tag of a comment line.
+pub const TAG_COMMENT: u32 = 2;
+/// Record tag of a (non-fatal) parse error.
+pub const TAG_ERROR: u32 = 3;
+/// Event-type length meaning "the block had no `event` field" (JS `event: undefined`).
+pub const NO_EVENT_FIELD: u32 = u32::MAX;
+
+/// Length of `text` in UTF-16 code units: the unit JavaScript strings are sliced in.
+fn utf16_len(text: &str) -> u32 {
+    let units = if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().map(char::len_utf16).sum()
+    };
+    // wasm32 memory is at most 4 GiB, so a string held in it always fits.
+    u32::try_from(units).unwrap_or(u32::MAX)
+}
+
+/// Splits a 64-bit value into the (low, high) words of a record.
+#[allow(clippy::cast_possible_truncation)] // truncation to the low word is the point
+fn split_u64(value: u64) -> [u32; 2] {
+    [value as u32, (value >> 32) as u32]
+}
+
+/// Everything the core reported for one chunk, in the layout described in the crate docs.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// The records.
+    pub ops: Vec<u32>,
+    /// Every string of the batch, back to back, in record order.
+    pub text: String,
+}
+
+impl Batch {
+    fn push_text(&mut self, text: &str) -> u32 {
+        self.text.push_str(text);
+        utf16_len(text)
+    }
+
+    fn clear(&mut self) {
+        self.ops.clear();
+        self.text.clear();
+    }
+}
+
+impl Sink for Batch {
+    fn event(&mut self, event: Event<'_>) {
+        let event_len = match event.event {
+            Some(event_type) => self.push_text(event_type),
+            None => NO_EVENT_FIELD,
+        };
+        let data_len = self.push_text(event.data);
+        let id_len = self.push_text(event.id);
+        self.ops
+            .extend_from_slice(&[TAG_EVENT, event_len, data_len, id_len]);
+    }
+
+    fn retry(&mut self, millis: u64) {
+        let [low, high] = split_u64(millis);
+        self.ops.extend_from_slice(&[TAG_RETRY, low, high]);
+    }
+
+    fn comment(&mut self, text: &str) {
+        let len = self.push_text(text);
+        self.ops.extend_from_slice(&[TAG_COMMENT, len]);
+    }
+
+    fn error(&mut self, error: Error) {
+        let code_len = self.push_text(error.code());
+        let message_len = self.push_text(error.kind().message());
+        let [low, high] = split_u64(error.offset());
+        self.ops
+            .extend_from_slice(&[TAG_ERROR, code_len, message_len, low, high]);
+    }
+}
+
+/// Parser limits as the JS option bag spells them (camelCase, every key optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ParserOptions {
+    max_line_len: Option<usize>,
+    max_event_size: Option<usize>,
+    max_buffered: Option<usize>,
+    strict_utf8: Option<bool>,
+}
+
+impl From<ParserOptions> for ParserConfig {
+    fn from(options: ParserOptions) -> ParserConfig {
+        let mut config = ParserConfig::default();
+        if let Some(value) = options.max_line_len {
+            config = config.max_line_len(value);
+        }
+        if let Some(value) = options.max_event_size {
+            config = config.max_event_size(value);
+        }
+        if let Some(value) = options.max_buffered {
+            config = config.max_buffered(value);
+        }
+        if let Some(value) = options.strict_utf8 {
+            config = config.strict_utf8(value);
+        }
+        config
+    }
+}
+
+fn parser_config(options: JsValue) -> Result<ParserConfig, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(ParserConfig::default());
+    }
+    let options: ParserOptions = serde_wasm_bindgen::from_value(options)?;
+    Ok(options.into())
+}
+
+/// A core error as the JS wrapper receives it; the wrapper turns it into an `SsertError`.
+#[derive(Serialize)]
+struct ErrorPayload {
+    ssert: bool,
+    code: &'static str,
+    message: &'static str,
+    offset: f64,
+    index: Option<u32>,
+}
+
+#[allow(clippy::cast_precision_loss)] // offsets beyond 2^53 bytes (8 PiB) cannot occur
+fn error_value(error: Error, index: Option<u32>) -> JsValue {
+    let payload = ErrorPayload {
+        ssert: true,
+        code: error.code(),
+        message: error.kind().message(),
+        offset: error.offset() as f64,
+        index,
+    };
+    serde_wasm_bindgen::to_value(&payload).unwrap_or(JsValue::NULL)
+}
+
+/// A `u64` as a JS number when exact (at most 2^53 - 1), else as a BigInt.
+#[allow(clippy::cast_precision_loss)] // only values that convert exactly take the f64 path
+fn u64_value(value: u64) -> JsValue {
+    const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+    if value <= MAX_SAFE_INTEGER {
+        JsValue::from_f64(value as f64)
+    } else {
+        JsValue::from(value)
+    }
+}
+
+/// The push parser behind the JS `createParser` and `EventStreamParserStream`.
+#[wasm_bindgen]
+pub struct RawParser {
+    parser: Parser,
+    batch: Batch,
+    /// `[ops address, ops length, text address, text length]` of the current batch, refreshed
+    /// after every call that fills the batch; JS reads it through [`RawParser::header_ptr`].
+    header: [usize; 4],
+}
+
+#[wasm_bindgen]
+impl RawParser {
+    /// A parser with the given limits (`{ maxLineLen, maxEventSize, maxBuffered, strictUtf8 }`,
+    /// every key optional).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<RawParser, JsValue> {
+        Ok(RawParser {
+            parser: Parser::with_config(parser_config(options)?),
+            batch: Batch::default(),
+            header: [0; 4],
+        })
+    }
+
+    /// Address of the four-word batch header; stable for the life of the parser.
+    #[wasm_bindgen(js_name = headerPtr)]
+    pub fn header_ptr(&self) -> *const usize {
+        self.header.as_ptr()
+    }
+
+    /// Parses one chunk of bytes; returns the number of record words in the new batch.
+    pub fn feed(&mut self, chunk: &[u8]) -> usize {
+        self.batch.clear();
+        self.parser.feed(chunk, &mut self.batch);
+        self.publish()
+    }
+
+    /// Parses one chunk given as a string (its UTF-8 bytes); returns the batch's word count.
+    #[wasm_bindgen(js_name = feedString)]
+    pub fn feed_string(&mut self, chunk: &str) -> usize {
+        self.feed(chunk.as_bytes())
+    }
+
+    /// Ends the stream (see `ssert_core::Parser::finish`); returns the batch's word count.
+    pub fn finish(&mut self) -> usize {
+        self.batch.clear();
+        self.parser.finish(&mut self.batch);
+        self.publish()
+    }
+
+    /// Back to a fresh parser, forgetting the last event ID and the reconnection time too.
+    pub fn reset(&mut self) {
+        self.batch.clear();
+        self.parser.reset();
+        self.publish();
+    }
+
+    /// The last event ID committed by a dispatch: what a reconnect sends as `Last-Event-ID`.
+    #[wasm_bindgen(js_name = lastEventId)]
+    pub fn last_event_id(&self) -> String {
+        self.parser.last_event_id().into()
+    }
+
+    /// The last valid `retry` value (number, or BigInt above 2^53 - 1), or `undefined`.
+    #[wasm_bindgen(js_name = reconnectionTime)]
+    pub fn reconnection_time(&self) -> JsValue {
+        self.parser
+            .reconnection_time()
+            .map_or(JsValue::UNDEFINED, u64_value)
+    }
+
+    /// Bytes fed so far in the current stream.
+    #[allow(clippy::cast_precision_loss)] // exact below 8 PiB
+    pub fn offset(&self) -> f64 {
+        self.parser.offset() as f64
+    }
+
+    fn publish(&mut self) -> usize {
+        self.header = [
+            self.batch.ops.as_ptr() as usize,
+            self.batch.ops.len(),
+            self.batch.text.as_ptr() as usize,
+            self.batch.text.len(),
+        ];
+        self.batch.ops.len()
+    }
+}
+
+/// The module's linear memory, where JS reads each batch from.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// One item of `encode()`'s input: an event, or a comment when `comment` is set.
+#[derive(Debug, Deserialize)]
+struct MessageIn {
+    event: Option<String>,
+    #[serde(default)]
+    data: String,
+    id: Option<String>,
+    retry: Option<u64>,
+    comment: Option<String>,
+}
+
+/// Options of `encode()`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EncodeOptions {
+    line_ending: Option<String>,
+}
+
+/// Encodes events (and comments) to the `text/event-stream` wire format with the core's
+/// validating encoder. Throws an error payload (with the failing item's `index`) on an event
+/// type or id that cannot be sent.
+#[wasm_bindgen]
+pub fn encode(messages: JsValue, options: JsValue) -> Result<String, JsValue> {
+    let messages: Vec<MessageIn> = serde_wasm_bindgen::from_value(messages)?;
+    let options: EncodeOptions = if options.is_undefined() || options.is_null() {
+        EncodeOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options)?
+    };
+    let line_ending = match options.line_ending.as_deref() {
+        None | Some("lf") => LineEnding::Lf,
+        Some("crlf") => LineEnding::CrLf,
+        Some(other) => {
+            return Err(JsValue::from_str(&format!(
+                "lineEnding must be \"lf\" or \"crlf\", got {other:?}"
+            )))
+        }
+    };
+    let encoder = Encoder::new().line_ending(line_ending);
+    let mut out = String::new();
+    for (index, item) in messages.iter().enumerate() {
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        if let Some(comment) = &item.comment {
+            out.push_str(&encoder.encode_comment(comment));
+            continue;
+        }
+        let message = Message {
+            event: item.event.as_deref(),
+            data: &item.data,
+            id: item.id.as_deref(),
+            retry: item.retry,
+        };
+        let wire = encoder
+            .encode_event(&message)
+            .map_err(|error| error_value(error, Some(index)))?;
+        out.push_str(&wire);
+    }
+    Ok(out)
+}
+
+/// The core's diagnostic trace of a whole stream (the JSON form of `ssert_core::Trace`).
+#[wasm_bindgen(js_name = traceOf)]
+pub fn trace_of(input: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
+    let parsed = ssert_core::parse_with(input, parser_config(options)?, true);
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    Ok(parsed.trace.serialize(&serializer)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_len_counts_code_units() {
+        assert_eq!(utf16_len(""), 0);
+        assert_eq!(utf16_len("abc"), 3);
+        assert_eq!(utf16_len("é"), 1);
+        assert_eq!(utf16_len("\u{FFFD}"), 1);
+        assert_eq!(utf16_len("😀x"), 3);
+    }
+
+    #[test]
+    fn batch_records_every_sink_call_in_order() {
+        let mut parser = Parser::new();
+        let mut batch = Batch::default();
+        parser.feed(
+            b":hi\nretry: 4294967297\nevent: e\ndata: \xC3\xA9\n\n",
+            &mut batch,
+        );
+        parser.feed(b"data: tail", &mut batch);
+        parser.finish(&mut batch);
+        let [low, high] = split_u64(4_294_967_297);
+        assert_eq!((low, high), (1, 1));
+        let code = "INCOMPLETE_EVENT";
+        let message = ssert_core::ErrorKind::IncompleteEvent.message();
+        assert_eq!(
+            batch.ops,
+            [
+                TAG_COMMENT,
+                2,
+                TAG_RETRY,
+                1,
+                1,
+                TAG_EVENT,
+                1,
+                1,
+                0,
+                TAG_ERROR,
+                utf16_len(code),
+                utf16_len(message),
+                41,
+                0
+            ]
+        );
+        assert_eq!(batch.text, format!("hieé{code}{message}"));
+    }
+
+    #[test]
+    fn an_event_without_event_field_has_no_event_length() {
+        let mut parser = Parser::new();
+        let mut batch = Batch::default();
+        parser.feed(b"id: 7\ndata: x\n\n", &mut batch);
+        assert_eq!(batch.ops, [TAG_EVENT, NO_EVENT_FIELD, 1, 1]);
+        assert_eq!(batch.text, "x7");
+    }
+}

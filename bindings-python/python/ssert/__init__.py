@@ -1,0 +1,43 @@
+"""ssert: spec-exact Server-Sent Events for Python test suites.
+
+The parser, encoder and validator are the Rust core ``ssert-core`` (the same code behind the
+npm package and the Rust crate); this package is a typed facade over its native module.
+
+>>> import ssert
+>>> [e.data for e in ssert.parse(b"data: hello\\n\\n")]
+['hello']
+"""
+
+from ._errors import (
+    BufferLimitError,
+    EventTooLargeError,
+    EventTypeHasNewlineError,
+    IdHasNewlineError,
+    IdHasNulError,
+    IncompleteEventError,
+    InvalidUtf8Error,
+    LineTooLongError,
+    SSEError,
+    WriteError,
+)
+from ._ssert import Event, ParseResult, Parser, __version__, encode, encode_comment, parse
+
+__all__ = [
+    "__version__",
+    "Event",
+    "Parser",
+    "ParseResult",
+    "parse",
+    "encode",
+    "encode_comment",
+    "SSEError",
+    "LineTooLongError",
+    "EventTooLargeError",
+    "BufferLimitError",
+    "InvalidUtf8Error",
+    "IncompleteEventError",
+    "EventTypeHasNewlineError",
+    "IdHasNewlineError",
+    "IdHasNulError",
+    "WriteError",
+]

@@ -1,0 +1,103 @@
+"""The typed exceptions of ssert, one per error code of the Rust core.
+
+The native module raises these (it imports this module), so a Python caller can catch
+``ssert.SSEError`` for any problem, or a subclass for one kind, and read ``.code`` and
+``.offset`` (a byte offset in the raw stream, BOM included, first byte = 0).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Type
+
+if TYPE_CHECKING:  # pragma: no cover - only for type checkers
+    from ._ssert import Event
+
+__all__ = [
+    "SSEError",
+    "LineTooLongError",
+    "EventTooLargeError",
+    "BufferLimitError",
+    "InvalidUtf8Error",
+    "IncompleteEventError",
+    "EventTypeHasNewlineError",
+    "IdHasNewlineError",
+    "IdHasNulError",
+    "WriteError",
+    "ERROR_CLASSES",
+]
+
+
+class SSEError(ValueError):
+    """A problem in an event stream (or in an event to encode), reported by the core.
+
+    Attributes:
+        code: the stable error code, e.g. ``"LINE_TOO_LONG"``.
+        offset: the byte offset in the raw stream (for encoding: in the offending value).
+        events: in strict mode, the events parsed by the same call, so nothing is lost.
+        errors: in strict mode, every error reported by the same call (this one first).
+    """
+
+    code: str
+    offset: int
+    events: List[Event]
+    errors: List[SSEError]
+
+    def __init__(self, message: str, code: str, offset: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.offset = offset
+        self.events = []
+        self.errors = [self]
+
+    def __reduce__(self) -> Any:
+        return (type(self), (str(self), self.code, self.offset))
+
+
+class LineTooLongError(SSEError):
+    """A line longer than ``max_line_len``; its event block was discarded."""
+
+
+class EventTooLargeError(SSEError):
+    """Event data larger than ``max_event_size``; the event was discarded."""
+
+
+class BufferLimitError(SSEError):
+    """More than ``max_buffered`` bytes held across chunks; the event was discarded."""
+
+
+class InvalidUtf8Error(SSEError):
+    """Invalid UTF-8 (only with ``strict_utf8=True``); it was replaced by U+FFFD."""
+
+
+class IncompleteEventError(SSEError):
+    """The stream ended inside an event, which was discarded (data lost)."""
+
+
+class EventTypeHasNewlineError(SSEError):
+    """encode(): an event type containing CR or LF."""
+
+
+class IdHasNewlineError(SSEError):
+    """encode(): an id containing CR or LF."""
+
+
+class IdHasNulError(SSEError):
+    """encode(): an id containing U+0000."""
+
+
+class WriteError(SSEError):
+    """The output writer failed."""
+
+
+ERROR_CLASSES: Dict[str, Type[SSEError]] = {
+    "LINE_TOO_LONG": LineTooLongError,
+    "EVENT_TOO_LARGE": EventTooLargeError,
+    "BUFFER_LIMIT": BufferLimitError,
+    "INVALID_UTF8": InvalidUtf8Error,
+    "INCOMPLETE_EVENT": IncompleteEventError,
+    "EVENT_TYPE_HAS_NEWLINE": EventTypeHasNewlineError,
+    "ID_HAS_NEWLINE": IdHasNewlineError,
+    "ID_HAS_NUL": IdHasNulError,
+    "WRITE": WriteError,
+}
+"""Error code -> exception class; the native module looks classes up here."""

@@ -1,0 +1,155 @@
+"""Native core of ssert (Rust, PyO3). Import from ``ssert``, not from here."""
+
+from typing import Any, Callable, Iterable, Iterator, List, Literal, Mapping, Optional, Tuple, Union, final
+
+from typing_extensions import Self
+
+from ._errors import SSEError
+
+__all__ = ["__version__", "Event", "Parser", "ParseResult", "parse", "encode", "encode_comment"]
+__version__: str
+
+_Input = Union[bytes, bytearray, memoryview, str]
+
+@final
+class Event:
+    """One dispatched event. Same field names as httpx-sse's ``ServerSentEvent``.
+
+    Events are immutable and safe to share between threads. Two events are equal when
+    their ``event``, ``data``, ``id`` and ``retry`` are equal (``span`` is not compared).
+    """
+
+    def __new__(
+        cls,
+        event: Optional[str] = None,
+        data: Optional[str] = None,
+        id: Optional[str] = None,
+        retry: Optional[int] = None,
+    ) -> Self: ...
+    @property
+    def event(self) -> str:
+        """The event type: the ``event:`` field, or ``"message"`` when the block had none."""
+    @property
+    def data(self) -> str:
+        """The ``data:`` lines of the event joined by ``"\\n"``."""
+    @property
+    def id(self) -> str:
+        """The last event ID in force when the event was dispatched (``""`` if none)."""
+    @property
+    def retry(self) -> Optional[int]:
+        """The last valid ``retry:`` value (milliseconds) inside this event's block, if any."""
+    @property
+    def span(self) -> Tuple[int, int]:
+        """Byte span ``(start, end)`` of the event's block in its stream (``(0, 0)`` if built by hand)."""
+    def json(self) -> Any:
+        """``json.loads(self.data)``."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Parser:
+    """Incremental parser of one ``text/event-stream``, reusable across reconnects.
+
+    ``feed()`` any chunks (bytes or str, split anywhere) and get the events they complete;
+    ``close()`` at the end of the stream. Errors never stop parsing: each one is appended to
+    ``errors`` and passed to ``on_error``; with ``strict=True`` the call that reported it then
+    raises the first one, carrying that call's events in ``.events``.
+
+    One parser must not be used from two threads at once: a concurrent call raises
+    ``RuntimeError`` (the parser is never corrupted). Separate parsers run in parallel; inputs
+    of 64 KiB or more are parsed with the GIL released.
+    """
+
+    def __new__(
+        cls,
+        on_retry: Optional[Callable[[int], object]] = None,
+        on_comment: Optional[Callable[[str], object]] = None,
+        *,
+        on_error: Optional[Callable[[SSEError], object]] = None,
+        strict: bool = False,
+        max_line_len: Optional[int] = None,
+        max_event_size: Optional[int] = None,
+        max_buffered: Optional[int] = None,
+        strict_utf8: bool = False,
+    ) -> Self: ...
+    def feed(self, chunk: _Input) -> List[Event]:
+        """Feed one chunk; return the events it completed, in order.
+
+        Callbacks (``on_retry``, ``on_comment``, ``on_error``) run in stream order before the
+        call returns. If one raises, the exception propagates and this call's events are
+        returned by the next ``feed()`` or ``close()``.
+        """
+    def close(self) -> List[Event]:
+        """End the stream: a final lone CR ends its line; an unterminated event is discarded
+        and reported as ``IncompleteEventError``. The parser is then ready for the next stream
+        (a reconnect) and keeps ``last_event_id`` and ``retry``, like an EventSource."""
+    def reset(self) -> None:
+        """Back to a fresh parser: buffered bytes, last event ID, retry and errors forgotten."""
+    @property
+    def last_event_id(self) -> str:
+        """The last event ID committed by a dispatch: what a reconnect sends as Last-Event-ID."""
+    @property
+    def retry(self) -> Optional[int]:
+        """The last valid ``retry:`` value in milliseconds, or None."""
+    @property
+    def offset(self) -> int:
+        """Bytes fed so far in the current stream."""
+    @property
+    def errors(self) -> List[SSEError]:
+        """Every error reported since the parser was created or reset (a copy)."""
+
+@final
+class ParseResult:
+    """Everything the core reported for one whole stream. Iterating yields the events."""
+
+    @property
+    def events(self) -> List[Event]:
+        """The dispatched events, in order."""
+    @property
+    def retries(self) -> List[int]:
+        """Every valid ``retry:`` value, in order."""
+    @property
+    def comments(self) -> List[str]:
+        """Every comment's text (after ``:`` with one leading space removed), in order."""
+    @property
+    def errors(self) -> List[SSEError]:
+        """Every error reported, in order."""
+    @property
+    def last_event_id(self) -> str:
+        """The last event ID at the end of the stream (what a reconnect sends)."""
+    @property
+    def trace(self) -> List[Mapping[str, Any]]:
+        """The core's line-by-line trace records (only with ``parse(..., trace=True)``)."""
+    def __iter__(self) -> Iterator[Event]: ...
+    def __len__(self) -> int: ...
+
+def parse(
+    data: _Input,
+    *,
+    strict: bool = False,
+    trace: bool = False,
+    max_line_len: Optional[int] = None,
+    max_event_size: Optional[int] = None,
+    max_buffered: Optional[int] = None,
+    strict_utf8: bool = False,
+) -> ParseResult:
+    """Parse a whole stream (bytes or str), end of stream included.
+
+    With ``strict=True`` the first error is raised instead, carrying the events in ``.events``.
+    The GIL is released while the core parses inputs of 64 KiB or more.
+    """
+
+def encode(
+    events: Iterable[Union[Event, Mapping[str, Any], Any]],
+    *,
+    line_ending: Literal["lf", "crlf", "\n", "\r\n"] = "lf",
+) -> str:
+    """Encode events to the wire format.
+
+    Each item is an ``Event``, a mapping or an object with ``event``, ``data``, ``id`` and
+    ``retry`` (missing or None = omitted). Multi-line data becomes several ``data:`` lines.
+    Raises ``EventTypeHasNewlineError``, ``IdHasNewlineError`` or ``IdHasNulError``.
+    """
+
+def encode_comment(text: str, *, line_ending: Literal["lf", "crlf", "\n", "\r\n"] = "lf") -> str:
+    """Encode a comment; multi-line text becomes several ``:`` lines."""

@@ -1,0 +1,463 @@
+"""httpx integration: the httpx-sse API, parsed by the ssert core, plus reconnect and recording.
+
+Migrating from httpx-sse is an import change::
+
+    from ssert.httpx import connect_sse          # was: from httpx_sse import connect_sse
+
+    with httpx.Client() as client:
+        with connect_sse(client, "GET", url) as event_source:
+            for sse in event_source.iter_sse():
+                print(sse.event, sse.data, sse.id, sse.retry)
+
+On top of that, ``iter_sse()`` / ``aiter_sse()`` take bounds so an endless stream can never hang a
+test (``max_events``, ``timeout`` in seconds) and can reconnect like an EventSource
+(``max_reconnects``): after the stream ends or fails, wait the server's ``retry`` (or
+``default_retry`` ms), reconnect with ``Last-Event-ID``, and go on; a 204 response stops for good.
+Every connection is recorded (raw timestamped chunks) in ``event_source.recording`` unless
+``connect_sse(..., record=False)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any, AsyncIterator, Dict, Iterator, List, Optional, Tuple, Union
+
+import httpx
+
+from ._errors import SSEError
+from ._recording import ConnectionRecorder, Recorder
+from ._ssert import Event, Parser
+
+__all__ = [
+    "EventSource",
+    "AsyncEventSource",
+    "connect_sse",
+    "aconnect_sse",
+    "ServerSentEvent",
+    "SSEError",
+    "SSEResponseError",
+]
+
+ServerSentEvent = Event
+"""Alias so code written for httpx-sse's ``ServerSentEvent`` keeps working."""
+
+# Keyword arguments of Client.stream() that belong to Client.send(), not Client.build_request().
+_SEND_KWARGS = ("auth", "follow_redirects")
+
+
+class SSEResponseError(SSEError, httpx.TransportError):
+    """The response cannot carry an event stream (wrong Content-Type or status).
+
+    It is both an ``ssert.SSEError`` and an ``httpx.TransportError`` (like httpx-sse's
+    ``SSEError``), so existing ``except`` clauses keep working.
+    """
+
+    response: httpx.Response
+
+    def __init__(self, message: str, response: httpx.Response) -> None:
+        SSEError.__init__(self, message, "RESPONSE", 0)
+        self.response = response
+        self._request = response.request
+
+
+def _check_response(response: httpx.Response) -> None:
+    content_type = response.headers.get("content-type", "").partition(";")[0]
+    if "text/event-stream" not in content_type:
+        raise SSEResponseError(
+            "Expected response header Content-Type to contain 'text/event-stream', "
+            f"got {content_type!r}",
+            response,
+        )
+
+
+def _split_kwargs(kwargs: Dict[str, Any]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    build = {k: v for k, v in kwargs.items() if k not in _SEND_KWARGS}
+    send = {k: v for k, v in kwargs.items() if k in _SEND_KWARGS}
+    return build, send
+
+
+class _Session:
+    """The reconnect and recording state shared by the sync and async event sources."""
+
+    def __init__(
+        self,
+        method: str,
+        url: Union[str, httpx.URL],
+        kwargs: Dict[str, Any],
+        record: bool,
+    ) -> None:
+        self.method = method
+        self.url = url
+        headers = httpx.Headers(kwargs.pop("headers", None))
+        headers["Accept"] = "text/event-stream"
+        headers["Cache-Control"] = "no-store"
+        self.headers = headers
+        self.build_kwargs, self.send_kwargs = _split_kwargs(kwargs)
+        self.parser = Parser()
+        self.recorder: Optional[Recorder] = Recorder() if record else None
+        self.connection: Optional[ConnectionRecorder] = None
+        self.reconnects = 0
+        self.events_seen = 0
+
+    def request_headers(self) -> httpx.Headers:
+        headers = self.headers.copy()
+        last_event_id = self.parser.last_event_id
+        if last_event_id:
+            headers["Last-Event-ID"] = last_event_id
+        if self.recorder is not None:
+            self.connection = self.recorder.connection(
+                str(self.url), self.method, last_event_id or None
+            )
+        return headers
+
+    def opened(self, response: httpx.Response) -> None:
+        if self.connection is not None:
+            self.connection.response(response.status_code, response.headers)
+
+    def chunk(self, data: bytes) -> List[Event]:
+        if self.connection is not None:
+            self.connection.chunk(data)
+        return self.parser.feed(data)
+
+    def ended(self, reason: str, error: Optional[BaseException] = None) -> List[Event]:
+        """The connection is over: end the stream in the parser (an unterminated tail is lost)."""
+        if self.connection is not None:
+            self.connection.end(reason, None if error is None else f"{type(error).__name__}: {error}")
+        return self.parser.close()
+
+    def failed_to_connect(self, error: BaseException) -> None:
+        if self.connection is not None:
+            self.connection.end("error", f"{type(error).__name__}: {error}")
+
+    def delay(self, default_retry: int) -> float:
+        retry = self.parser.retry
+        return (default_retry if retry is None else retry) / 1000.0
+
+
+class _Bounds:
+    """Limits of one ``iter_sse()`` call."""
+
+    def __init__(
+        self,
+        max_events: Optional[int],
+        timeout: Optional[float],
+        max_reconnects: Optional[int],
+        force_reconnect_after: Optional[int],
+    ) -> None:
+        if max_reconnects is None and timeout is None and max_events is None:
+            raise ValueError(
+                "max_reconnects=None (reconnect forever) needs a timeout or max_events bound"
+            )
+        if force_reconnect_after is not None and force_reconnect_after < 1:
+            raise ValueError("force_reconnect_after must be >= 1")
+        self.max_events = max_events
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.max_reconnects = max_reconnects
+        self.force_reconnect_after = force_reconnect_after
+        self.events = 0
+
+    def remaining(self) -> Optional[float]:
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def expired(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def full(self) -> bool:
+        return self.max_events is not None and self.events >= self.max_events
+
+    def may_reconnect(self, reconnects: int, delay: float) -> bool:
+        if self.full() or (self.max_reconnects is not None and reconnects >= self.max_reconnects):
+            return False
+        remaining = self.remaining()
+        return remaining is None or delay < remaining
+
+
+class EventSource:
+    """A (reconnecting, recording) event stream over an ``httpx.Client``."""
+
+    def __init__(self, client: httpx.Client, session: _Session) -> None:
+        self._client = client
+        self._session = session
+        self._response: Optional[httpx.Response] = None
+        self._expired = threading.Event()
+
+    @property
+    def response(self) -> httpx.Response:
+        """The response of the current (latest) connection."""
+        assert self._response is not None, "connect_sse() opens the first connection"
+        return self._response
+
+    @property
+    def recording(self) -> Optional[Recorder]:
+        """Every connection so far, in the shared recording format (None with record=False)."""
+        return self._session.recorder
+
+    @property
+    def last_event_id(self) -> str:
+        """The last event ID seen: what the next reconnect sends as Last-Event-ID."""
+        return self._session.parser.last_event_id
+
+    @property
+    def reconnects(self) -> int:
+        """How many times this source reconnected."""
+        return self._session.reconnects
+
+    def _connect(self) -> httpx.Response:
+        session = self._session
+        request = self._client.build_request(
+            session.method, session.url, headers=session.request_headers(), **session.build_kwargs
+        )
+        response = self._client.send(request, stream=True, **session.send_kwargs)
+        session.opened(response)
+        self._response = response
+        return response
+
+    def _close(self) -> None:
+        if self._response is not None:
+            self._response.close()
+
+    def _expire(self) -> None:
+        # Runs on a timer thread: closing the response unblocks a read that waits for bytes.
+        self._expired.set()
+        self._close()
+
+    def iter_sse(
+        self,
+        *,
+        max_events: Optional[int] = None,
+        timeout: Optional[float] = None,
+        max_reconnects: Optional[int] = 0,
+        default_retry: int = 3000,
+        force_reconnect_after: Optional[int] = None,
+    ) -> Iterator[Event]:
+        """Yield events as they arrive.
+
+        Args:
+            max_events: stop after this many events (over all connections).
+            timeout: stop after this many seconds, even while waiting for bytes.
+            max_reconnects: reconnect at most this many times when the stream ends or fails
+                (0, the default, behaves like httpx-sse; None = no limit, needs another bound).
+            default_retry: reconnection delay in ms while the server has sent no ``retry:``.
+            force_reconnect_after: drop the connection after this many events on it and
+                reconnect (tests the server's Last-Event-ID resume); counts as a reconnect.
+
+        A 204 response ends the iteration and is never retried. A wrong Content-Type raises
+        ``SSEResponseError``.
+        """
+        bounds = _Bounds(max_events, timeout, max_reconnects, force_reconnect_after)
+        session = self._session
+        self._expired.clear()
+        timer: Optional[threading.Timer] = None
+        remaining = bounds.remaining()
+        if remaining is not None:
+            timer = threading.Timer(remaining, self._expire)
+            timer.daemon = True
+            timer.start()
+        try:
+            response: Optional[httpx.Response] = self._response
+            while True:
+                if response is not None:
+                    if response.status_code == 204:
+                        session.ended("eof")
+                        return
+                    _check_response(response)
+                    on_this_connection = 0
+                    reason, error = "eof", None
+                    try:
+                        for chunk in response.iter_bytes():
+                            for event in session.chunk(chunk):
+                                bounds.events += 1
+                                on_this_connection += 1
+                                yield event
+                                if bounds.full():
+                                    session.ended("closed")
+                                    return
+                            if (
+                                force_reconnect_after is not None
+                                and on_this_connection >= force_reconnect_after
+                            ):
+                                reason = "closed"
+                                break
+                    except (httpx.HTTPError, OSError, RuntimeError) as exc:
+                        if self._expired.is_set():
+                            session.ended("closed")
+                            return
+                        reason, error = "error", exc
+                    if self._expired.is_set():
+                        session.ended("closed")
+                        return
+                    response.close()
+                    for event in session.ended(reason, error):
+                        bounds.events += 1
+                        yield event
+                delay = session.delay(default_retry)
+                if not bounds.may_reconnect(session.reconnects, delay):
+                    return
+                if self._expired.wait(delay):
+                    return
+                session.reconnects += 1
+                try:
+                    response = self._connect()
+                except httpx.HTTPError as exc:
+                    session.failed_to_connect(exc)
+                    response = None
+        finally:
+            if timer is not None:
+                timer.cancel()
+            if session.connection is not None:
+                session.connection.end("closed")
+
+
+class AsyncEventSource:
+    """A (reconnecting, recording) event stream over an ``httpx.AsyncClient``."""
+
+    def __init__(self, client: httpx.AsyncClient, session: _Session) -> None:
+        self._client = client
+        self._session = session
+        self._response: Optional[httpx.Response] = None
+
+    @property
+    def response(self) -> httpx.Response:
+        """The response of the current (latest) connection."""
+        assert self._response is not None, "aconnect_sse() opens the first connection"
+        return self._response
+
+    @property
+    def recording(self) -> Optional[Recorder]:
+        """Every connection so far, in the shared recording format (None with record=False)."""
+        return self._session.recorder
+
+    @property
+    def last_event_id(self) -> str:
+        """The last event ID seen: what the next reconnect sends as Last-Event-ID."""
+        return self._session.parser.last_event_id
+
+    @property
+    def reconnects(self) -> int:
+        """How many times this source reconnected."""
+        return self._session.reconnects
+
+    async def _connect(self) -> httpx.Response:
+        session = self._session
+        request = self._client.build_request(
+            session.method, session.url, headers=session.request_headers(), **session.build_kwargs
+        )
+        response = await self._client.send(request, stream=True, **session.send_kwargs)
+        session.opened(response)
+        self._response = response
+        return response
+
+    async def _close(self) -> None:
+        if self._response is not None:
+            await self._response.aclose()
+
+    async def aiter_sse(
+        self,
+        *,
+        max_events: Optional[int] = None,
+        timeout: Optional[float] = None,
+        max_reconnects: Optional[int] = 0,
+        default_retry: int = 3000,
+        force_reconnect_after: Optional[int] = None,
+    ) -> AsyncIterator[Event]:
+        """Async version of :meth:`EventSource.iter_sse`, with the same arguments."""
+        bounds = _Bounds(max_events, timeout, max_reconnects, force_reconnect_after)
+        session = self._session
+        try:
+            response: Optional[httpx.Response] = self._response
+            while True:
+                if response is not None:
+                    if response.status_code == 204:
+                        session.ended("eof")
+                        return
+                    _check_response(response)
+                    on_this_connection = 0
+                    reason, error = "eof", None
+                    chunks = response.aiter_bytes()
+                    try:
+                        while True:
+                            try:
+                                chunk = await asyncio.wait_for(
+                                    chunks.__anext__(), bounds.remaining()
+                                )
+                            except StopAsyncIteration:
+                                break
+                            for event in session.chunk(chunk):
+                                bounds.events += 1
+                                on_this_connection += 1
+                                yield event
+                                if bounds.full():
+                                    session.ended("closed")
+                                    return
+                            if (
+                                force_reconnect_after is not None
+                                and on_this_connection >= force_reconnect_after
+                            ):
+                                reason = "closed"
+                                break
+                    except asyncio.TimeoutError:
+                        session.ended("closed")
+                        return
+                    except (httpx.HTTPError, OSError) as exc:
+                        reason, error = "error", exc
+                    await response.aclose()
+                    for event in session.ended(reason, error):
+                        bounds.events += 1
+                        yield event
+                delay = session.delay(default_retry)
+                if not bounds.may_reconnect(session.reconnects, delay):
+                    return
+                await asyncio.sleep(delay)
+                session.reconnects += 1
+                try:
+                    response = await self._connect()
+                except httpx.HTTPError as exc:
+                    session.failed_to_connect(exc)
+                    response = None
+        finally:
+            if session.connection is not None:
+                session.connection.end("closed")
+
+
+@contextmanager
+def connect_sse(
+    client: httpx.Client,
+    method: str,
+    url: Union[str, httpx.URL],
+    *,
+    record: bool = True,
+    **kwargs: Any,
+) -> Iterator[EventSource]:
+    """Open an event stream (same signature as httpx-sse's ``connect_sse``).
+
+    ``kwargs`` go to httpx as with ``client.stream()``. ``record=False`` turns the recording off
+    (for very long streams). The first connection is open when the ``with`` block starts; every
+    connection is closed when it ends.
+    """
+    source = EventSource(client, _Session(method, url, dict(kwargs), record))
+    source._connect()
+    try:
+        yield source
+    finally:
+        source._close()
+
+
+@asynccontextmanager
+async def aconnect_sse(
+    client: httpx.AsyncClient,
+    method: str,
+    url: Union[str, httpx.URL],
+    *,
+    record: bool = True,
+    **kwargs: Any,
+) -> AsyncIterator[AsyncEventSource]:
+    """Async version of :func:`connect_sse` (same signature as httpx-sse's ``aconnect_sse``)."""
+    source = AsyncEventSource(client, _Session(method, url, dict(kwargs), record))
+    await source._connect()
+    try:
+        yield source
+    finally:
+        await source._close()

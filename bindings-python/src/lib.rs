@@ -1,0 +1,718 @@
+//! `ssert._ssert`: the native module behind the pip package `ssert`.
+//!
+//! Thin on purpose: every parse, encode and validation decision lives in `ssert-core`. This
+//! crate only converts Python values to Rust and back, raises the core's errors as the typed
+//! exceptions of `ssert._errors`, and releases the GIL while the core works on large inputs.
+//!
+//! Thread safety: [`Event`] and [`ParseResult`] are frozen (immutable) and safe to share.
+//! [`Parser`] holds stream state; PyO3's runtime borrow check makes a second thread that calls
+//! into the *same* parser while it is busy get a `RuntimeError` ("Already borrowed") instead of
+//! corrupting it. Separate parsers run in parallel while the GIL is released.
+
+use std::borrow::Cow;
+use std::mem;
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString};
+
+use ssert_core::{
+    Encoder, Error as CoreError, Event as CoreEvent, LineEnding, Message, OwnedEvent,
+    Parser as CoreParser, ParserConfig, Sink,
+};
+
+/// Inputs at least this large are parsed with the GIL released. Below it, releasing and
+/// re-acquiring the GIL costs more than it lets other threads gain, and events are built as
+/// Python objects directly from the borrowed input (no intermediate Rust `String`s).
+const DETACH_THRESHOLD: usize = 64 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// `ssert._errors.ERROR_CLASSES` (error code -> exception class) and `SSEError`, imported once.
+static ERROR_CLASSES: PyOnceLock<(Py<PyDict>, Py<PyAny>)> = PyOnceLock::new();
+
+/// Builds the typed Python exception (an `ssert.SSEError` subclass) for a core error.
+fn error_object<'py>(py: Python<'py>, error: CoreError) -> PyResult<Bound<'py, PyAny>> {
+    let (classes, base) = ERROR_CLASSES.get_or_try_init(py, || -> PyResult<_> {
+        let module = py.import("ssert._errors")?;
+        let classes = module.getattr("ERROR_CLASSES")?.cast_into::<PyDict>()?;
+        let base = module.getattr("SSEError")?;
+        Ok((classes.unbind(), base.unbind()))
+    })?;
+    let class = match classes.bind(py).get_item(error.code())? {
+        Some(class) => class,
+        // A code added to the core after this binding was built: still an SSEError.
+        None => base.bind(py).clone(),
+    };
+    class.call1((error.to_string(), error.code(), error.offset()))
+}
+
+fn raise(py: Python<'_>, error: CoreError) -> PyErr {
+    match error_object(py, error) {
+        Ok(exception) => PyErr::from_value(exception),
+        Err(import_failure) => import_failure,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input conversion
+
+/// The bytes of a `feed()` / `parse()` argument: borrowed from `bytes`, the UTF-8 encoding of a
+/// `str`, or a copy of any other buffer (`bytearray`, `memoryview`, ...).
+fn input_bytes<'a>(data: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
+    if let Ok(bytes) = data.cast::<PyBytes>() {
+        return Ok(Cow::Borrowed(bytes.as_bytes()));
+    }
+    if let Ok(text) = data.cast::<PyString>() {
+        return Ok(match text.to_cow()? {
+            Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+            Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+        });
+    }
+    if let Ok(array) = data.cast::<PyByteArray>() {
+        return Ok(Cow::Owned(array.to_vec()));
+    }
+    match PyMemoryView::from(data) {
+        Ok(view) => Ok(Cow::Owned(
+            view.call_method0(intern!(data.py(), "tobytes"))?
+                .cast_into::<PyBytes>()?
+                .as_bytes()
+                .to_vec(),
+        )),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "expected bytes, bytearray, memoryview or str, got {}",
+            data.get_type().name()?
+        ))),
+    }
+}
+
+/// Parser limits shared by `Parser(...)` and `parse(...)`; `None` keeps the core's default.
+fn config(
+    max_line_len: Option<usize>,
+    max_event_size: Option<usize>,
+    max_buffered: Option<usize>,
+    strict_utf8: bool,
+) -> ParserConfig {
+    let mut config = ParserConfig::default().strict_utf8(strict_utf8);
+    if let Some(limit) = max_line_len {
+        config = config.max_line_len(limit);
+    }
+    if let Some(limit) = max_event_size {
+        config = config.max_event_size(limit);
+    }
+    if let Some(limit) = max_buffered {
+        config = config.max_buffered(limit);
+    }
+    config
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event
+
+/// One dispatched event. Field names match httpx-sse's `ServerSentEvent`.
+#[pyclass(frozen, module = "ssert._ssert", name = "Event")]
+pub struct Event {
+    /// The raw `event:` field value, `None` when the block had none (type "message").
+    event: Option<Py<PyString>>,
+    data: Py<PyString>,
+    id: Py<PyString>,
+    retry: Option<u64>,
+    span: (u64, u64),
+}
+
+#[pymethods]
+impl Event {
+    #[new]
+    #[pyo3(signature = (event=None, data=None, id=None, retry=None))]
+    fn new(
+        py: Python<'_>,
+        event: Option<Bound<'_, PyString>>,
+        data: Option<Bound<'_, PyString>>,
+        id: Option<Bound<'_, PyString>>,
+        retry: Option<u64>,
+    ) -> Event {
+        let empty = || PyString::new(py, "");
+        Event {
+            event: event.map(Bound::unbind),
+            data: data.unwrap_or_else(empty).unbind(),
+            id: id.unwrap_or_else(empty).unbind(),
+            retry,
+            span: (0, 0),
+        }
+    }
+
+    /// The event type: the `event:` field, or "message" when the block had none.
+    #[getter]
+    fn event(&self, py: Python<'_>) -> Py<PyString> {
+        match &self.event {
+            Some(event) => event.clone_ref(py),
+            None => intern!(py, "message").clone().unbind(),
+        }
+    }
+
+    /// The data lines joined by "\n".
+    #[getter]
+    fn data(&self, py: Python<'_>) -> Py<PyString> {
+        self.data.clone_ref(py)
+    }
+
+    /// The last event ID in force when this event was dispatched ("" if none).
+    #[getter]
+    fn id(&self, py: Python<'_>) -> Py<PyString> {
+        self.id.clone_ref(py)
+    }
+
+    /// The last valid `retry:` value inside this event's block, if any.
+    #[getter]
+    fn retry(&self) -> Option<u64> {
+        self.retry
+    }
+
+    /// Byte span `(start, end)` of the event's block in its stream.
+    #[getter]
+    fn span(&self) -> (u64, u64) {
+        self.span
+    }
+
+    /// `json.loads(self.data)`.
+    fn json(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        let loads = LOADS.import(py, "json", "loads")?;
+        Ok(loads.call1((self.data.clone_ref(py),))?.unbind())
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Event(event={}, data={}, id={}, retry={})",
+            self.event(py).bind(py).repr()?,
+            self.data.bind(py).repr()?,
+            self.id.bind(py).repr()?,
+            match self.retry {
+                Some(retry) => retry.to_string(),
+                None => "None".to_owned(),
+            }
+        ))
+    }
+
+    fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let Ok(other) = other.cast::<Event>() else {
+            return Ok(py.NotImplemented());
+        };
+        let other = other.get();
+        let same = |a: &Py<PyString>, b: &Py<PyString>| PyAnyMethods::eq(a.bind(py).as_any(), b);
+        let equal = self.retry == other.retry
+            && same(&self.event(py), &other.event(py))?
+            && same(&self.data, &other.data)?
+            && same(&self.id, &other.id)?;
+        Ok(equal.into_pyobject(py)?.to_owned().into_any().unbind())
+    }
+
+    fn __hash__(&self, py: Python<'_>) -> PyResult<isize> {
+        (
+            self.event(py),
+            self.data.clone_ref(py),
+            self.id.clone_ref(py),
+            self.retry,
+        )
+            .into_pyobject(py)?
+            .hash()
+    }
+}
+
+/// Python strings for the event type and the last event ID, reused while they repeat
+/// (most streams have few types and an ID per event), so a dispatch allocates only its data.
+#[derive(Default)]
+struct StrCache {
+    event: Option<(String, Py<PyString>)>,
+    id: Option<(String, Py<PyString>)>,
+}
+
+fn cached(py: Python<'_>, slot: &mut Option<(String, Py<PyString>)>, text: &str) -> Py<PyString> {
+    if let Some((key, value)) = slot {
+        if key == text {
+            return value.clone_ref(py);
+        }
+    }
+    let value = PyString::new(py, text).unbind();
+    *slot = Some((text.to_owned(), value.clone_ref(py)));
+    value
+}
+
+fn make_event(py: Python<'_>, cache: &mut StrCache, event: &CoreEvent<'_>) -> PyResult<Py<Event>> {
+    Py::new(
+        py,
+        Event {
+            event: event.event.map(|kind| cached(py, &mut cache.event, kind)),
+            data: PyString::new(py, event.data).unbind(),
+            id: cached(py, &mut cache.id, event.id),
+            retry: event.retry,
+            span: (event.span.start, event.span.end),
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sinks
+
+/// Everything the core reports besides events, kept in stream order for the callbacks.
+enum Note {
+    Retry(u64),
+    Comment(String),
+    Error(CoreError),
+}
+
+/// Sink used with the GIL held: builds Python events straight from the borrowed input.
+struct LiveSink<'py, 'c> {
+    py: Python<'py>,
+    cache: &'c mut StrCache,
+    events: Vec<Py<Event>>,
+    notes: Vec<Note>,
+    keep_comments: bool,
+    failure: Option<PyErr>,
+}
+
+impl Sink for LiveSink<'_, '_> {
+    fn event(&mut self, event: CoreEvent<'_>) {
+        match make_event(self.py, self.cache, &event) {
+            Ok(event) => self.events.push(event),
+            Err(error) => {
+                self.failure.get_or_insert(error);
+            }
+        }
+    }
+    fn retry(&mut self, millis: u64) {
+        self.notes.push(Note::Retry(millis));
+    }
+    fn comment(&mut self, text: &str) {
+        if self.keep_comments {
+            self.notes.push(Note::Comment(text.to_owned()));
+        }
+    }
+    fn error(&mut self, error: CoreError) {
+        self.notes.push(Note::Error(error));
+    }
+}
+
+/// Sink used with the GIL released: plain Rust values, converted afterwards.
+#[derive(Default)]
+struct OwnedSink {
+    events: Vec<OwnedEvent>,
+    notes: Vec<Note>,
+    keep_comments: bool,
+}
+
+impl Sink for OwnedSink {
+    fn event(&mut self, event: CoreEvent<'_>) {
+        self.events.push(event.to_owned());
+    }
+    fn retry(&mut self, millis: u64) {
+        self.notes.push(Note::Retry(millis));
+    }
+    fn comment(&mut self, text: &str) {
+        if self.keep_comments {
+            self.notes.push(Note::Comment(text.to_owned()));
+        }
+    }
+    fn error(&mut self, error: CoreError) {
+        self.notes.push(Note::Error(error));
+    }
+}
+
+/// One call into the core parser: a chunk, or the end of the stream.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Feed(&'a [u8]),
+    Finish,
+}
+
+impl Step<'_> {
+    fn drive<S: Sink>(self, parser: &mut CoreParser, sink: &mut S) {
+        match self {
+            Step::Feed(chunk) => parser.feed(chunk, sink),
+            Step::Finish => parser.finish(sink),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parser
+
+/// Incremental (push) parser for one event stream, reusable across reconnects.
+#[pyclass(module = "ssert._ssert", name = "Parser")]
+pub struct Parser {
+    inner: CoreParser,
+    on_retry: Option<Py<PyAny>>,
+    on_comment: Option<Py<PyAny>>,
+    on_error: Option<Py<PyAny>>,
+    strict: bool,
+    errors: Vec<Py<PyAny>>,
+    /// Events of a call whose callback raised: handed out by the next `feed()` / `close()`.
+    pending: Vec<Py<Event>>,
+    cache: StrCache,
+}
+
+impl Parser {
+    fn run(&mut self, py: Python<'_>, step: Step<'_>, size: usize) -> PyResult<Py<PyList>> {
+        let keep_comments = self.on_comment.is_some();
+        let (events, notes) = if size >= DETACH_THRESHOLD {
+            let mut sink = OwnedSink {
+                keep_comments,
+                ..OwnedSink::default()
+            };
+            let inner = &mut self.inner;
+            py.detach(|| step.drive(inner, &mut sink));
+            let mut events = Vec::with_capacity(sink.events.len());
+            for event in &sink.events {
+                events.push(make_event(py, &mut self.cache, &event.as_event())?);
+            }
+            (events, sink.notes)
+        } else {
+            let mut sink = LiveSink {
+                py,
+                cache: &mut self.cache,
+                events: Vec::new(),
+                notes: Vec::new(),
+                keep_comments,
+                failure: None,
+            };
+            step.drive(&mut self.inner, &mut sink);
+            if let Some(failure) = sink.failure {
+                return Err(failure);
+            }
+            (sink.events, sink.notes)
+        };
+        self.pending.extend(events);
+        self.deliver(py, notes)
+    }
+
+    /// Runs the callbacks in stream order, then hands out the pending events (or raises in
+    /// strict mode). If anything raises, the events stay pending for the next call.
+    fn deliver(&mut self, py: Python<'_>, notes: Vec<Note>) -> PyResult<Py<PyList>> {
+        let mut new_errors = Vec::new();
+        for note in notes {
+            match note {
+                Note::Retry(millis) => {
+                    if let Some(callback) = &self.on_retry {
+                        callback.call1(py, (millis,))?;
+                    }
+                }
+                Note::Comment(text) => {
+                    if let Some(callback) = &self.on_comment {
+                        callback.call1(py, (text,))?;
+                    }
+                }
+                Note::Error(error) => {
+                    let exception = error_object(py, error)?;
+                    self.errors.push(exception.clone().unbind());
+                    new_errors.push(exception.clone());
+                    if let Some(callback) = &self.on_error {
+                        callback.call1(py, (exception,))?;
+                    }
+                }
+            }
+        }
+        let events = PyList::new(py, mem::take(&mut self.pending))?;
+        if self.strict {
+            if let Some(first) = new_errors.first() {
+                first.setattr(intern!(py, "events"), &events)?;
+                first.setattr(intern!(py, "errors"), PyList::new(py, &new_errors)?)?;
+                return Err(PyErr::from_value(first.clone()));
+            }
+        }
+        Ok(events.unbind())
+    }
+}
+
+#[pymethods]
+impl Parser {
+    #[new]
+    #[pyo3(signature = (
+        on_retry=None, on_comment=None, *, on_error=None, strict=false,
+        max_line_len=None, max_event_size=None, max_buffered=None, strict_utf8=false,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        on_retry: Option<Py<PyAny>>,
+        on_comment: Option<Py<PyAny>>,
+        on_error: Option<Py<PyAny>>,
+        strict: bool,
+        max_line_len: Option<usize>,
+        max_event_size: Option<usize>,
+        max_buffered: Option<usize>,
+        strict_utf8: bool,
+    ) -> Parser {
+        Parser {
+            inner: CoreParser::with_config(config(
+                max_line_len,
+                max_event_size,
+                max_buffered,
+                strict_utf8,
+            )),
+            on_retry,
+            on_comment,
+            on_error,
+            strict,
+            errors: Vec::new(),
+            pending: Vec::new(),
+            cache: StrCache::default(),
+        }
+    }
+
+    /// Feeds one chunk (bytes or str) and returns the events it completed.
+    fn feed(&mut self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<Py<PyList>> {
+        let bytes = input_bytes(chunk)?;
+        self.run(py, Step::Feed(&bytes), bytes.len())
+    }
+
+    /// Ends the stream; the parser is then ready for the next stream (a reconnect).
+    fn close(&mut self, py: Python<'_>) -> PyResult<Py<PyList>> {
+        self.run(py, Step::Finish, 0)
+    }
+
+    /// Forgets everything: buffered bytes, last event ID, retry, errors.
+    fn reset(&mut self) {
+        self.inner.reset();
+        self.errors.clear();
+        self.pending.clear();
+    }
+
+    /// The last event ID committed by a dispatch: what a reconnect sends as Last-Event-ID.
+    #[getter]
+    fn last_event_id(&self) -> &str {
+        self.inner.last_event_id()
+    }
+
+    /// The last valid `retry:` value (milliseconds), or None.
+    #[getter]
+    fn retry(&self) -> Option<u64> {
+        self.inner.reconnection_time()
+    }
+
+    /// Bytes fed so far in the current stream.
+    #[getter]
+    fn offset(&self) -> u64 {
+        self.inner.offset()
+    }
+
+    /// Every error reported since the parser was created or reset, as SSEError objects.
+    #[getter]
+    fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(py, self.errors.iter().map(|error| error.clone_ref(py)))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// parse()
+
+/// Result of `parse()`: everything the core reported for one whole stream.
+#[pyclass(frozen, module = "ssert._ssert", name = "ParseResult")]
+pub struct ParseResult {
+    #[pyo3(get)]
+    events: Py<PyList>,
+    #[pyo3(get)]
+    retries: Py<PyList>,
+    #[pyo3(get)]
+    comments: Py<PyList>,
+    #[pyo3(get)]
+    errors: Py<PyList>,
+    #[pyo3(get)]
+    last_event_id: Py<PyString>,
+    #[pyo3(get)]
+    trace: Py<PyList>,
+}
+
+#[pymethods]
+impl ParseResult {
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.events.bind(py).try_iter().map(Bound::into_any)
+    }
+
+    fn __len__(&self, py: Python<'_>) -> usize {
+        self.events.bind(py).len()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "ParseResult(events={}, retries={}, comments={}, errors={}, last_event_id={:?})",
+            self.events.bind(py).len(),
+            self.retries.bind(py).len(),
+            self.comments.bind(py).len(),
+            self.errors.bind(py).len(),
+            self.last_event_id.bind(py).to_string_lossy(),
+        )
+    }
+}
+
+#[pyfunction]
+#[pyo3(signature = (
+    data, *, strict=false, trace=false,
+    max_line_len=None, max_event_size=None, max_buffered=None, strict_utf8=false,
+))]
+#[allow(clippy::too_many_arguments)]
+fn parse(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    strict: bool,
+    trace: bool,
+    max_line_len: Option<usize>,
+    max_event_size: Option<usize>,
+    max_buffered: Option<usize>,
+    strict_utf8: bool,
+) -> PyResult<ParseResult> {
+    let bytes = input_bytes(data)?;
+    let config = config(max_line_len, max_event_size, max_buffered, strict_utf8);
+    let input: &[u8] = &bytes;
+    let parsed = if input.len() >= DETACH_THRESHOLD {
+        py.detach(|| ssert_core::parse_with(input, config, trace))
+    } else {
+        ssert_core::parse_with(input, config, trace)
+    };
+    let mut cache = StrCache::default();
+    let mut events = Vec::with_capacity(parsed.events.len());
+    for event in &parsed.events {
+        events.push(make_event(py, &mut cache, &event.as_event())?);
+    }
+    let events = PyList::new(py, events)?;
+    let errors = PyList::empty(py);
+    for error in &parsed.errors {
+        errors.append(error_object(py, *error)?)?;
+    }
+    let trace = if parsed.trace.is_empty() {
+        PyList::empty(py)
+    } else {
+        // The trace's JSON form is defined by the core's serde derive; reuse it verbatim.
+        static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        let json = serde_json::to_string(&parsed.trace)
+            .map_err(|error| PyValueError::new_err(error.to_string()))?;
+        LOADS
+            .import(py, "json", "loads")?
+            .call1((json,))?
+            .cast_into::<PyList>()?
+    };
+    if strict && !errors.is_empty() {
+        let first = errors.get_item(0)?;
+        first.setattr(intern!(py, "events"), &events)?;
+        first.setattr(intern!(py, "errors"), &errors)?;
+        return Err(PyErr::from_value(first));
+    }
+    Ok(ParseResult {
+        events: events.unbind(),
+        retries: PyList::new(py, &parsed.retries)?.unbind(),
+        comments: PyList::new(py, &parsed.comments)?.unbind(),
+        errors: errors.unbind(),
+        last_event_id: PyString::new(py, &parsed.last_event_id).unbind(),
+        trace: trace.unbind(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// encode()
+
+/// An event to encode, extracted from Python into owned strings.
+struct OwnedMessage {
+    event: Option<String>,
+    data: String,
+    id: Option<String>,
+    retry: Option<u64>,
+}
+
+impl OwnedMessage {
+    fn extract<'py>(item: &Bound<'py, PyAny>) -> PyResult<OwnedMessage> {
+        let py = item.py();
+        if let Ok(event) = item.cast::<Event>() {
+            let event = event.get();
+            let id: String = event.id.extract(py)?;
+            return Ok(OwnedMessage {
+                event: event
+                    .event
+                    .as_ref()
+                    .map(|kind| kind.extract(py))
+                    .transpose()?,
+                data: event.data.extract(py)?,
+                // An Event's id is the last ID in force; "" means there was none to write.
+                id: (!id.is_empty()).then_some(id),
+                retry: event.retry,
+            });
+        }
+        let field = |name: &Bound<'py, PyString>| -> PyResult<Option<Bound<'py, PyAny>>> {
+            let value = if let Ok(mapping) = item.cast::<PyDict>() {
+                mapping.get_item(name)?
+            } else {
+                item.getattr_opt(name)?
+            };
+            Ok(value.filter(|value| !value.is_none()))
+        };
+        Ok(OwnedMessage {
+            event: field(intern!(py, "event"))?
+                .map(|v| v.extract())
+                .transpose()?,
+            data: field(intern!(py, "data"))?
+                .map(|v| v.extract())
+                .transpose()?
+                .unwrap_or_default(),
+            id: field(intern!(py, "id"))?.map(|v| v.extract()).transpose()?,
+            retry: field(intern!(py, "retry"))?
+                .map(|v| v.extract())
+                .transpose()?,
+        })
+    }
+
+    fn as_message(&self) -> Message<'_> {
+        Message {
+            event: self.event.as_deref(),
+            data: &self.data,
+            id: self.id.as_deref(),
+            retry: self.retry,
+        }
+    }
+}
+
+fn encoder(line_ending: &str) -> PyResult<Encoder> {
+    let ending = match line_ending {
+        "lf" | "\n" => LineEnding::Lf,
+        "crlf" | "\r\n" => LineEnding::CrLf,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "line_ending must be 'lf' or 'crlf', got {other:?}"
+            )))
+        }
+    };
+    Ok(Encoder::new().line_ending(ending))
+}
+
+#[pyfunction]
+#[pyo3(signature = (events, *, line_ending="lf"))]
+fn encode(py: Python<'_>, events: &Bound<'_, PyAny>, line_ending: &str) -> PyResult<String> {
+    let encoder = encoder(line_ending)?;
+    let mut out = String::new();
+    for item in events.try_iter()? {
+        let message = OwnedMessage::extract(&item?)?;
+        encoder
+            .write_event(&mut out, &message.as_message())
+            .map_err(|error| raise(py, error))?;
+    }
+    Ok(out)
+}
+
+#[pyfunction]
+#[pyo3(signature = (text, *, line_ending="lf"))]
+fn encode_comment(text: &str, line_ending: &str) -> PyResult<String> {
+    Ok(encoder(line_ending)?.encode_comment(text))
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[pymodule]
+fn _ssert(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    module.add_class::<Event>()?;
+    module.add_class::<Parser>()?;
+    module.add_class::<ParseResult>()?;
+    module.add_function(wrap_pyfunction!(parse, module)?)?;
+    module.add_function(wrap_pyfunction!(encode, module)?)?;
+    module.add_function(wrap_pyfunction!(encode_comment, module)?)?;
+    Ok(())
+}

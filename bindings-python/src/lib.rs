@@ -645,6 +645,14 @@ impl OwnedMessage {
             };
             Ok(value.filter(|value| !value.is_none()))
         };
+        let id: Option<String> = field(intern!(py, "id"))?.map(|v| v.extract()).transpose()?;
+        // A mapping's "id": "" is an explicit reset (`id:`). An object with attributes is an
+        // event like httpx-sse's ServerSentEvent, whose id "" means "no id", as for Event.
+        let id = if item.is_instance_of::<PyDict>() {
+            id
+        } else {
+            id.filter(|id| !id.is_empty())
+        };
         Ok(OwnedMessage {
             event: field(intern!(py, "event"))?
                 .map(|v| v.extract())
@@ -653,7 +661,7 @@ impl OwnedMessage {
                 .map(|v| v.extract())
                 .transpose()?
                 .unwrap_or_default(),
-            id: field(intern!(py, "id"))?.map(|v| v.extract()).transpose()?,
+            id,
             retry: field(intern!(py, "retry"))?
                 .map(|v| v.extract())
                 .transpose()?,

@@ -89,11 +89,13 @@ pub(crate) enum Shape {
     Field { name_end: usize, value: usize },
 }
 
+#[inline]
 pub(crate) fn shape(line: &[u8]) -> Shape {
     if line.is_empty() {
         return Shape::Blank;
     }
-    match memchr::memchr(b':', line) {
+    // The colon ends the field name, so it is near the start of every line that has one.
+    match line.iter().position(|&b| b == b':') {
         Some(0) => Shape::Comment {
             text: 1 + usize::from(line.get(1) == Some(&b' ')),
         },
@@ -110,9 +112,42 @@ pub(crate) fn shape(line: &[u8]) -> Shape {
 }
 
 /// The position of the next CR or LF in `bytes`, and which one it is.
+///
+/// Most lines of real streams are short (`id: 7`, `event: token`, the blank line), and a SIMD
+/// search costs more to set up than such a line is long. So the first words are searched 8
+/// bytes at a time with plain integer arithmetic, and `memchr2` (SIMD) takes the rest.
 #[inline]
 pub(crate) fn find_line_end(bytes: &[u8]) -> Option<(usize, u8)> {
-    memchr::memchr2(b'\n', b'\r', bytes).map(|at| (at, bytes[at]))
+    const WORD: usize = 8;
+    const SHORT: usize = 4 * WORD;
+    let mut at = 0;
+    while at + WORD <= bytes.len().min(SHORT) {
+        let word = u64::from_le_bytes(bytes[at..at + WORD].try_into().unwrap_or_default());
+        let found = byte_mask(word, b'\n') | byte_mask(word, b'\r');
+        if found != 0 {
+            let hit = at + (found.trailing_zeros() / 8) as usize;
+            return Some((hit, bytes[hit]));
+        }
+        at += WORD;
+    }
+    if at < SHORT {
+        // Fewer than 8 bytes left of a short input.
+        return bytes[at..]
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .map(|hit| (at + hit, bytes[at + hit]));
+    }
+    memchr::memchr2(b'\n', b'\r', &bytes[at..]).map(|hit| (at + hit, bytes[at + hit]))
+}
+
+/// The high bit of each byte of `word` that equals `byte`, and no other bit.
+#[inline(always)]
+fn byte_mask(word: u64, byte: u8) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+    // A byte of x is zero exactly when its high bit stays clear through both steps; the
+    // masking keeps carries from crossing bytes, so there are no false positives.
+    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 /// The result of a step that may need more input, as in httparse.
@@ -238,5 +273,75 @@ pub(crate) fn bom_prefix(bytes: &[u8]) -> BomPrefix {
         BomPrefix::Partial
     } else {
         BomPrefix::Absent
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word-at-a-time search against the obvious one, at every length and position.
+    #[test]
+    fn find_line_end_agrees_with_a_plain_search() {
+        let alphabet = [
+            b'a',
+            b'\n',
+            b'\r',
+            0x80,
+            0x0A ^ 0x80,
+            0xFF,
+            0x0D + 1,
+            0x0A - 1,
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for len in 0..80 {
+            for _ in 0..200 {
+                let bytes: alloc_free::Buf = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        // Mostly plain bytes, so that matches land at every distance.
+                        if state % 9 == 0 {
+                            alphabet[(state >> 8) as usize % alphabet.len()]
+                        } else {
+                            alphabet[0]
+                        }
+                    })
+                    .collect();
+                let bytes = bytes.as_slice();
+                let expected = bytes
+                    .iter()
+                    .position(|&b| b == b'\n' || b == b'\r')
+                    .map(|at| (at, bytes[at]));
+                assert_eq!(find_line_end(bytes), expected, "{bytes:?}");
+            }
+        }
+    }
+
+    /// A fixed-capacity byte buffer, so the test runs without `alloc`.
+    mod alloc_free {
+        pub struct Buf {
+            bytes: [u8; 128],
+            len: usize,
+        }
+        impl Buf {
+            pub fn as_slice(&self) -> &[u8] {
+                &self.bytes[..self.len]
+            }
+        }
+        impl FromIterator<u8> for Buf {
+            fn from_iter<I: IntoIterator<Item = u8>>(iter: I) -> Buf {
+                let mut buf = Buf {
+                    bytes: [0; 128],
+                    len: 0,
+                };
+                for byte in iter {
+                    buf.bytes[buf.len] = byte;
+                    buf.len += 1;
+                }
+                buf
+            }
+        }
     }
 }

@@ -2,7 +2,6 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::ops::Range;
 
 use crate::error::{Error, ErrorKind};
 use crate::event::{Event, OwnedEvent};
@@ -218,37 +217,83 @@ struct Borrowed<'c> {
     id: Option<&'c str>,
 }
 
-/// A line's bytes: in the chunk (can be borrowed by events) or in a temporary buffer.
+/// A line's bytes: in the chunk (events can borrow them) or in a temporary buffer.
 #[derive(Copy, Clone)]
 enum Bytes<'c, 't> {
-    Chunk(&'c [u8]),
+    /// `chunk[start..end]`, where `text` is the longest valid UTF-8 prefix of the chunk's
+    /// complete lines, which begin at `text_start`.
+    Chunk {
+        chunk: &'c [u8],
+        text: &'c str,
+        text_start: usize,
+        start: usize,
+        end: usize,
+    },
     Temp(&'t [u8]),
 }
 
 impl<'c, 't> Bytes<'c, 't> {
-    fn get(self) -> &'t [u8]
+    #[inline]
+    fn get(&self) -> &'t [u8]
     where
         'c: 't,
     {
         match self {
-            Bytes::Chunk(bytes) => bytes,
+            Bytes::Chunk {
+                chunk, start, end, ..
+            } => &chunk[*start..*end],
             Bytes::Temp(bytes) => bytes,
         }
     }
 
-    fn slice(self, range: Range<usize>) -> Bytes<'c, 't> {
+    /// The part from byte `from` on.
+    #[inline]
+    fn tail(self, from: usize) -> Bytes<'c, 't> {
         match self {
-            Bytes::Chunk(bytes) => Bytes::Chunk(&bytes[range]),
-            Bytes::Temp(bytes) => Bytes::Temp(&bytes[range]),
+            Bytes::Chunk {
+                chunk,
+                text,
+                text_start,
+                start,
+                end,
+            } => Bytes::Chunk {
+                chunk,
+                text,
+                text_start,
+                start: start + from,
+                end,
+            },
+            Bytes::Temp(bytes) => Bytes::Temp(&bytes[from..]),
         }
     }
 
-    /// The bytes as a borrowed `&str` when they are in the chunk and valid UTF-8.
-    fn borrow_str(self) -> Option<&'c str> {
+    /// The bytes as a borrowed `&str` when they are in the chunk and valid UTF-8. Inside the
+    /// chunk's valid prefix this costs no validation: value boundaries are ASCII bytes, hence
+    /// character boundaries, which `str::get` checks.
+    #[inline]
+    fn borrow_str(&self) -> Option<&'c str> {
         match self {
-            Bytes::Chunk(bytes) => core::str::from_utf8(bytes).ok(),
+            Bytes::Chunk {
+                chunk,
+                text,
+                text_start,
+                start,
+                end,
+            } => match text.get(*start - *text_start..*end - *text_start) {
+                Some(value) => Some(value),
+                None => valid_utf8(&chunk[*start..*end]),
+            },
             Bytes::Temp(_) => None,
         }
+    }
+}
+
+/// The longest valid UTF-8 prefix of `bytes`, as text. One SIMD pass over a chunk's
+/// complete lines replaces a validation per field value.
+fn valid_prefix(bytes: &[u8]) -> &str {
+    match simdutf8::compat::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => valid_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default(),
     }
 }
 
@@ -364,6 +409,9 @@ impl Parser {
         }
 
         let mut borrowed = Borrowed::default();
+        // Validated on first use: from the first line that starts in this chunk to the last
+        // line end (a partial line is validated once complete, from the line buffer).
+        let mut chunk_text: Option<(usize, &str)> = None;
         while pos < chunk.len() {
             let Some((at, byte)) = find_line_end(&chunk[pos..]) else {
                 if self.line_buf.is_empty() && !self.skipping_line {
@@ -396,9 +444,19 @@ impl Parser {
                 );
             } else if self.line_buf.is_empty() {
                 let start = self.offset + pos as u64;
+                let (text_start, text) = *chunk_text.get_or_insert_with(|| {
+                    let last_end = memchr::memrchr2(b'\n', b'\r', chunk).unwrap_or(end);
+                    (pos, valid_prefix(&chunk[pos..last_end]))
+                });
                 self.on_line(
                     &mut borrowed,
-                    Bytes::Chunk(&chunk[pos..end]),
+                    Bytes::Chunk {
+                        chunk,
+                        text,
+                        text_start,
+                        start: pos,
+                        end,
+                    },
                     start,
                     terminator,
                     sink,
@@ -519,6 +577,7 @@ impl Parser {
     }
 
     /// One complete line.
+    #[inline(always)]
     fn on_line<'c, S: Sink>(
         &mut self,
         borrowed: &mut Borrowed<'c>,
@@ -548,7 +607,7 @@ impl Parser {
             }
             Shape::Field { name_end, value } => {
                 let name = FieldName::of(&bytes[..name_end]);
-                let value = line.slice(value..bytes.len());
+                let value = line.tail(value);
                 self.block_start.get_or_insert(start);
                 if !self.discarding {
                     self.on_field(borrowed, name, value, start, sink);
@@ -560,6 +619,7 @@ impl Parser {
     }
 
     /// "Process the field", for one field line of the current block.
+    #[inline(always)]
     fn on_field<'c, S: Sink>(
         &mut self,
         borrowed: &mut Borrowed<'c>,
@@ -617,7 +677,7 @@ impl Parser {
                 // "If the field value does not contain U+0000 NULL, then set the last event ID
                 // buffer to the field value. Otherwise, ignore the field."
                 let bytes = value.get();
-                if memchr::memchr(0, bytes).is_some() {
+                if bytes.contains(&0) {
                     sink.trace(Trace::IgnoredId { offset: start });
                     return;
                 }
@@ -721,7 +781,7 @@ impl Parser {
     }
 
     fn check_utf8<S: Sink>(&self, bytes: &[u8], start: u64, sink: &mut S) {
-        if !self.config.strict_utf8 || core::str::from_utf8(bytes).is_ok() {
+        if !self.config.strict_utf8 || valid_utf8(bytes).is_some() {
             return;
         }
         let mut at = 0;
@@ -765,9 +825,9 @@ impl Parser {
 
 /// Decodes `bytes` as the spec's "UTF-8 decode" does, borrowing when they are valid.
 fn decode<'a>(bytes: &'a [u8], scratch: &'a mut String) -> &'a str {
-    match core::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(_) => {
+    match valid_utf8(bytes) {
+        Some(text) => text,
+        None => {
             scratch.clear();
             push_lossy(scratch, bytes);
             scratch
@@ -775,9 +835,20 @@ fn decode<'a>(bytes: &'a [u8], scratch: &'a mut String) -> &'a str {
     }
 }
 
+/// `bytes` as text if they are valid UTF-8. `simdutf8` validates with SIMD where the CPU
+/// has it; its error carries no position, so the rare invalid input takes the slow path.
+#[inline]
+fn valid_utf8(bytes: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(bytes).ok()
+}
+
 /// Appends `bytes` decoded with U+FFFD for each maximal invalid subpart (as the WHATWG
 /// Encoding standard's UTF-8 decoder, and `String::from_utf8_lossy`, do).
 fn push_lossy(out: &mut String, bytes: &[u8]) {
+    if let Some(text) = valid_utf8(bytes) {
+        out.push_str(text);
+        return;
+    }
     for piece in bytes.utf8_chunks() {
         out.push_str(piece.valid());
         if !piece.invalid().is_empty() {

@@ -40,6 +40,7 @@ pub enum FieldName {
 
 impl FieldName {
     /// Recognises a field name.
+    #[inline]
     pub fn of(name: &[u8]) -> FieldName {
         match name {
             b"data" => FieldName::Data,

@@ -121,7 +121,7 @@ g.v("bom-prefix-ef-only-then-data",
     b"\xefdata: x\n\n", [])
 g.v("bom-truncated-at-end-of-stream",
     "EF BB then end of stream: an unterminated line (U+FFFD) that is discarded and reported.",
-    b"\xef\xbb", [], errors=[incomplete(0)])
+    b"\xef\xbb", [], errors=[incomplete(0)], trace=[line(0, 2, "eof", "unknown"), tail(0, 2)])
 g.v("bom-then-comment", "A comment right after the BOM is still a comment.",
     BOM + b": hi\n", [], comments=["hi"])
 g.v("bom-then-crlf-event", "BOM followed by a CRLF-terminated event.",
@@ -479,11 +479,21 @@ g = Group("end-of-stream", "At the end of the stream pending data is discarded: 
           "a blank line is not dispatched; ssert reports INCOMPLETE_EVENT at the start of the discarded "
           "tail when it held a data/event/id field line or an unterminated non-comment line.")
 g.v("eos-unterminated-data-line", "An unterminated data line is discarded.",
-    "data: x", [], errors=[incomplete(0)], trace=[tail(0, 7)])
+    "data: x", [], errors=[incomplete(0)], trace=[line(0, 7, "eof", "data"), tail(0, 7)])
 g.v("eos-data-line-without-blank", "A terminated data line without blank line is discarded.",
     "data: x\n", [], errors=[incomplete(0)], trace=[line(0, 7, "lf", "data"), tail(0, 8)])
 g.v("eos-second-event-unterminated", "The first event is dispatched, the second discarded.",
-    "data: a\n\ndata: b", [ev("a")], errors=[incomplete(9)])
+    "data: a\n\ndata: b", [ev("a")], errors=[incomplete(9)],
+    trace=[line(0, 7, "lf", "data"), line(8, 8, "lf", "blank"), line(9, 16, "eof", "data"),
+           tail(9, 16)])
+g.v("eos-comment-before-cut-off-block",
+    "The discarded tail starts at the first field line of the block, after a comment.",
+    "data: a\n\n: c\ndata: b\n", [ev("a")], comments=["c"], errors=[incomplete(13)],
+    trace=[line(0, 7, "lf", "data"), line(8, 8, "lf", "blank"), line(9, 12, "lf", "comment"),
+           line(13, 20, "lf", "data"), tail(13, 21)])
+g.v("eos-unknown-field-starts-cut-off-block",
+    "An unknown field line is the first field line of the block that is cut off.",
+    "foo: 1\ndata: x\n", [], errors=[incomplete(0)])
 g.v("eos-second-event-without-blank", "The block after the last blank line is discarded.",
     "data: a\n\ndata: b\n", [ev("a")], errors=[incomplete(9)],
     trace=[line(0, 7, "lf", "data"), line(8, 8, "lf", "blank"), line(9, 16, "lf", "data"),
@@ -497,7 +507,7 @@ g.v("eos-unterminated-unknown-line", "An unterminated non-comment line is report
 g.v("eos-terminated-unknown-line", "A complete unknown field line leaves nothing to lose.",
     "foo\n", [])
 g.v("eos-unterminated-comment", "An unterminated comment is dropped silently.", ":c", [],
-    comments=[])
+    comments=[], trace=[line(0, 2, "eof", "comment")])
 g.v("eos-terminated-comment", "A complete comment is reported; nothing is lost.", ": c\n", [],
     comments=["c"])
 g.v("eos-partial-field-name", "A partial line after an event.", "data: a\n\nd", [ev("a")],
@@ -642,6 +652,19 @@ g.v("limit-event-under-limit-ok", "Seven data bytes fit a max_event_size of 8.",
 g.v("limit-event-earlier-and-later-kept", "Events around the oversized one are kept.",
     "data: a\n\ndata: 0123456789\ndata: b\n\ndata: c\n\n", [ev("a"), ev("c")],
     errors=[err("EVENT_TOO_LARGE", 9)], options={"max_event_size": 8})
+g.v("limit-buffer-single-line",
+    "With max_buffered below max_line_len, a line larger than max_buffered is a BUFFER_LIMIT "
+    "at its start.",
+    "data: 0123456789abcdefXYZ\n\ndata: ok\n\n", [ev("ok")], errors=[err("BUFFER_LIMIT", 0)],
+    options={"max_buffered": 16},
+    trace=[line(0, 25, "lf", "oversized"), line(26, 26, "lf", "blank"), line(27, 35, "lf", "data"),
+           line(36, 36, "lf", "blank")])
+g.v("limit-buffer-data-plus-line",
+    "The data buffer (10 bytes) plus the next line (16 bytes) exceed max_buffered 20.",
+    "data: 0123456789\ndata: abcdefghij\n\ndata: ok\n\n", [ev("ok")],
+    errors=[err("BUFFER_LIMIT", 17)], options={"max_buffered": 20})
+g.v("limit-buffer-fits", "Data and lines within max_buffered are fine.",
+    "data: abc\ndata: def\n\n", [ev("abc\ndef")], options={"max_buffered": 16})
 g.v("limit-defaults-allow-normal-streams", "Default limits do not affect ordinary events.",
     "data: " + "y" * 10000 + "\n\n", [ev("y" * 10000)])
 
@@ -728,7 +751,9 @@ def check_trace(name, raw, trace):
         s, e, term = rec["start"], rec["end"], rec["terminator"]
         body = raw[s:e]
         assert b"\r" not in body and b"\n" not in body, (name, rec)
-        if term == "lf":
+        if term == "eof":
+            assert e == len(raw), (name, rec)
+        elif term == "lf":
             assert raw[e:e + 1] == b"\n", (name, rec)
         elif term == "crlf":
             assert raw[e:e + 2] == b"\r\n", (name, rec)

@@ -66,6 +66,14 @@ function memoryBuffer() {
   return memory.buffer;
 }
 
+/**
+ * Size in bytes of the wasm engine's linear memory. It grows when needed and never shrinks, so a
+ * value that stays flat over many parser lifetimes shows that memory is being released.
+ */
+export function wasmMemoryBytes() {
+  return memoryBuffer().byteLength;
+}
+
 /** Rebuilds a 64-bit value from its two words: a number when exact, else a BigInt. */
 function joinU64(low, high) {
   if (high < 0x200000) return high * TWO_POW_32 + low;

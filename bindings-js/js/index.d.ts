@@ -160,3 +160,9 @@ export class UsageError extends SsertError {
   readonly name: 'UsageError';
   constructor(code: string, message: string);
 }
+
+/**
+ * Size in bytes of the wasm engine's linear memory (grows when needed, never shrinks): a flat value
+ * over many parser lifetimes shows memory is released.
+ */
+export function wasmMemoryBytes(): number;

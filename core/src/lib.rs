@@ -91,6 +91,9 @@ mod line;
 #[cfg(feature = "alloc")]
 mod parser;
 mod trace;
+/// Session recordings and the replay validator: rules, profiles, reports.
+#[cfg(feature = "alloc")]
+pub mod validate;
 
 #[cfg(feature = "alloc")]
 pub use encode::encode;

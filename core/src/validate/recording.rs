@@ -1,0 +1,631 @@
+//! The session recording format: what a recorder writes and the validator reads.
+//!
+//! See the [module docs](super) for the JSON layout. The types here are plain data; with the
+//! `serde` feature they (de)serialize to exactly that layout, and with the `json` feature
+//! [`Recording::from_json`] reads a whole-document or JSON Lines recording and
+//! [`Recording::from_har`] imports a HAR file.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The value of the `format` member of every recording.
+pub const FORMAT: &str = "ssert-recording";
+/// The version of the recording format this crate reads and writes.
+pub const VERSION: u32 = 1;
+
+/// Whether the `t` timestamps of a recording mean anything.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Timing {
+    /// Timestamps are monotonic milliseconds since the session started.
+    #[default]
+    Monotonic,
+    /// No timing was recorded (e.g. a HAR import): timing rules report "not checked".
+    None,
+}
+
+/// A recorded SSE session: the connections a client made, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Recording {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Always [`VERSION`] for this crate.
+    pub version: u32,
+    /// Whether timestamps are meaningful.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub timing: Timing,
+    /// Free text naming the recorder (e.g. `"ssert-py httpx"`), for humans.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub source: Option<String>,
+    /// The connections, in the order they were opened.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub connections: Vec<Connection>,
+    /// The events the server says it published, in order: the source of truth for the loss
+    /// and duplicate checks, when known.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub expected: Option<Vec<ExpectedEvent>>,
+}
+
+impl Default for Recording {
+    fn default() -> Recording {
+        Recording {
+            format: FORMAT.into(),
+            version: VERSION,
+            timing: Timing::Monotonic,
+            source: None,
+            connections: Vec::new(),
+            expected: None,
+        }
+    }
+}
+
+/// One HTTP request and the stream it got back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Connection {
+    /// What the client sent.
+    pub request: Request,
+    /// The response head, absent if the connection failed before one arrived.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub response: Option<Response>,
+    /// The raw body bytes, as received.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub chunks: Vec<Chunk>,
+    /// How the connection ended; absent if the recording stopped while it was open.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub end: Option<End>,
+}
+
+/// A header list: `[name, value]` pairs in the order seen (names compared case-insensitively).
+pub type Headers = Vec<(String, String)>;
+
+/// The request of a connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Request {
+    /// HTTP method, `GET` by default.
+    #[cfg_attr(feature = "serde", serde(default = "default_method"))]
+    pub method: String,
+    /// The URL requested.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub url: String,
+    /// The request headers as sent, including `Last-Event-ID`; absent (`null`) when the
+    /// recorder could not observe them (then the rules that need them report "not checked").
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub headers: Option<Headers>,
+    /// When the request started, in ms since the session started.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub t: u64,
+}
+
+#[cfg(feature = "serde")]
+fn default_method() -> String {
+    "GET".into()
+}
+
+impl Default for Request {
+    fn default() -> Request {
+        Request {
+            method: "GET".into(),
+            url: String::new(),
+            headers: Some(Vec::new()),
+            t: 0,
+        }
+    }
+}
+
+/// What a request said about `Last-Event-ID`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SentLastEventId<'a> {
+    /// The recorder did not observe the request headers.
+    Unknown,
+    /// No `Last-Event-ID` header was sent.
+    Absent,
+    /// This value was sent.
+    Sent(&'a str),
+}
+
+impl Request {
+    /// The first header named `name` (ASCII case-insensitive), if the headers are known.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header(self.headers.as_deref()?, name)
+    }
+
+    /// The `Last-Event-ID` the request carried.
+    pub fn last_event_id(&self) -> SentLastEventId<'_> {
+        match &self.headers {
+            None => SentLastEventId::Unknown,
+            Some(h) => {
+                header(h, "last-event-id").map_or(SentLastEventId::Absent, SentLastEventId::Sent)
+            }
+        }
+    }
+}
+
+/// The first header named `name` (ASCII case-insensitive).
+pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The response head of a connection.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Response {
+    /// HTTP status code.
+    pub status: u16,
+    /// Response headers.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub headers: Headers,
+    /// When the response head arrived, in ms since the session started.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub t: Option<u64>,
+}
+
+impl Response {
+    /// The first header named `name` (ASCII case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header(&self.headers, name)
+    }
+}
+
+/// Body bytes as one read returned them. In JSON: `{"t": 12, "data": "<base64>"}`; a reader
+/// also accepts `{"t": 12, "text": "data: x\n\n"}` for hand-written files.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Chunk {
+    /// When the bytes arrived, in ms since the session started.
+    pub t: u64,
+    /// The raw bytes.
+    pub data: Vec<u8>,
+}
+
+/// How a connection ended.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum EndKind {
+    /// The server ended the body.
+    Eof,
+    /// The client closed the connection (e.g. `EventSource.close()`, a test forcing a reconnect).
+    ClientClosed,
+    /// The connection failed (reset, DNS, TLS, ...).
+    NetworkError,
+    /// The recorder gave up waiting.
+    Timeout,
+}
+
+impl EndKind {
+    /// The JSON name of the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndKind::Eof => "eof",
+            EndKind::ClientClosed => "client_closed",
+            EndKind::NetworkError => "network_error",
+            EndKind::Timeout => "timeout",
+        }
+    }
+}
+
+/// The end of a connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct End {
+    /// How it ended.
+    pub kind: EndKind,
+    /// When, in ms since the session started.
+    pub t: u64,
+    /// Error text, if any.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+
+/// One entry of the expected event log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ExpectedEvent {
+    /// The event's id.
+    pub id: String,
+    /// Its type, when it should be compared.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "type", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub event_type: Option<String>,
+    /// Its data, when it should be compared.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub data: Option<String>,
+}
+
+/// The first line of a JSON Lines recording.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Header {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Always [`VERSION`].
+    pub version: u32,
+    /// Whether timestamps are meaningful.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub timing: Timing,
+    /// Free text naming the recorder.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub source: Option<String>,
+}
+
+/// One line of a JSON Lines recording, tagged by `type`. A recorder writes a `header` line,
+/// then for each connection a `request` line, a `response` line once the head arrives, one
+/// `chunk` line per read and an `end` line — or a whole `connection` on one line; `expected`
+/// lines may appear anywhere. `response`, `chunk` and `end` apply to the latest `request`.
+/// These are also exactly the calls of the streaming [`Validator`](super::Validator).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case"))]
+#[allow(clippy::large_enum_variant)]
+pub enum Record {
+    /// The first line.
+    Header(Header),
+    /// A whole connection.
+    Connection(Connection),
+    /// A new connection starts.
+    Request(Request),
+    /// The current connection's response head.
+    Response(Response),
+    /// Body bytes of the current connection.
+    Chunk(Chunk),
+    /// The current connection ended.
+    End(End),
+    /// One expected event.
+    Expected(ExpectedEvent),
+}
+
+#[cfg(feature = "serde")]
+mod chunk_serde {
+    use super::Chunk;
+    use crate::validate::base64;
+    use alloc::string::String;
+    use serde::de::Error as _;
+    use serde::ser::SerializeStruct;
+
+    impl serde::Serialize for Chunk {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_struct("Chunk", 2)?;
+            m.serialize_field("t", &self.t)?;
+            m.serialize_field("data", &base64::encode(&self.data))?;
+            m.end()
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    struct ChunkRepr {
+        #[serde(default)]
+        t: u64,
+        data: Option<String>,
+        text: Option<String>,
+    }
+
+    impl<'de> serde::Deserialize<'de> for Chunk {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Chunk, D::Error> {
+            let repr = ChunkRepr::deserialize(d)?;
+            let data = match (repr.data, repr.text) {
+                (Some(b64), None) => base64::decode(&b64).map_err(|i| {
+                    D::Error::custom(alloc::format!("chunk `data` is not base64 (character {i})"))
+                })?,
+                (None, Some(text)) => text.into_bytes(),
+                _ => {
+                    return Err(D::Error::custom(
+                        "a chunk needs exactly one of `data` (base64) or `text`",
+                    ))
+                }
+            };
+            Ok(Chunk { t: repr.t, data })
+        }
+    }
+}
+
+/// Why a recording could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    /// 1-based line of a JSON Lines recording (or of the JSON text) where it went wrong.
+    pub line: Option<usize>,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl core::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+fn check_header(format: &str, version: u32) -> Result<(), String> {
+    if format != FORMAT {
+        return Err(alloc::format!(
+            "`format` is {format:?}, expected {FORMAT:?}"
+        ));
+    }
+    if version != VERSION {
+        return Err(alloc::format!(
+            "recording version {version} is not supported (this reader knows {VERSION})"
+        ));
+    }
+    Ok(())
+}
+
+/// Builds a [`Recording`] from [`Record`]s in order (the JSON Lines form).
+#[derive(Clone, Debug, Default)]
+pub struct RecordingBuilder {
+    recording: Option<Recording>,
+}
+
+impl RecordingBuilder {
+    /// Applies one record. The first must be a [`Record::Header`].
+    pub fn push(&mut self, record: Record) -> Result<(), String> {
+        let Some(rec) = self.recording.as_mut() else {
+            let Record::Header(h) = record else {
+                return Err("the first record must be the `header`".into());
+            };
+            check_header(&h.format, h.version)?;
+            self.recording = Some(Recording {
+                timing: h.timing,
+                source: h.source,
+                ..Recording::default()
+            });
+            return Ok(());
+        };
+        match record {
+            Record::Header(_) => return Err("a second `header`".into()),
+            Record::Connection(c) => rec.connections.push(c),
+            Record::Request(r) => rec.connections.push(Connection {
+                request: r,
+                ..Connection::default()
+            }),
+            Record::Expected(e) => rec.expected.get_or_insert_with(Vec::new).push(e),
+            Record::Response(r) => last(rec)?.response = Some(r),
+            Record::Chunk(c) => last(rec)?.chunks.push(c),
+            Record::End(e) => last(rec)?.end = Some(e),
+        }
+        Ok(())
+    }
+
+    /// The recording built so far (`None` before the header).
+    pub fn finish(self) -> Option<Recording> {
+        self.recording
+    }
+}
+
+fn last(rec: &mut Recording) -> Result<&mut Connection, String> {
+    rec.connections
+        .last_mut()
+        .ok_or_else(|| String::from("no `request` before this record"))
+}
+
+impl Recording {
+    /// The records that write this recording as JSON Lines (header, then per connection
+    /// request / response / chunks / end, then the expected log).
+    pub fn records(&self) -> Vec<Record> {
+        let mut out = Vec::new();
+        out.push(Record::Header(Header {
+            format: self.format.clone(),
+            version: self.version,
+            timing: self.timing,
+            source: self.source.clone(),
+        }));
+        for c in &self.connections {
+            out.push(Record::Request(c.request.clone()));
+            if let Some(r) = &c.response {
+                out.push(Record::Response(r.clone()));
+            }
+            out.extend(c.chunks.iter().cloned().map(Record::Chunk));
+            if let Some(e) = &c.end {
+                out.push(Record::End(e.clone()));
+            }
+        }
+        for e in self.expected.iter().flatten() {
+            out.push(Record::Expected(e.clone()));
+        }
+        out
+    }
+}
+
+#[cfg(feature = "json")]
+mod json_io {
+    use super::*;
+    use crate::validate::base64;
+
+    fn json_err(e: &serde_json::Error, line: Option<usize>) -> LoadError {
+        LoadError {
+            line: line.or(Some(e.line())),
+            message: alloc::format!("{e}"),
+        }
+    }
+
+    impl Recording {
+        /// Reads a recording: a whole JSON document, or JSON Lines (a `header` line first).
+        pub fn from_json(text: &str) -> Result<Recording, LoadError> {
+            let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            let looks_like_lines =
+                serde_json::from_str::<Record>(first).is_ok_and(|r| matches!(r, Record::Header(_)));
+            if looks_like_lines {
+                return Recording::from_json_lines(text);
+            }
+            let rec: Recording = serde_json::from_str(text).map_err(|e| json_err(&e, None))?;
+            check_header(&rec.format, rec.version).map_err(|message| LoadError {
+                line: None,
+                message,
+            })?;
+            Ok(rec)
+        }
+
+        /// Reads a JSON Lines recording (blank lines ignored).
+        pub fn from_json_lines(text: &str) -> Result<Recording, LoadError> {
+            let mut builder = RecordingBuilder::default();
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let record: Record =
+                    serde_json::from_str(line).map_err(|e| json_err(&e, Some(i + 1)))?;
+                builder.push(record).map_err(|message| LoadError {
+                    line: Some(i + 1),
+                    message,
+                })?;
+            }
+            builder.finish().ok_or_else(|| LoadError {
+                line: None,
+                message: "empty recording".into(),
+            })
+        }
+
+        /// Writes the recording as one JSON document.
+        pub fn to_json(&self) -> String {
+            serde_json::to_string(self).unwrap_or_default()
+        }
+
+        /// Writes the recording as JSON Lines.
+        pub fn to_json_lines(&self) -> String {
+            let mut out = String::new();
+            for record in self.records() {
+                out.push_str(&serde_json::to_string(&record).unwrap_or_default());
+                out.push('\n');
+            }
+            out
+        }
+
+        /// Imports the `text/event-stream` entries of a HAR 1.2 file, one connection each, in
+        /// file order. A HAR keeps only the whole body, so each connection gets one chunk and
+        /// the recording is marked [`Timing::None`]: timing rules report "not checked".
+        pub fn from_har(text: &str) -> Result<Recording, LoadError> {
+            use serde_json::Value;
+            let err = |message: String| LoadError {
+                line: None,
+                message,
+            };
+            let har: Value = serde_json::from_str(text).map_err(|e| json_err(&e, None))?;
+            let entries = har
+                .pointer("/log/entries")
+                .and_then(Value::as_array)
+                .ok_or_else(|| err("not a HAR file: no `log.entries` array".into()))?;
+            let headers_of = |v: Option<&Value>| -> Headers {
+                v.and_then(Value::as_array)
+                    .map(|list| {
+                        list.iter()
+                            .filter_map(|h| {
+                                Some((
+                                    h.get("name")?.as_str()?.into(),
+                                    h.get("value")?.as_str()?.into(),
+                                ))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let mut rec = Recording {
+                timing: Timing::None,
+                source: Some("har".into()),
+                ..Recording::default()
+            };
+            for (i, entry) in entries.iter().enumerate() {
+                let response_headers = headers_of(entry.pointer("/response/headers"));
+                let mime = entry
+                    .pointer("/response/content/mimeType")
+                    .and_then(Value::as_str)
+                    .or_else(|| header(&response_headers, "content-type"))
+                    .unwrap_or("");
+                if !mime
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("text/event-stream")
+                {
+                    continue;
+                }
+                let content = entry.pointer("/response/content");
+                let body_text = content
+                    .and_then(|c| c.get("text"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let body = if content
+                    .and_then(|c| c.get("encoding"))
+                    .and_then(Value::as_str)
+                    == Some("base64")
+                {
+                    base64::decode(body_text).map_err(|p| {
+                        err(alloc::format!(
+                            "entry {i}: response body is not base64 (character {p})"
+                        ))
+                    })?
+                } else {
+                    body_text.as_bytes().to_vec()
+                };
+                let status = entry
+                    .pointer("/response/status")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0);
+                let status = u16::try_from(status)
+                    .map_err(|_| err(alloc::format!("entry {i}: bad status {status}")))?;
+                rec.connections.push(Connection {
+                    request: Request {
+                        method: entry
+                            .pointer("/request/method")
+                            .and_then(Value::as_str)
+                            .unwrap_or("GET")
+                            .into(),
+                        url: entry
+                            .pointer("/request/url")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .into(),
+                        headers: Some(headers_of(entry.pointer("/request/headers"))),
+                        t: 0,
+                    },
+                    response: Some(Response {
+                        status,
+                        headers: response_headers,
+                        t: None,
+                    }),
+                    chunks: if body.is_empty() {
+                        Vec::new()
+                    } else {
+                        alloc::vec![Chunk { t: 0, data: body }]
+                    },
+                    end: Some(End {
+                        kind: EndKind::Eof,
+                        t: 0,
+                        message: None,
+                    }),
+                });
+            }
+            Ok(rec)
+        }
+    }
+}

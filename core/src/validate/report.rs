@@ -1,0 +1,380 @@
+//! The validation [`Report`]: pass/fail, findings and stats; serde-serializable, and rendered
+//! for humans like a compiler diagnostic by its `Display` impl.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use super::recording::EndKind;
+use super::rules::{Rule, Severity};
+
+/// One problem found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule that found it (serialized as `code` and `name`).
+    pub rule: Rule,
+    /// Its severity (the rule's, or as configured).
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Index of the connection in the session, if it concerns one.
+    pub connection: Option<usize>,
+    /// Index of the event within its connection, if it concerns one.
+    pub event: Option<u64>,
+    /// Byte offset in the connection's body, if it concerns bytes.
+    pub offset: Option<u64>,
+    /// Time in ms since the session start, for timing findings.
+    pub t: Option<u64>,
+    /// The offending line (lossy UTF-8, control characters escaped, cut to 120 bytes).
+    pub excerpt: Option<String>,
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut m = s.serialize_struct("Finding", 9)?;
+        m.serialize_field("code", self.rule.code())?;
+        m.serialize_field("name", self.rule.name())?;
+        m.serialize_field("severity", &self.severity)?;
+        m.serialize_field("message", &self.message)?;
+        m.serialize_field("connection", &self.connection)?;
+        m.serialize_field("event", &self.event)?;
+        m.serialize_field("offset", &self.offset)?;
+        m.serialize_field("t", &self.t)?;
+        m.serialize_field("excerpt", &self.excerpt)?;
+        m.end()
+    }
+}
+
+/// A rule that could not be checked, and why (e.g. no timing in a HAR import). A rule that
+/// was not checked has not passed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotChecked {
+    /// The rule.
+    pub rule: Rule,
+    /// The connection concerned, if only one.
+    pub connection: Option<usize>,
+    /// Why.
+    pub reason: String,
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for NotChecked {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut m = s.serialize_struct("NotChecked", 4)?;
+        m.serialize_field("code", self.rule.code())?;
+        m.serialize_field("name", self.rule.name())?;
+        m.serialize_field("connection", &self.connection)?;
+        m.serialize_field("reason", &self.reason)?;
+        m.end()
+    }
+}
+
+/// Percentiles of a set of durations, in ms.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Distribution {
+    /// How many values.
+    pub count: u64,
+    /// Smallest.
+    pub min: u64,
+    /// Median (nearest rank).
+    pub p50: u64,
+    /// 95th percentile (nearest rank).
+    pub p95: u64,
+    /// Largest.
+    pub max: u64,
+}
+
+/// A bounded histogram of millisecond values: exact below 1024 ms, then 64 buckets per power
+/// of two (under 1.6 % error). Memory is bounded whatever the number of values.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Histogram {
+    buckets: BTreeMap<u32, u64>,
+    count: u64,
+    min: u64,
+    max: u64,
+}
+
+const EXACT: u64 = 1024;
+
+fn bucket_of(v: u64) -> u32 {
+    if v < EXACT {
+        // v < 1024 fits.
+        #[allow(clippy::cast_possible_truncation)]
+        return v as u32;
+    }
+    let exp = 63 - v.leading_zeros(); // >= 10
+    #[allow(clippy::cast_possible_truncation)]
+    let sub = ((v >> (exp - 6)) & 63) as u32;
+    1024 + (exp - 10) * 64 + sub
+}
+
+fn bucket_floor(b: u32) -> u64 {
+    if u64::from(b) < EXACT {
+        return u64::from(b);
+    }
+    let exp = (b - 1024) / 64 + 10;
+    let sub = u64::from((b - 1024) % 64);
+    (1u64 << exp) | (sub << (exp - 6))
+}
+
+impl Histogram {
+    pub(crate) fn add(&mut self, v: u64) {
+        if self.count == 0 {
+            self.min = v;
+            self.max = v;
+        } else {
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+        }
+        self.count += 1;
+        *self.buckets.entry(bucket_of(v)).or_insert(0) += 1;
+    }
+
+    fn percentile(&self, per_mille: u64) -> u64 {
+        let rank = (self.count * per_mille).div_ceil(1000).max(1);
+        let mut seen = 0;
+        for (&b, &n) in &self.buckets {
+            seen += n;
+            if seen >= rank {
+                return bucket_floor(b).clamp(self.min, self.max);
+            }
+        }
+        self.max
+    }
+
+    pub(crate) fn summary(&self) -> Option<Distribution> {
+        (self.count > 0).then(|| Distribution {
+            count: self.count,
+            min: self.min,
+            p50: self.percentile(500),
+            p95: self.percentile(950),
+            max: self.max,
+        })
+    }
+}
+
+/// Stats of one connection.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ConnectionStats {
+    /// Index in the session.
+    pub index: usize,
+    /// HTTP status, if a response arrived.
+    pub status: Option<u16>,
+    /// How it ended, if known.
+    pub end: Option<EndKind>,
+    /// Events dispatched.
+    pub events: u64,
+    /// Body bytes received.
+    pub bytes: u64,
+    /// From request start to end, ms.
+    pub duration_ms: Option<u64>,
+    /// From request start to the first event, ms.
+    pub time_to_first_event_ms: Option<u64>,
+    /// Time between consecutive events, ms.
+    pub gap_ms: Option<Distribution>,
+    /// Body bytes per second over the connection's duration.
+    pub throughput_bytes_per_s: Option<u64>,
+    /// From the previous connection's end to this request, ms.
+    pub reconnect_delay_ms: Option<u64>,
+    /// `Last-Event-ID` sent, if any.
+    pub last_event_id_sent: Option<String>,
+    /// The client's last event id at the end of this connection.
+    pub last_event_id: String,
+    /// The reconnection time in force at the end, ms.
+    pub retry_ms: Option<u64>,
+}
+
+/// Stats of the whole session.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct SessionStats {
+    /// Connections opened.
+    pub connections: u64,
+    /// Connections after the first.
+    pub reconnects: u64,
+    /// Events dispatched, all connections.
+    pub events: u64,
+    /// Body bytes, all connections.
+    pub bytes: u64,
+    /// From the first request to the last end, ms.
+    pub duration_ms: Option<u64>,
+    /// Time to the first event of the first connection, ms.
+    pub time_to_first_event_ms: Option<u64>,
+    /// Time between consecutive events within connections, ms.
+    pub gap_ms: Option<Distribution>,
+    /// Reconnect delays, ms.
+    pub reconnect_delay_ms: Option<Distribution>,
+    /// Body bytes per second over the session.
+    pub throughput_bytes_per_s: Option<u64>,
+    /// Per-connection stats (the latest `window.connections`).
+    pub per_connection: Vec<ConnectionStats>,
+    /// Per-connection stats left out by the window.
+    pub per_connection_dropped: u64,
+}
+
+/// The result of a validation. Serializes (feature `serde`) to the same JSON from every
+/// binding; `Display` renders it for humans.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Report {
+    /// Always `"ssert-report"`.
+    pub format: &'static str,
+    /// Report format version (1).
+    pub version: u32,
+    /// No finding at or above `fail_on`.
+    pub passed: bool,
+    /// The severity threshold used.
+    pub fail_on: Severity,
+    /// Findings with severity error.
+    pub errors: u64,
+    /// Findings with severity warning.
+    pub warnings: u64,
+    /// Findings with severity info.
+    pub infos: u64,
+    /// The findings, in the order found (at most `window.findings`).
+    pub findings: Vec<Finding>,
+    /// Findings counted but not kept.
+    pub findings_dropped: u64,
+    /// Rules that could not be checked.
+    pub not_checked: Vec<NotChecked>,
+    /// Numbers.
+    pub stats: SessionStats,
+}
+
+impl Report {
+    /// Whether a finding of this rule is in the report.
+    pub fn has(&self, rule: Rule) -> bool {
+        self.findings.iter().any(|f| f.rule == rule)
+    }
+
+    /// The distinct codes of the findings, sorted.
+    pub fn codes(&self) -> Vec<&'static str> {
+        let mut codes: Vec<_> = self.findings.iter().map(|f| f.rule.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}[{} {}]: {}",
+            self.severity,
+            self.rule.code(),
+            self.rule.name(),
+            self.message
+        )?;
+        let mut place = String::new();
+        let mut part = |text: String| {
+            if !place.is_empty() {
+                place.push_str(", ");
+            }
+            place.push_str(&text);
+        };
+        if let Some(c) = self.connection {
+            part(alloc::format!("connection {c}"));
+        }
+        if let Some(e) = self.event {
+            part(alloc::format!("event {e}"));
+        }
+        if let Some(o) = self.offset {
+            part(alloc::format!("byte {o}"));
+        }
+        if let Some(t) = self.t {
+            part(alloc::format!("t={t}ms"));
+        }
+        if !place.is_empty() {
+            writeln!(f, "  --> {place}")?;
+        }
+        if let Some(excerpt) = &self.excerpt {
+            writeln!(f, "   |")?;
+            writeln!(f, "   | {excerpt}")?;
+            writeln!(f, "   |")?;
+        }
+        Ok(())
+    }
+}
+
+fn ms(v: Option<u64>) -> String {
+    v.map_or_else(|| String::from("-"), |v| alloc::format!("{v}ms"))
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for finding in &self.findings {
+            writeln!(f, "{finding}")?;
+        }
+        if self.findings_dropped > 0 {
+            writeln!(
+                f,
+                "... {} more findings not kept (window.findings)\n",
+                self.findings_dropped
+            )?;
+        }
+        for nc in &self.not_checked {
+            match nc.connection {
+                Some(c) => writeln!(
+                    f,
+                    "note[{} {}]: not checked on connection {c}: {}",
+                    nc.rule.code(),
+                    nc.rule.name(),
+                    nc.reason
+                )?,
+                None => writeln!(
+                    f,
+                    "note[{} {}]: not checked: {}",
+                    nc.rule.code(),
+                    nc.rule.name(),
+                    nc.reason
+                )?,
+            }
+        }
+        let s = &self.stats;
+        let gaps = s.gap_ms.map_or_else(
+            || String::from("-"),
+            |g| alloc::format!("p50 {}ms p95 {}ms max {}ms", g.p50, g.p95, g.max),
+        );
+        writeln!(
+            f,
+            "{}: {} error(s), {} warning(s), {} info; {} connection(s), {} reconnect(s), {} event(s), {} byte(s); first event {}; gaps {}",
+            if self.passed { "PASS" } else { "FAIL" },
+            self.errors,
+            self.warnings,
+            self.infos,
+            s.connections,
+            s.reconnects,
+            s.events,
+            s.bytes,
+            ms(s.time_to_first_event_ms),
+            gaps
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_is_exact_below_1024_and_close_above() {
+        let mut h = Histogram::default();
+        for v in 1..=100 {
+            h.add(v);
+        }
+        let d = h.summary().unwrap();
+        assert_eq!((d.count, d.min, d.p50, d.p95, d.max), (100, 1, 50, 95, 100));
+        for v in [1024u64, 5000, 123_456, u64::MAX / 3] {
+            let floor = bucket_floor(bucket_of(v));
+            assert!(floor <= v && v - floor <= v / 64, "{v} -> {floor}");
+        }
+        assert!(Histogram::default().summary().is_none());
+    }
+}

@@ -208,8 +208,24 @@ fn config() -> impl Strategy<Value = ParserConfig> {
         })
 }
 
-/// Checks a default-config run against the oracle.
+/// Checks a run against the oracle (which knows no limits and no strict mode).
 fn assert_matches_reference(input: &[u8], run: &Run) -> Result<(), TestCaseError> {
+    let not_spec =
+        |kind: ErrorKind| kind != ErrorKind::IncompleteEvent && kind != ErrorKind::InvalidUtf8;
+    let run = &Run {
+        calls: run
+            .calls
+            .iter()
+            .filter(|call| !matches!(call, common::Call::Error(e) if e.kind() == ErrorKind::InvalidUtf8))
+            .cloned()
+            .collect(),
+        ..run.clone()
+    };
+    prop_assert!(
+        !run.errors().iter().any(|e| not_spec(e.kind())),
+        "limit errors: {:?}",
+        run.errors()
+    );
     let oracle = reference::parse(input);
     let events: Vec<(&str, &str, &str)> = run
         .events()
@@ -274,6 +290,52 @@ proptest! {
         let whole = common::run_whole(config, &input);
         let chunked = common::run(config, &input, &chunks(input.len(), &cuts));
         prop_assert_eq!(chunked, whole);
+    }
+
+    #[test]
+    fn below_every_limit_any_config_matches_reference(
+        input in sse_stream(),
+        cuts in cuts(),
+        config in config(),
+    ) {
+        // Limits and strict mode only add errors: while no limit is crossed, the output is
+        // the spec's, whatever the configuration.
+        let run = common::run(config, &input, &chunks(input.len(), &cuts));
+        let limited = run.errors().iter().any(|e| {
+            matches!(e.kind(), ErrorKind::LineTooLong | ErrorKind::EventTooLarge | ErrorKind::BufferLimit)
+        });
+        prop_assume!(!limited);
+        assert_matches_reference(&input, &run)?;
+    }
+
+    #[test]
+    fn limits_are_honoured(
+        input in sse_stream(),
+        cuts in cuts(),
+        max_line_len in 0usize..64,
+        max_event_size in 0usize..64,
+    ) {
+        let config = ParserConfig::default()
+            .max_line_len(max_line_len)
+            .max_event_size(max_event_size);
+        let run = common::run(config, &input, &chunks(input.len(), &cuts));
+        for record in run.trace() {
+            if let ssert_core::Trace::Line(line) = record {
+                let len = line.end - line.start;
+                if line.kind == ssert_core::LineKind::Oversized {
+                    prop_assert!(len > max_line_len as u64, "{:?} is not over {}", line, max_line_len);
+                } else {
+                    prop_assert!(len <= max_line_len as u64, "{:?} is over {}", line, max_line_len);
+                }
+            }
+        }
+        for event in run.events() {
+            // The data buffer as ssert counts it: the values plus the LFs joining them, i.e.
+            // the dispatched data's UTF-8 length when no U+FFFD replaced anything.
+            if !event.data.contains('\u{FFFD}') {
+                prop_assert!(event.data.len() <= max_event_size, "{:?} over {}", event, max_event_size);
+            }
+        }
     }
 
     #[test]

@@ -398,6 +398,8 @@ impl Sink for Recorder {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Run {
     pub calls: Vec<Call>,
+    /// `Parser::offset()` after the last chunk, before `finish`.
+    pub offset_before_finish: u64,
     pub last_event_id: String,
     pub reconnection_time: Option<u64>,
 }
@@ -457,9 +459,11 @@ pub fn run(config: ParserConfig, input: &[u8], chunks: &[Range<usize>]) -> Run {
     for chunk in chunks {
         parser.feed(&input[chunk.clone()], &mut recorder);
     }
+    let offset_before_finish = parser.offset();
     parser.finish(&mut recorder);
     Run {
         calls: recorder.calls,
+        offset_before_finish,
         last_event_id: parser.last_event_id().to_owned(),
         reconnection_time: parser.reconnection_time(),
     }

@@ -267,6 +267,15 @@ impl<'c, 't> Bytes<'c, 't> {
         }
     }
 
+    /// Appends the bytes, decoded, to `out`.
+    #[inline]
+    fn push_to(&self, out: &mut String) {
+        match self.borrow_str() {
+            Some(text) => out.push_str(text),
+            None => push_lossy(out, self.get()),
+        }
+    }
+
     /// The bytes as a borrowed `&str` when they are in the chunk and valid UTF-8. Inside the
     /// chunk's valid prefix this costs no validation: value boundaries are ASCII bytes, hence
     /// character boundaries, which `str::get` checks.
@@ -601,7 +610,11 @@ impl Parser {
                 LineKind::Blank
             }
             Shape::Comment { text } => {
-                let text = decode(&bytes[text..], &mut self.scratch);
+                let comment = line.tail(text);
+                let text = match comment.borrow_str() {
+                    Some(text) => text,
+                    None => decode(comment.get(), &mut self.scratch),
+                };
                 sink.comment(text);
                 LineKind::Comment
             }
@@ -658,7 +671,7 @@ impl Parser {
                         self.data_buf.push_str(first);
                     }
                     self.data_buf.push('\n');
-                    push_lossy(&mut self.data_buf, bytes);
+                    value.push_to(&mut self.data_buf);
                 }
                 self.data_len = len;
             }

@@ -20,6 +20,7 @@ Every connection is recorded (raw timestamped chunks) in ``event_source.recordin
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
 from contextlib import asynccontextmanager, contextmanager
@@ -220,9 +221,18 @@ class EventSource:
             self._response.close()
 
     def _expire(self) -> None:
-        # Runs on a timer thread: closing the response unblocks a read that waits for bytes.
+        # Runs on a timer thread while the iterating thread may be blocked in a socket read.
+        # Closing the response from here would not wake that read (it would last until httpx's
+        # read timeout); shutting the socket down does, at once, on every platform.
         self._expired.set()
-        self._close()
+        response = self._response
+        stream = None if response is None else response.extensions.get("network_stream")
+        sock = None if stream is None else stream.get_extra_info("socket")
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
 
     def iter_sse(
         self,

@@ -1,0 +1,137 @@
+"""A real SSE server for the tests: FastAPI on uvicorn, 127.0.0.1, an OS-chosen port, in a thread.
+
+Not httpx's ASGITransport, which buffers whole streaming responses (TOOLCHAIN pitfall 12).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from contextlib import contextmanager
+from typing import AsyncIterator, Dict, Iterator, Optional
+
+import uvicorn
+from fastapi import FastAPI, Header, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+def _frame(event_id: int, data: str) -> bytes:
+    return f"id: {event_id}\ndata: {data}\n\n".encode()
+
+
+def make_app() -> FastAPI:
+    app = FastAPI()
+    gates: Dict[str, asyncio.Event] = {}
+
+    def gate(name: str) -> asyncio.Event:
+        return gates.setdefault(name, asyncio.Event())
+
+    @app.get("/events")
+    async def events(
+        count: int = 10,
+        per_connection: Optional[int] = None,
+        retry: int = 10,
+        off_by_one: bool = False,
+        last_event_id: Optional[str] = Header(default=None),
+    ) -> Response:
+        """Events id 1..count with resume after Last-Event-ID; 204 once everything was sent.
+
+        per_connection closes each connection after that many events (the client reconnects).
+        off_by_one is the classic resume bug: it resends the event named by Last-Event-ID.
+        """
+        start = int(last_event_id) + 1 if last_event_id else 1
+        if off_by_one and last_event_id:
+            start -= 1
+        if last_event_id and int(last_event_id) >= count:
+            return Response(status_code=204)
+        end = count if per_connection is None else min(count, start + per_connection - 1)
+
+        async def body() -> AsyncIterator[bytes]:
+            yield f"retry: {retry}\n\n".encode()
+            for i in range(start, end + 1):
+                yield _frame(i, f"event {i}")
+
+        return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
+
+    @app.get("/endless")
+    async def endless(interval: float = 0.005) -> StreamingResponse:
+        async def body() -> AsyncIterator[bytes]:
+            i = 0
+            while True:
+                i += 1
+                yield _frame(i, f"tick {i}")
+                await asyncio.sleep(interval)
+
+        return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
+
+    @app.get("/silent")
+    async def silent() -> StreamingResponse:
+        """One event, then nothing at all, forever (only a client-side timeout ends it)."""
+
+        async def body() -> AsyncIterator[bytes]:
+            yield _frame(1, "only")
+            await asyncio.Event().wait()
+
+        return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
+
+    @app.get("/gated/{name}")
+    async def gated(name: str) -> StreamingResponse:
+        """Sends "first", then waits until POST /open/{name} before sending "second"."""
+
+        async def body() -> AsyncIterator[bytes]:
+            yield _frame(1, "first")
+            await gate(name).wait()
+            yield _frame(2, "second")
+
+        return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
+
+    @app.post("/open/{name}")
+    async def open_gate(name: str) -> Dict[str, bool]:
+        gate(name).set()
+        return {"opened": True}
+
+    @app.get("/no-content")
+    async def no_content() -> Response:
+        return Response(status_code=204)
+
+    @app.get("/json")
+    async def json_endpoint() -> JSONResponse:
+        return JSONResponse({"not": "a stream"})
+
+    @app.get("/raw")
+    async def raw(request: Request) -> StreamingResponse:
+        """Echoes the query parameter `body` verbatim, as one chunk per `|`-separated part."""
+        parts = request.query_params.get("body", "").split("|")
+
+        async def body() -> AsyncIterator[bytes]:
+            for part in parts:
+                yield part.encode()
+                await asyncio.sleep(0)
+
+        return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
+
+    return app
+
+
+@contextmanager
+def serve(app: FastAPI) -> Iterator[str]:
+    """Run the app on 127.0.0.1 (port chosen by the OS) in a thread; yield its base URL."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        server.force_exit = True
+        thread.join(timeout=10)

@@ -1,0 +1,15 @@
+"""Fixtures shared by the test modules."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+from _server import make_app, serve
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """Base URL of the test SSE server (real uvicorn on 127.0.0.1)."""
+    with serve(make_app()) as base_url:
+        yield base_url

@@ -741,6 +741,49 @@ g.v("mcp-style-endpoint-then-messages", "An endpoint event followed by JSON-RPC 
     [ev("/messages?session_id=abc", "endpoint"), ev('{"jsonrpc":"2.0","id":1,"result":{}}')])
 
 
+# ---------------------------------------------------------------- scanner
+
+g = Group("scanner", "Line lengths, line ends, multi-byte characters and invalid bytes at every position "
+          "around 8-, 16-, 32- and 64-byte boundaries, where word-at-a-time and SIMD scanners change "
+          "strategy. Expectations are built from the known values, not by parsing.")
+for term_name, term in (("lf", b"\n"), ("crlf", b"\r\n"), ("cr", b"\r")):
+    values = ["a" * k for k in range(0, 71)]
+    raw = b"".join(b"data: " + v.encode() + term for v in values) + term
+    g.v("scan-line-lengths-" + term_name,
+        "Data lines of 0 to 70 bytes ended by %s: one event, values joined by LF." % term_name.upper(),
+        raw, [ev("\n".join(values))])
+values = ["x" * k + "\u20ac" for k in range(0, 70)]
+g.v("scan-three-byte-char-every-position", "A 3-byte character at every position 6..75 of a line.",
+    "".join("data: %s\n" % v for v in values) + "\n", [ev("\n".join(values))])
+values = ["y" * k + "\U0001f600" + "z" for k in range(0, 70)]
+g.v("scan-four-byte-char-every-position", "A 4-byte character at every position 6..75 of a line.",
+    "".join("data: %s\n" % v for v in values) + "\n", [ev("\n".join(values))])
+raw = b"".join(b"data: " + b"x" * k + b"\xff\n" for k in range(0, 70)) + b"\n"
+g.v("scan-invalid-byte-every-position", "An FF byte at every position 6..75 of a line: U+FFFD each.",
+    raw, [ev("\n".join("x" * k + "\ufffd" for k in range(0, 70)))])
+offsets = []
+at = 0
+for k in range(0, 40):
+    offsets.append(at + 6 + k)
+    at += len(b"data: ") + k + len(b"\xc3") + len(b"\n\n")
+raw = b"".join(b"data: " + b"q" * k + b"\xc3\n\n" for k in range(0, 40))
+g.v("scan-strict-truncated-every-position",
+    "strict_utf8: a truncated C3 before LF at every position; each reported at its own offset.",
+    raw, [ev("q" * k + "\ufffd") for k in range(0, 40)],
+    errors=[err("INVALID_UTF8", o) for o in offsets], options={"strict_utf8": True})
+g.v("scan-cr-blank-every-position", "Events ended by CR CR after values of 0..24 bytes.",
+    "".join("data: %s\r\r" % ("z" * k) for k in range(0, 25)), [ev("z" * k) for k in range(0, 25)])
+g.v("scan-crlf-straddling-words", "CRLF pairs at odd offsets: one byte values between CRLFs.",
+    "data: 1\r\ndata: 22\r\ndata: 333\r\n\r\ndata:4444\r\n\r\n", [ev("1\n22\n333"), ev("4444")])
+ascii_controls = "".join(chr(c) for c in range(0, 128) if c not in (10, 13))
+g.v("scan-all-ascii-except-line-ends", "Every ASCII character other than CR and LF is data.",
+    "data: " + ascii_controls + "\n\n", [ev(ascii_controls)])
+g.v("scan-invalid-then-valid-lines", "An invalid line between valid ones decodes independently.",
+    b"event: \xc3\xa9\ndata: \xff\nid: \xc3\xbc\n\ndata: ok\n\n",
+    [ev("\ufffd", "\u00e9", "\u00fc"), ev("ok", id_="\u00fc")], last_event_id="\u00fc")
+g.v("scan-long-line-with-late-lf", "A 300-byte line whose LF is past several SIMD blocks.",
+    "data: " + "w" * 300 + "\n\n", [ev("w" * 300)])
+
 # ---------------------------------------------------------------- output
 
 def check_trace(name, raw, trace):

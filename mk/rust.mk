@@ -55,12 +55,13 @@ demo-rust:
 
 ## fuzz-rust: build and run every fuzz target for FUZZ_SECONDS (default 60) each, printing executions
 fuzz-rust:
-	@cd $(FUZZ_DIR) && for t in $(FUZZ_TARGET_NAMES); do \
-	  echo "==> fuzz $$t for $(FUZZ_SECONDS)s"; \
-	  mkdir -p corpus/$$t; \
-	  $(CARGO) +nightly fuzz run $$t corpus/$$t seeds/$$t -- \
-	    -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | tee /tmp/ssert-fuzz-$$t.log | \
-	    grep -E '^(Done|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY|thread .* panicked)' ; \
+	@cd core && for t in $(FUZZ_TARGET_NAMES); do \
+	  echo "==> fuzz $$t for $(FUZZ_SECONDS)s (full log: $${TMPDIR:-/tmp}/ssert-fuzz-$$t.log)"; \
+	  mkdir -p fuzz/corpus/$$t; \
+	  $(CARGO) +nightly fuzz run $$t fuzz/corpus/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 > $${TMPDIR:-/tmp}/ssert-fuzz-$$t.log 2>&1 \
+	    || { tail -n 60 $${TMPDIR:-/tmp}/ssert-fuzz-$$t.log; exit 1; }; \
+	  grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' $${TMPDIR:-/tmp}/ssert-fuzz-$$t.log; \
 	done
 
 ## bench-rust: ssert vs sse-stream vs eventsource-stream vs a floor loop, side by side (BENCH_SECONDS each)

@@ -348,6 +348,10 @@ struct Conn {
     resume: Option<Resume>,
     excused_dups: Option<(u64, u64)>,
     deferred: Vec<Finding>,
+    /// Findings waiting for their line's Line trace, to quote it.
+    pending: Vec<(Rule, String, u64)>,
+    /// The tail `finish` discarded, if any.
+    discarded: Option<(u64, u64)>,
     reconnect_delay: Option<u64>,
     sent_id: Option<String>,
     seq: SeqState,
@@ -466,6 +470,10 @@ struct Core {
     per_connection: VecDeque<ConnectionStats>,
     per_connection_dropped: u64,
     last_end: Option<EndKind>,
+    /// Some connection sent a valid `retry`.
+    retry_seen: bool,
+    /// Some connection had a 200 body.
+    bodies: bool,
 }
 
 /// The incremental validator. Feed it a session in order — [`request`](Self::request),
@@ -500,6 +508,16 @@ pub struct Validator {
     core: Core,
 }
 
+impl core::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Validator")
+            .field("connections", &self.core.connections)
+            .field("events", &self.core.events)
+            .field("findings", &self.core.out.findings.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Validator {
     /// A validator for these options.
     pub fn new(options: &ValidateOptions) -> Result<Validator, OptionsError> {
@@ -527,6 +545,8 @@ impl Validator {
                 per_connection: VecDeque::new(),
                 per_connection_dropped: 0,
                 last_end: None,
+                retry_seen: false,
+                bodies: false,
             },
         })
     }
@@ -575,7 +595,7 @@ impl Validator {
             Record::Response(r) => self.response(r),
             Record::Chunk(c) => self.chunk(c.t, &c.data),
             Record::End(e) => self.end(e),
-            Record::Expected(e) => self.expect(e.clone()),
+            Record::Expected { event } => self.expect(event.clone()),
         }
         Ok(())
     }
@@ -805,10 +825,14 @@ impl Core {
         }
     }
 
-    fn line_loc(&self, offset: u64, view: &View<'_>) -> Loc {
+    /// A location at `offset` quoting the line `[start, end)`. The quote is only taken from a
+    /// line no longer than the excerpt window, which is then always fully kept, so the report
+    /// is the same however the body was chunked.
+    fn line_loc(&self, offset: u64, start: u64, end: u64, view: &View<'_>) -> Loc {
+        let quotable = end.saturating_sub(start) <= self.cfg.excerpt_bytes as u64;
         Loc {
             offset: Some(offset),
-            excerpt: view.excerpt(offset),
+            excerpt: if quotable { view.excerpt(start) } else { None },
             ..self.conn_loc()
         }
     }
@@ -849,6 +873,8 @@ impl Core {
             resume: None,
             excused_dups: None,
             deferred: Vec::new(),
+            pending: Vec::new(),
+            discarded: None,
             reconnect_delay: None,
             sent_id: None,
             seq: SeqState::new(&self.cfg),
@@ -937,15 +963,12 @@ impl Core {
                 };
                 self.finding(Rule::LastEventId, message, loc);
             }
-            if !sent_value.is_empty() {
+            if !sent_value.is_empty() || header_wrong {
                 conn.resume = Some(Resume {
                     sent: sent_value,
                     should,
                     header_wrong,
                 });
-            } else if !should.is_empty() {
-                // The client should have resumed but did not ask: the server restarts.
-                conn.resume = None;
             }
         } else if let SentLastEventId::Sent(s) = sent {
             // A first request that resumes (e.g. a recorder that joined mid-session).
@@ -1129,14 +1152,44 @@ impl Core {
                 error.kind().message()
             ),
         };
-        // Line starts quote well; for a UTF-8 error quote from the offending byte.
-        let loc = self.line_loc(error.offset(), view);
-        self.finding(rule, message, loc);
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        if rule == Rule::UnterminatedEvent {
+            let (start, end) = conn.discarded.unwrap_or((error.offset(), error.offset()));
+            let loc = self.line_loc(error.offset(), start, end, view);
+            self.finding(rule, message, loc);
+        } else {
+            // Quoted once the line holding the offset is complete (its Line trace follows).
+            conn.pending.push((rule, message, error.offset()));
+        }
+    }
+
+    /// Emits the findings waiting for the line `[start, end)` to complete.
+    fn flush_pending(&mut self, line: Option<(u64, u64)>, view: &View<'_>) {
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        if conn.pending.is_empty() {
+            return;
+        }
+        let pending = core::mem::take(&mut conn.pending);
+        for (rule, message, offset) in pending {
+            let loc = match line {
+                Some((start, end)) => self.line_loc(offset, start, end, view),
+                None => Loc {
+                    offset: Some(offset),
+                    ..self.conn_loc()
+                },
+            };
+            self.finding(rule, message, loc);
+        }
     }
 
     fn on_trace(&mut self, record: Trace, view: &View<'_>) {
         match record {
             Trace::Line(line) => {
+                self.flush_pending(Some((line.start, line.end)), view);
                 let Some(conn) = self.conn.as_mut() else {
                     return;
                 };
@@ -1157,7 +1210,7 @@ impl Core {
                                     name(line.terminator),
                                     name(first)
                                 );
-                                let loc = self.line_loc(line.start, view);
+                                let loc = self.line_loc(line.start, line.start, line.end, view);
                                 self.finding(Rule::MixedLineEndings, message, loc);
                             }
                         }
@@ -1180,7 +1233,7 @@ impl Core {
                 if line.start > 0 && view.byte(line.start) == Some(0xEF) {
                     let bom = view.line(line.start, 3);
                     if bom.as_deref() == Some(&crate::BOM[..]) && self.cfg.on(Rule::BomNotAtStart) {
-                        let loc = self.line_loc(line.start, view);
+                        let loc = self.line_loc(line.start, line.start, line.end, view);
                         self.finding(
                             Rule::BomNotAtStart,
                             String::from("a byte order mark after the stream start is part of the line (only the first is stripped)"),
@@ -1194,31 +1247,35 @@ impl Core {
                     conn.ignored_id_at = Some(offset);
                 }
                 if self.cfg.on(Rule::IdHasNul) {
-                    let loc = self.line_loc(offset, view);
-                    self.finding(
-                        Rule::IdHasNul,
-                        String::from("`id` contains U+0000 NULL: clients ignore the field"),
-                        loc,
-                    );
+                    if let Some(conn) = self.conn.as_mut() {
+                        let message =
+                            String::from("`id` contains U+0000 NULL: clients ignore the field");
+                        conn.pending.push((Rule::IdHasNul, message, offset));
+                    }
                 }
             }
             Trace::InvalidRetry { offset } => {
                 if self.cfg.on(Rule::InvalidRetry) {
-                    let loc = self.line_loc(offset, view);
-                    self.finding(
-                        Rule::InvalidRetry,
-                        String::from("`retry` is not all ASCII digits: clients ignore it"),
-                        loc,
-                    );
+                    if let Some(conn) = self.conn.as_mut() {
+                        let message =
+                            String::from("`retry` is not all ASCII digits: clients ignore it");
+                        conn.pending.push((Rule::InvalidRetry, message, offset));
+                    }
                 }
             }
-            Trace::Bom { .. } | Trace::DiscardedTail { .. } => {}
+            Trace::DiscardedTail { start, end } => {
+                if let Some(conn) = self.conn.as_mut() {
+                    conn.discarded = Some((start, end));
+                }
+            }
+            Trace::Bom { .. } => {}
         }
     }
 
     fn unknown_field(&mut self, start: u64, end: u64, view: &View<'_>) {
         let max = usize::try_from(end - start).unwrap_or(usize::MAX).min(64);
-        let name_bytes = view.line(start, max).map(|l| {
+        let quotable = end - start <= self.cfg.excerpt_bytes as u64;
+        let name_bytes = view.line(start, max).filter(|_| quotable).map(|l| {
             let n = l.iter().position(|&b| b == b':').unwrap_or(l.len());
             l[..n].to_vec()
         });
@@ -1233,7 +1290,7 @@ impl Core {
         let miscased = name
             .as_deref()
             .and_then(|n| known.iter().find(|k| k.eq_ignore_ascii_case(n)));
-        let loc = self.line_loc(start, view);
+        let loc = self.line_loc(start, start, end, view);
         match (miscased, name) {
             (Some(k), Some(n)) if self.cfg.on(Rule::FieldNameCase) => self.finding(
                 Rule::FieldNameCase,
@@ -1366,7 +1423,11 @@ impl Core {
             event: Some(index),
             offset: Some(event.span.start),
             t: Some(t),
-            excerpt: view.excerpt(event.span.start),
+            excerpt: if event.span.end - event.span.start <= self.cfg.excerpt_bytes as u64 {
+                view.excerpt(event.span.start)
+            } else {
+                None
+            },
         };
         if let Some(ttfe) = ttfe_late {
             if self.cfg.on(Rule::TimeToFirstEvent) && timed {
@@ -1546,6 +1607,28 @@ impl Core {
                 }
             }
         }
+        // Resume point: the first id of a reconnect.
+        let resume = self.conn.as_mut().expect("open").resume.take();
+        let mut resume_wrong = false;
+        if let Some(resume) = resume {
+            resume_wrong = self.check_resume(kind, &resume, id, position, loc);
+            if (resume_wrong || resume.header_wrong) && self.counts_losses(kind) {
+                // Attribute the consequences (re-delivered or skipped events) to that finding.
+                let first_needed = if resume.should.is_empty() {
+                    self.expected.as_ref().map(|_| 0)
+                } else {
+                    self.position(kind, &resume.should)
+                        .and_then(|p| p.checked_add(1))
+                };
+                if let (Some(needed), Some(got)) = (first_needed, position) {
+                    if got < needed {
+                        self.conn.as_mut().expect("open").excused_dups = Some((got, needed - 1));
+                    } else if got > needed {
+                        self.ids.excused.insert_range(needed, got - 1);
+                    }
+                }
+            }
+        }
         // Duplicates.
         let conn = self.conn.as_mut().expect("open");
         let (dup_in_conn, dup_earlier, excused) = match position {
@@ -1576,28 +1659,6 @@ impl Core {
                 format!("event {id:?} was already delivered on an earlier connection"),
                 loc.clone(),
             );
-        }
-        // Resume point: the first id of a reconnect.
-        let resume = self.conn.as_mut().expect("open").resume.take();
-        let mut resume_wrong = false;
-        if let Some(resume) = resume {
-            resume_wrong = self.check_resume(kind, &resume, id, position, loc);
-            if (resume_wrong || resume.header_wrong) && self.counts_losses(kind) {
-                // Attribute the consequences (re-delivered or skipped events) to that finding.
-                let first_needed = if resume.should.is_empty() {
-                    self.expected.as_ref().map(|_| 0)
-                } else {
-                    self.position(kind, &resume.should)
-                        .and_then(|p| p.checked_add(1))
-                };
-                if let (Some(needed), Some(got)) = (first_needed, position) {
-                    if got < needed {
-                        self.conn.as_mut().expect("open").excused_dups = Some((got, needed - 1));
-                    } else if got > needed {
-                        self.ids.excused.insert_range(needed, got - 1);
-                    }
-                }
-            }
         }
         // Order within the connection.
         if !dup_in_conn && !dup_earlier {
@@ -1647,6 +1708,10 @@ impl Core {
             return false;
         }
         let sent = resume.sent.as_str();
+        if sent.is_empty() {
+            // Nothing was asked: the server may start anywhere (SSE401 covers the client side).
+            return false;
+        }
         let problem = if let Some(log) = &self.expected {
             match log.index.get(sent) {
                 None => None, // the sent id is unknown: reported by last-event-id or expected-log
@@ -1699,6 +1764,12 @@ impl Core {
     }
 
     fn close_connection(&mut self, end: Option<End>, last_id: String, retry: Option<u64>) {
+        let empty = View {
+            tail: &[],
+            tail_start: 0,
+            chunk: &[],
+        };
+        self.flush_pending(None, &empty);
         let Some(mut conn) = self.conn.take() else {
             return;
         };
@@ -1710,14 +1781,8 @@ impl Core {
         if let Some(e) = &end {
             self.last_t = self.last_t.max(e.t);
         }
-        if conn.parse_body && self.cfg.on(Rule::Retry) && self.cfg.retry_required && !conn.saw_retry
-        {
-            self.finding(
-                Rule::Retry,
-                String::from("the stream never sent a valid `retry` field"),
-                loc.clone(),
-            );
-        }
+        self.retry_seen |= conn.saw_retry;
+        self.bodies |= conn.parse_body;
         let buffered = self.timed() && conn.events >= 2 && conn.all_same_t;
         if buffered && self.cfg.on(Rule::BufferedTransport) {
             self.finding(
@@ -1826,6 +1891,13 @@ impl Core {
         {
             let mut seq = core::mem::take(&mut self.session_seq);
             self.grammar_end(Some(&mut seq), Loc::default());
+        }
+        if self.bodies && !self.retry_seen && self.cfg.retry_required && self.cfg.on(Rule::Retry) {
+            self.finding(
+                Rule::Retry,
+                String::from("the session never sent a valid `retry` field (retry.required)"),
+                Loc::default(),
+            );
         }
         self.report_losses();
         let passed = self.out.counts[self.cfg.fail_on as usize..]

@@ -283,7 +283,7 @@ pub struct Header {
 /// One line of a JSON Lines recording, tagged by `type`. A recorder writes a `header` line,
 /// then for each connection a `request` line, a `response` line once the head arrives, one
 /// `chunk` line per read and an `end` line — or a whole `connection` on one line; `expected`
-/// lines may appear anywhere. `response`, `chunk` and `end` apply to the latest `request`.
+/// lines, if any, come before the first `request`. `response`, `chunk` and `end` apply to the latest `request`.
 /// These are also exactly the calls of the streaming [`Validator`](super::Validator).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -302,8 +302,12 @@ pub enum Record {
     Chunk(Chunk),
     /// The current connection ended.
     End(End),
-    /// One expected event.
-    Expected(ExpectedEvent),
+    /// One expected event (`{"type":"expected","event":{"id":"7"}}`; wrapped because the
+    /// event has a `type` member of its own).
+    Expected {
+        /// The event.
+        event: ExpectedEvent,
+    },
 }
 
 #[cfg(feature = "serde")]
@@ -410,7 +414,7 @@ impl RecordingBuilder {
                 request: r,
                 ..Connection::default()
             }),
-            Record::Expected(e) => rec.expected.get_or_insert_with(Vec::new).push(e),
+            Record::Expected { event } => rec.expected.get_or_insert_with(Vec::new).push(event),
             Record::Response(r) => last(rec)?.response = Some(r),
             Record::Chunk(c) => last(rec)?.chunks.push(c),
             Record::End(e) => last(rec)?.end = Some(e),
@@ -431,8 +435,8 @@ fn last(rec: &mut Recording) -> Result<&mut Connection, String> {
 }
 
 impl Recording {
-    /// The records that write this recording as JSON Lines (header, then per connection
-    /// request / response / chunks / end, then the expected log).
+    /// The records that write this recording as JSON Lines (header, the expected log, then per
+    /// connection request / response / chunks / end).
     pub fn records(&self) -> Vec<Record> {
         let mut out = Vec::new();
         out.push(Record::Header(Header {
@@ -441,6 +445,9 @@ impl Recording {
             timing: self.timing,
             source: self.source.clone(),
         }));
+        for e in self.expected.iter().flatten() {
+            out.push(Record::Expected { event: e.clone() });
+        }
         for c in &self.connections {
             out.push(Record::Request(c.request.clone()));
             if let Some(r) = &c.response {
@@ -450,9 +457,6 @@ impl Recording {
             if let Some(e) = &c.end {
                 out.push(Record::End(e.clone()));
             }
-        }
-        for e in self.expected.iter().flatten() {
-            out.push(Record::Expected(e.clone()));
         }
         out
     }

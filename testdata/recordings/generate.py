@@ -1,0 +1,442 @@
+#!/usr/bin/env python3
+"""Writes the example recordings of testdata/recordings/ and their manifest.
+
+The recordings are plain data meant to be read by people too; this script only saves typing
+and keeps the common parts (well-behaved headers, timing) consistent. Run it from anywhere:
+
+    python3 testdata/recordings/generate.py
+
+Each manifest case names a recording, the options to validate it with, and the exact set of
+rule codes the report must contain (`expect`); `covers` lists the rules the case exercises
+(so a case whose `expect` lacks a covered rule is that rule's passing example). Rust
+(core/tests/validate_recordings.rs), JS and Python run the same manifest.
+"""
+import base64
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+GOOD_REQUEST_HEADERS = [["accept", "text/event-stream"]]
+GOOD_RESPONSE_HEADERS = [
+    ["content-type", "text/event-stream; charset=utf-8"],
+    ["cache-control", "no-cache"],
+    ["x-accel-buffering", "no"],
+]
+
+
+def chunk(t, body):
+    """A chunk: readable `text` when the bytes are printable UTF-8, else base64 `data`."""
+    if isinstance(body, str):
+        body = body.encode()
+    try:
+        text = body.decode()
+        if all(c in "\r\n\t" or (ord(c) >= 0x20 and c != "\x7f") or c == "\x00" for c in text):
+            return {"t": t, "text": text}
+    except UnicodeDecodeError:
+        pass
+    return {"t": t, "data": base64.b64encode(body).decode()}
+
+
+def conn(chunks, t0=0, status=200, request_headers=None, response_headers=None, end="eof", end_t=None,
+         last_event_id=None, url="http://127.0.0.1:8080/events"):
+    """A connection whose chunks are (t, body) pairs."""
+    headers = list(GOOD_REQUEST_HEADERS if request_headers is None else request_headers)
+    if last_event_id is not None:
+        headers.append(["last-event-id", last_event_id])
+    c = {
+        "request": {"method": "GET", "url": url, "t": t0, "headers": headers},
+        "response": {"status": status, "t": t0 + 5,
+                     "headers": GOOD_RESPONSE_HEADERS if response_headers is None else response_headers},
+        "chunks": [chunk(t, b) for (t, b) in chunks],
+    }
+    last = max([t for (t, _) in chunks], default=t0 + 5)
+    c["end"] = {"kind": end, "t": end_t if end_t is not None else last + 1}
+    return c
+
+
+def recording(connections, expected=None, timing=None, source="testdata/recordings/generate.py"):
+    r = {"format": "ssert-recording", "version": 1}
+    if timing:
+        r["timing"] = timing
+    r["source"] = source
+    r["connections"] = connections
+    if expected is not None:
+        r["expected"] = expected
+    return r
+
+
+def events(ids, start_t=10, step=10, data=lambda i: f"event {i}", event_type=None):
+    """One chunk per event, `step` ms apart."""
+    out = []
+    for n, i in enumerate(ids):
+        body = ""
+        if event_type:
+            body += f"event: {event_type}\n"
+        if i is not None:
+            body += f"id: {i}\n"
+        body += f"data: {data(i)}\n\n"
+        out.append((start_t + n * step, body))
+    return out
+
+
+CASES = []
+
+
+def case(name, rec, expect, covers, options=None, description="", not_checked=None, fmt="json"):
+    path = f"{name}.{ 'har' if fmt == 'har' else ('jsonl' if fmt == 'jsonl' else 'json') }"
+    entry = {"name": name, "description": description, "recording": path, "options": options or {},
+             "expect": sorted(expect), "covers": sorted(covers)}
+    if not_checked is not None:
+        entry["not_checked"] = sorted(not_checked)
+    CASES.append(entry)
+    with open(os.path.join(HERE, path), "w") as f:
+        if fmt == "jsonl":
+            f.write(rec)
+        else:
+            json.dump(rec, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+
+
+TRANSPORT_WIRE_STREAM = ["SSE101", "SSE102", "SSE103", "SSE104", "SSE105", "SSE106", "SSE201", "SSE202",
+                         "SSE203", "SSE204", "SSE205", "SSE206", "SSE207", "SSE208", "SSE209", "SSE210",
+                         "SSE211", "SSE301", "SSE302", "SSE303", "SSE304", "SSE305", "SSE306", "SSE311"]
+REPLAY = ["SSE401", "SSE402", "SSE403", "SSE404", "SSE405", "SSE406"]
+
+# --- a well-behaved session: retry, ids, a network drop, a correct resume -----------------
+good = recording([
+    conn([(10, "retry: 1000\nid: 1\ndata: one\n\n"), (20, "id: 2\ndata: two\n\n"), (30, ": keepalive\n\n"),
+          (40, "id: 3\ndata: three\n\n")], end="network_error", end_t=50),
+    conn([(1060, "id: 4\ndata: four\n\n"), (1070, "id: 5\ndata: five\n\n")], t0=1050, last_event_id="3",
+         end="client_closed", end_t=1080),
+])
+case("good-session", good, [], TRANSPORT_WIRE_STREAM + REPLAY,
+     options={"ids": {"order": "integer", "consecutive": True}, "retry": {"required": True},
+              "limits": {"max_line_len": 64, "max_event_size": 64, "max_buffered": 128}},
+     description="Every default rule passes: headers, retry, ids, heartbeats, a drop and a correct resume.")
+
+# --- transport ---------------------------------------------------------------------------
+case("status-500", recording([conn([], status=500)]), ["SSE101"], ["SSE101"],
+     description="A 500 fails the EventSource connection.")
+case("status-204", recording([conn([], status=204)]), [], ["SSE101", "SSE406"],
+     description="204 is how a server asks the client to stop; it is not an error.")
+case("content-type-plain", recording([conn(events([1]), response_headers=[
+    ["content-type", "text/plain"], ["cache-control", "no-cache"], ["x-accel-buffering", "no"]])]),
+     ["SSE102"], ["SSE102"], description="text/plain is not an event stream.")
+case("content-type-latin1", recording([conn(events([1]), response_headers=[
+    ["Content-Type", "TEXT/Event-Stream; charset=iso-8859-1"], ["cache-control", "no-cache"],
+    ["x-accel-buffering", "no"]])]),
+     ["SSE102"], ["SSE102"], description="The essence matches case-insensitively, but the charset must be utf-8.")
+case("cache-control-missing", recording([conn(events([1]), response_headers=[
+    ["content-type", "text/event-stream"], ["x-accel-buffering", "no"]])]),
+     ["SSE103"], ["SSE103"], description="Without no-cache a cache may hold the stream.")
+case("content-encoding-gzip", recording([conn(events([1]), response_headers=GOOD_RESPONSE_HEADERS + [
+    ["content-encoding", "gzip"]])]),
+     ["SSE104"], ["SSE104"], description="Compression makes servers and proxies buffer events.")
+case("x-accel-buffering-missing", recording([conn(events([1]), response_headers=[
+    ["content-type", "text/event-stream"], ["cache-control", "no-store"]])]),
+     ["SSE105"], ["SSE105", "SSE103"], description="A hint (severity info): the report still passes.")
+case("accept-missing", recording([conn(events([1]), request_headers=[])]), ["SSE106"], ["SSE106"],
+     description="The client did not ask for text/event-stream.")
+
+# --- wire format ---------------------------------------------------------------------------
+case("bom-at-start", recording([conn([(10, "\ufeffid: 1\ndata: a\n\n")])]), [], ["SSE201", "SSE207"],
+     description="One BOM at the very start is stripped: fine.")
+case("bom-not-at-start", recording([conn([(10, "id: 1\ndata: a\n\n"), (20, "\ufeffid: 2\ndata: b\n\n")])]),
+     ["SSE201", "SSE301"], ["SSE201"],
+     description="A BOM later in the stream corrupts the `id` field name (so the block has no id either).")
+case("mixed-line-endings", recording([conn([(10, "id: 1\r\ndata: a\r\n\r\n"), (20, "id: 2\ndata: b\n\n")])]),
+     ["SSE202"], ["SSE202"], description="CRLF then LF in one stream.")
+case("crlf-split-across-chunks", recording([conn([(10, "id: 1\r\ndata: a\r"), (20, "\n\r\n")])]), [],
+     ["SSE202"], description="A CRLF split across two chunks is one line ending, not mixed endings.")
+case("unterminated-event", recording([conn([(10, "id: 1\ndata: a\n\n"), (20, "id: 2\ndata: b")])]),
+     ["SSE203"], ["SSE203"], description="EOF inside an event: the client drops it.")
+case("unterminated-event-client-closed", recording([conn([(10, "id: 1\ndata: a\n\n"), (20, "id: 2\ndata: b")],
+                                                         end="client_closed")]),
+     [], ["SSE203"], description="The client cut the stream: not the server's fault.")
+case("invalid-utf8", recording([conn([(10, b"id: 1\ndata: caf\xe9\n\n")])]), ["SSE204"], ["SSE204"],
+     description="Latin-1 bytes in the stream.")
+case("invalid-retry", recording([conn([(10, "retry: 3s\nid: 1\ndata: a\n\n")])]), ["SSE205"], ["SSE205"],
+     description="`retry` must be ASCII digits.")
+case("id-has-nul", recording([conn([(10, "id: 1\ndata: a\n\n"), (20, "id: 2\u00003\ndata: b\n\n")])]),
+     ["SSE206", "SSE301"], ["SSE206"], description="An id with NUL is ignored, so the block has no id of its own.")
+case("unknown-field", recording([conn([(10, "id: 1\nmeta: x\ndata: a\n\n")])]), ["SSE207"], ["SSE207"],
+     description="`meta` is not a field.")
+case("field-name-case", recording([conn([(10, "id: 1\nData: a\ndata: b\n\n")])]), ["SSE208"], ["SSE208"],
+     description="`Data` is not `data`.")
+case("line-too-long", recording([conn([(10, "id: 1\ndata: " + "x" * 40 + "\n\n"), (20, "id: 2\ndata: b\n\n")])]),
+     ["SSE209"], ["SSE209"], options={"limits": {"max_line_len": 32}},
+     description="A 46-byte line over a 32-byte limit; the event is dropped, the next one is fine.")
+case("event-too-large", recording([conn([(10, "id: 1\ndata: 0123456789\ndata: 0123456789\n\n"),
+                                         (20, "id: 2\ndata: b\n\n")])]),
+     ["SSE210"], ["SSE210"], options={"limits": {"max_event_size": 16}},
+     description="Two 10-byte data lines over a 16-byte event limit.")
+case("buffer-limit", recording([conn([(10, "id: 1\ndata: 0123456789"), (20, "0123456789\n\n"),
+                                      (30, "id: 2\ndata: b\n\n")])]),
+     ["SSE211"], ["SSE211"], options={"limits": {"max_buffered": 24}},
+     description="A line held across chunks grows past 24 bytes.")
+
+# --- stream --------------------------------------------------------------------------------
+case("missing-id", recording([conn(events([1, None, 3]))]), ["SSE301"], ["SSE301"],
+     description="The second event has no id: a reconnect after it would resend it.")
+case("missing-id-not-required", recording([conn(events([None, None]))]), [], ["SSE301"],
+     options={"ids": {"required": False}}, description="ids.required = false.")
+case("id-order", recording([conn(events([1, 3, 2]))]), ["SSE302"], ["SSE302"],
+     description="2 after 3.")
+case("id-order-ulid", recording([conn(events(["01ARZ3NDEKTSV4RRFFQ69G5FAV", "01ARZ3NDEKTSV4RRFFQ69G5FAW",
+                                              "01ARZ3NDEATSV4RRFFQ69G5FAV"]))]),
+     ["SSE302"], ["SSE302"], options={"ids": {"order": "ulid"}},
+     description="The third ULID's timestamp is earlier.")
+case("id-order-uuid7", recording([conn(events(["01890a5d-ac96-774b-bcce-b302099a8057",
+                                               "01890a5d-ac97-774b-bcce-b302099a8057"]))]),
+     [], ["SSE302"], options={"ids": {"order": "uuid7"}}, description="UUIDv7 ids in time order.")
+case("duplicate-id", recording([conn(events([1, 2, 2, 3]))]), ["SSE303"], ["SSE303", "SSE302"],
+     description="Event 2 twice in one connection (reported once, not also as an order violation).")
+case("retry-out-of-bounds", recording([conn([(10, "retry: 10\nid: 1\ndata: a\n\n")])]), ["SSE304"], ["SSE304"],
+     description="10 ms makes clients hammer the server (default minimum 100 ms).")
+case("retry-required", recording([conn(events([1, 2]))]), ["SSE304"], ["SSE304"],
+     options={"retry": {"required": True}}, description="retry.required and no retry field.")
+case("heartbeat-late", recording([conn([(10, "id: 1\ndata: a\n\n"), (40010, "id: 2\ndata: b\n\n")])]),
+     ["SSE305"], ["SSE305"], description="40 s of silence (default limit 30 s).")
+case("heartbeat-comments", recording([conn([(10, "id: 1\ndata: a\n\n"), (20010, ": ping\n\n"),
+                                            (40010, "id: 2\ndata: b\n\n")])]),
+     [], ["SSE305"], description="Comment heartbeats keep the silence under 30 s.")
+case("time-to-first-event", recording([conn([(12000, "id: 1\ndata: a\n\n"), (12010, "id: 2\ndata: b\n\n")])]),
+     ["SSE306"], ["SSE306"], options={"heartbeat": {"max_silence_ms": 60000}},
+     description="The first event after 12 s (default limit 10 s).")
+case("buffered-transport", recording([conn([(10, "id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n")],
+                                           end_t=40000)]),
+     ["SSE311"], ["SSE311"], not_checked=["SSE305", "SSE306"],
+     description="Every event arrived at once: buffered; heartbeat and first-event timing are not checked.")
+
+STAGES = [(10, "event: stage\nid: 1\ndata: {\"n\": 1}\n\n"), (20, "event: stage\nid: 2\ndata: {\"n\": 2}\n\n"),
+          (30, "event: token\nid: 3\ndata: {\"t\": \"a\"}\n\n"), (40, "event: done\nid: 4\ndata: {}\n\n")]
+SEQ_OPTIONS = {"event_types": {"allowed": ["stage", "token", "done", "error"]}, "enable": ["data-json"],
+               "grammar": {"pattern": "stage+ token* (done | error)"}, "terminal": {"types": ["done", "error"]}}
+case("sequence-good", recording([conn(STAGES)]), [], ["SSE307", "SSE308", "SSE309", "SSE310"],
+     options=SEQ_OPTIONS, description="stage stage token done: allowed types, JSON data, grammar, terminal.")
+case("sequence-resumed", recording([conn(STAGES[:2], end="network_error", end_t=25),
+                                    conn(STAGES[2:], t0=3030, last_event_id="2")]),
+     [], ["SSE309", "SSE401", "SSE402"], options=SEQ_OPTIONS,
+     description="The grammar (session scope) continues across a resume.")
+case("event-type-not-allowed", recording([conn(STAGES[:2] + [(35, "event: chunk\nid: 3\ndata: {}\n\n")]
+                                                 + [(40, "event: done\nid: 4\ndata: {}\n\n")])]),
+     ["SSE307", "SSE309"], ["SSE307"], options=SEQ_OPTIONS, description="`chunk` is not an allowed type.")
+case("data-not-json", recording([conn(STAGES[:1] + [(20, "event: stage\nid: 2\ndata: {n: 2}\n\n")] + STAGES[2:])]),
+     ["SSE308"], ["SSE308"], options=SEQ_OPTIONS, description="`{n: 2}` is not JSON.")
+case("data-json-for-some-types", recording([conn([(10, "event: note\nid: 1\ndata: plain text\n\n"),
+                                                  (20, "event: update\nid: 2\ndata: {\"ok\": true}\n\n")])]),
+     [], ["SSE308"], options={"data_json": {"types": ["update"]}}, description="Only `update` data must be JSON.")
+case("grammar-mismatch", recording([conn(STAGES[:2] + [(25, "event: token\nid: 5\ndata: {}\n\n"),
+                                                       (30, "event: stage\nid: 6\ndata: {}\n\n"),
+                                                       (40, "event: done\nid: 7\ndata: {}\n\n")])]),
+     ["SSE309"], ["SSE309"], options=SEQ_OPTIONS, description="A stage after a token.")
+case("grammar-incomplete", recording([conn(STAGES[:3])]), ["SSE309"], ["SSE309"], options=SEQ_OPTIONS,
+     description="The stream ends (EOF) before done or error.")
+case("after-terminal", recording([conn(STAGES + [(50, "event: token\nid: 5\ndata: {}\n\n")])]),
+     ["SSE310", "SSE309"], ["SSE310"], options=SEQ_OPTIONS, description="A token after done.")
+
+# --- replay --------------------------------------------------------------------------------
+def two(first_ids, second_ids, sent, retry="retry: 1000\n", gap=1000, end="network_error", **kw):
+    c0 = events(first_ids)
+    c0[0] = (c0[0][0], retry + c0[0][1])
+    t_end = c0[-1][0] + 5
+    return recording([conn(c0, end=end, end_t=t_end),
+                      conn(events(second_ids, start_t=t_end + gap + 10), t0=t_end + gap, last_event_id=sent, **kw)])
+
+
+REPLAY_OPTIONS = {"ids": {"consecutive": True}}
+case("last-event-id-wrong", two([1, 2, 3], [3, 4], "2"), ["SSE401"], ["SSE401", "SSE403"], options=REPLAY_OPTIONS,
+     description="The client sent 2 though it had 3; the server resumed correctly after 2 (the re-sent 3 is "
+                 "attributed to the client's mistake).")
+case("last-event-id-missing", two([1, 2, 3], [1, 2, 3, 4], None), ["SSE401"], ["SSE401"], options=REPLAY_OPTIONS,
+     description="The reconnect sent no Last-Event-ID; the server started over.")
+case("resume-point-gap", two([1, 2, 3], [5, 6], "3"), ["SSE402"], ["SSE402", "SSE404"], options=REPLAY_OPTIONS,
+     description="The server resumed at 5 after Last-Event-ID 3: event 4 is lost (reported once, as SSE402).")
+case("resume-point-replays", two([1, 2, 3], [2, 3, 4], "3"), ["SSE402"], ["SSE402", "SSE403"],
+     options=REPLAY_OPTIONS, description="The server resumed at 2 after Last-Event-ID 3.")
+case("replay-duplicate", two([1, 2, 3], [4, 5, 2], "3"), ["SSE403"], ["SSE403"], options=REPLAY_OPTIONS,
+     description="Event 2 comes again on the second connection.")
+case("lost-event", recording([conn(events([1, 2, 4, 5]))]), ["SSE404"], ["SSE404"], options=REPLAY_OPTIONS,
+     description="Event 3 never came (consecutive ids).")
+case("gap-allowed-without-consecutive", recording([conn(events([1, 2, 4, 5]))]), [], ["SSE404"],
+     description="Without ids.consecutive a gap is not a loss.")
+case("reconnect-too-soon", two([1, 2], [3], "2", gap=200), ["SSE405"], ["SSE405"], options=REPLAY_OPTIONS,
+     description="retry 1000 ms, reconnected after 200 ms.")
+case("reconnect-after-client-close", two([1, 2], [3], "2", gap=200, end="client_closed"), [], ["SSE405"],
+     options=REPLAY_OPTIONS, description="The client closed on purpose: it picks its own timing.")
+case("reconnect-after-204", recording([conn([], status=204), conn(events([1]), t0=5000)]), ["SSE406"],
+     ["SSE406"], description="A 204 means stop.")
+
+LOG = [{"id": "a1", "type": "message", "data": "event a1"}, {"id": "b2"}, {"id": "c3", "data": "event c3"},
+       {"id": "d4"}]
+case("expected-log-good", recording([conn(events(["a1", "b2"]), end="network_error", end_t=30),
+                                     conn(events(["c3", "d4"], start_t=3050), t0=3040, last_event_id="b2")],
+                                    expected=LOG),
+     [], ["SSE402", "SSE403", "SSE404", "SSE407"], description="Opaque ids checked against the expected log.")
+case("expected-log-lost", recording([conn(events(["a1", "b2"]), end="network_error", end_t=30),
+                                     conn(events(["d4"], start_t=3050), t0=3040, last_event_id="b2")],
+                                    expected=[{"id": "a1"}, {"id": "b2"}, {"id": "c3"}, {"id": "d4"}, {"id": "e5"}]),
+     ["SSE402", "SSE404"], ["SSE404", "SSE402"],
+     description="The server skipped c3 on resume (SSE402) and never sent e5 (SSE404).")
+case("expected-log-mismatch", recording([conn(events(["a1", "b2", "zz"]))], expected=LOG[:2] + [{"id": "c3"}]),
+     ["SSE407", "SSE404"], ["SSE407"], description="`zz` is not in the log (and c3 never came).")
+case("expected-log-data", recording([conn(events(["a1", "b2", "c3"], data=lambda i: "other"))], expected=LOG[:3]),
+     ["SSE407"], ["SSE407"], description="a1 and c3 carry other data than the log says.")
+
+# --- profiles ------------------------------------------------------------------------------
+def chat_chunk(content, cid="chatcmpl-1"):
+    return json.dumps({"id": cid, "object": "chat.completion.chunk", "created": 1, "model": "m",
+                       "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": None}]})
+
+
+PROFILE_HEADERS = dict(response_headers=GOOD_RESPONSE_HEADERS)
+chat_ok = [(10, f"data: {chat_chunk('Hel')}\n\n"), (20, f"data: {chat_chunk('lo')}\n\n"), (30, "data: [DONE]\n\n")]
+case("openai-chat-good", recording([conn(chat_ok)]), [], ["SSE501", "SSE309", "SSE310", "SSE307"],
+     options={"profile": "openai-chat"}, description="Chunks, then [DONE].")
+case("openai-chat-bad-chunk", recording([conn([chat_ok[0], (20, f"data: {chat_chunk('lo', cid='chatcmpl-2')}\n\n"),
+                                               chat_ok[2]])]),
+     ["SSE501"], ["SSE501"], options={"profile": "openai-chat"}, description="A chunk of another completion id.")
+case("openai-chat-no-done", recording([conn(chat_ok[:2])]), ["SSE309"], ["SSE309"],
+     options={"profile": "openai-chat"}, description="EOF without [DONE].")
+case("openai-chat-after-done", recording([conn(chat_ok + [(40, f"data: {chat_chunk('!')}\n\n")])]),
+     ["SSE309", "SSE310"], ["SSE310"], options={"profile": "openai-chat"}, description="A chunk after [DONE].")
+
+
+def resp(t, etype, seq, **extra):
+    payload = {"type": etype, "sequence_number": seq, **extra}
+    return (t, f"event: {etype}\ndata: {json.dumps(payload)}\n\n")
+
+
+responses_ok = [resp(10, "response.created", 0, response={"id": "resp_1", "status": "in_progress"}),
+                resp(20, "response.in_progress", 1, response={"id": "resp_1"}),
+                resp(30, "response.output_item.added", 2, output_index=0, item={"type": "message"}),
+                resp(40, "response.output_text.delta", 3, output_index=0, content_index=0, delta="Hi"),
+                resp(50, "response.output_text.done", 4, output_index=0, content_index=0, text="Hi"),
+                resp(60, "response.completed", 5, response={"id": "resp_1", "status": "completed"})]
+case("openai-responses-good", recording([conn(responses_ok)]), [], ["SSE502", "SSE309", "SSE310"],
+     options={"profile": "openai-responses"}, description="created, in_progress, output, completed.")
+case("openai-responses-sequence", recording([conn(responses_ok[:3] + [resp(40, "response.output_text.delta", 1,
+                                                                          delta="Hi")] + responses_ok[4:])]),
+     ["SSE502"], ["SSE502"], options={"profile": "openai-responses"},
+     description="sequence_number goes back from 2 to 1.")
+case("openai-responses-type-mismatch", recording([conn(responses_ok[:3] + [
+    (40, "event: response.output_text.delta\ndata: {\"type\": \"response.output_text.done\", \"sequence_number\": 3}\n\n")]
+    + responses_ok[4:])]),
+     ["SSE502"], ["SSE502"], options={"profile": "openai-responses"},
+     description="The payload type disagrees with the SSE event name.")
+
+
+def anth(t, etype, **extra):
+    return (t, f"event: {etype}\ndata: {json.dumps({'type': etype, **extra})}\n\n")
+
+
+anthropic_ok = [anth(10, "message_start", message={"id": "msg_1", "type": "message", "role": "assistant",
+                                                  "content": []}),
+                anth(20, "content_block_start", index=0, content_block={"type": "text", "text": ""}),
+                anth(30, "ping"),
+                anth(40, "content_block_delta", index=0, delta={"type": "text_delta", "text": "Hello"}),
+                anth(50, "content_block_stop", index=0),
+                anth(60, "content_block_start", index=1, content_block={"type": "text", "text": ""}),
+                anth(70, "content_block_delta", index=1, delta={"type": "text_delta", "text": "!"}),
+                anth(80, "content_block_stop", index=1),
+                anth(90, "message_delta", delta={"stop_reason": "end_turn"}, usage={"output_tokens": 3}),
+                anth(100, "message_stop")]
+case("anthropic-good", recording([conn(anthropic_ok)]), [], ["SSE503", "SSE307", "SSE309", "SSE310"],
+     options={"profile": "anthropic-messages"}, description="Two text blocks, a ping, message_stop.")
+case("anthropic-error", recording([conn(anthropic_ok[:4] + [anth(45, "error", error={"type": "overloaded_error",
+                                                                                     "message": "Overloaded"})])]),
+     [], ["SSE309", "SSE310"], options={"profile": "anthropic-messages"},
+     description="An error event ends the stream legitimately.")
+case("anthropic-block-index", recording([conn(anthropic_ok[:3] + [anth(40, "content_block_delta", index=1,
+                                                                       delta={"type": "text_delta", "text": "x"})]
+                                              + anthropic_ok[4:])]),
+     ["SSE503"], ["SSE503"], options={"profile": "anthropic-messages"},
+     description="A delta for block 1 while block 0 is open.")
+case("anthropic-no-stop", recording([conn(anthropic_ok[:9])]), ["SSE309"], ["SSE309"],
+     options={"profile": "anthropic-messages"}, description="EOF after message_delta, without message_stop.")
+
+
+def rpc(t, msg, eid=None):
+    head = f"id: {eid}\n" if eid else ""
+    return (t, f"{head}data: {json.dumps(msg)}\n\n")
+
+
+mcp_ok = [(10, "id: s1-0\ndata:\n\n"),
+          rpc(20, {"jsonrpc": "2.0", "method": "notifications/progress", "params": {"progress": 1}}, "s1-1"),
+          rpc(30, {"jsonrpc": "2.0", "id": 7, "method": "sampling/createMessage", "params": {}}, "s1-2"),
+          rpc(40, {"jsonrpc": "2.0", "id": 1, "result": {"content": []}}, "s1-3")]
+MCP_POST = dict(url="http://127.0.0.1:8080/mcp", request_headers=[["accept", "application/json, text/event-stream"]])
+case("mcp-good", recording([conn(mcp_ok, **MCP_POST)]), [], ["SSE504", "SSE309"], options={"profile": "mcp"},
+     description="Priming event, a notification, a server request, then the response.")
+case("mcp-resumed", recording([conn(mcp_ok[:2], end="network_error", end_t=25, **MCP_POST),
+                               conn(mcp_ok[2:], t0=2000, last_event_id="s1-1", **MCP_POST)]),
+     [], ["SSE504", "SSE401", "SSE403"], options={"profile": "mcp"},
+     description="The stream drops and is resumed with Last-Event-ID (opaque ids: resume point not checked).")
+case("mcp-bad-message", recording([conn(mcp_ok[:1] + [rpc(20, {"jsonrpc": "1.0", "method": "x"}, "s1-1")]
+                                        + mcp_ok[2:], **MCP_POST)]),
+     ["SSE504", "SSE309"], ["SSE504"], options={"profile": "mcp"},
+     description="jsonrpc 1.0 is not JSON-RPC 2.0 (and an invalid message does not fit the grammar).")
+case("mcp-batch-2025-06-18", recording([conn([rpc(10, [{"jsonrpc": "2.0", "method": "a"}], "1")], **MCP_POST)]),
+     ["SSE504", "SSE309"], ["SSE504"], options={"profile": "mcp-2025-06-18"},
+     description="Batches were removed after 2025-03-26.")
+case("mcp-batch-2025-03-26", recording([conn([rpc(10, [{"jsonrpc": "2.0", "method": "a"},
+                                                       {"jsonrpc": "2.0", "id": 1, "result": {}}], "1")],
+                                             **MCP_POST)]),
+     [], ["SSE504"], options={"profile": "mcp-2025-03-26"}, description="2025-03-26 allows batches.")
+
+# --- formats: JSON Lines and HAR -------------------------------------------------------------
+lines = [json.dumps({"type": "header", "format": "ssert-recording", "version": 1, "timing": "monotonic"})]
+for c in good["connections"]:
+    lines.append(json.dumps({"type": "request", **c["request"]}))
+    lines.append(json.dumps({"type": "response", **c["response"]}))
+    for ch in c["chunks"]:
+        lines.append(json.dumps({"type": "chunk", **ch}))
+    lines.append(json.dumps({"type": "end", **c["end"]}))
+case("good-session-lines", "\n".join(lines) + "\n", [], ["SSE401", "SSE402", "SSE404"],
+     options={"ids": {"order": "integer", "consecutive": True}, "retry": {"required": True}},
+     fmt="jsonl", description="good-session as JSON Lines: same report.")
+
+har = {"log": {"version": "1.2", "creator": {"name": "hand-written", "version": "1"}, "entries": [
+    {"startedDateTime": "2026-11-21T10:00:00.000Z", "time": 120,
+     "request": {"method": "GET", "url": "http://127.0.0.1:8080/events", "httpVersion": "HTTP/1.1",
+                 "headers": [{"name": "Accept", "value": "text/event-stream"}], "queryString": [], "cookies": [],
+                 "headersSize": -1, "bodySize": 0},
+     "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1",
+                  "headers": [{"name": "Content-Type", "value": "text/event-stream"},
+                              {"name": "Cache-Control", "value": "no-cache"},
+                              {"name": "X-Accel-Buffering", "value": "no"}],
+                  "cookies": [], "content": {"size": 34, "mimeType": "text/event-stream",
+                                             "text": "id: 1\ndata: a\n\nid: 2\ndata: b\n\n"},
+                  "redirectURL": "", "headersSize": -1, "bodySize": 34},
+     "cache": {}, "timings": {"send": 0, "wait": 10, "receive": 110}},
+    {"startedDateTime": "2026-11-21T10:00:00.100Z", "time": 5,
+     "request": {"method": "GET", "url": "http://127.0.0.1:8080/app.js", "httpVersion": "HTTP/1.1", "headers": [],
+                 "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
+     "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1",
+                  "headers": [{"name": "Content-Type", "value": "text/javascript"}], "cookies": [],
+                  "content": {"size": 2, "mimeType": "text/javascript", "text": "{}"}, "redirectURL": "",
+                  "headersSize": -1, "bodySize": 2},
+     "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 4}},
+    {"startedDateTime": "2026-11-21T10:00:03.000Z", "time": 50,
+     "request": {"method": "GET", "url": "http://127.0.0.1:8080/events", "httpVersion": "HTTP/1.1",
+                 "headers": [{"name": "Accept", "value": "text/event-stream"}, {"name": "Last-Event-ID", "value": "2"}],
+                 "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
+     "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1",
+                  "headers": [{"name": "Content-Type", "value": "text/event-stream"},
+                              {"name": "Cache-Control", "value": "no-cache"},
+                              {"name": "X-Accel-Buffering", "value": "no"}],
+                  "cookies": [], "content": {"size": 16, "mimeType": "text/event-stream", "encoding": "base64",
+                                             "text": base64.b64encode(b"id: 3\ndata: c\n\n").decode()},
+                  "redirectURL": "", "headersSize": -1, "bodySize": 16},
+     "cache": {}, "timings": {"send": 0, "wait": 10, "receive": 40}}]}}
+case("har-import", har, [], ["SSE401", "SSE402", "SSE404"], options={"ids": {"consecutive": True}}, fmt="har",
+     not_checked=["SSE305", "SSE306", "SSE311", "SSE405"],
+     description="A HAR with two event-stream entries (one base64) and a script: no timing, so timing rules "
+                 "are not checked.")
+
+with open(os.path.join(HERE, "manifest.json"), "w") as f:
+    json.dump({"description": "Validator test cases shared by the Rust, JS and Python test suites. "
+                              "Generated by generate.py; see README.md.", "cases": CASES}, f, indent=1)
+    f.write("\n")
+print(f"wrote {len(CASES)} cases")

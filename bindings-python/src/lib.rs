@@ -712,6 +712,127 @@ fn encode_comment(text: &str, line_ending: &str) -> PyResult<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// validate()
+
+/// Raises `ssert._errors.<class_name>(message)` (a `ValueError` subclass).
+fn value_error(py: Python<'_>, class_name: &str, message: String) -> PyErr {
+    match py
+        .import("ssert._errors")
+        .and_then(|module| module.getattr(class_name))
+        .and_then(|class| class.call1((message,)))
+    {
+        Ok(exception) => PyErr::from_value(exception),
+        Err(import_failure) => import_failure,
+    }
+}
+
+/// The outcome of `validate()`: pass/fail, findings and stats, as the core reports them.
+#[pyclass(frozen, module = "ssert._ssert", name = "Report")]
+pub struct Report {
+    #[pyo3(get)]
+    passed: bool,
+    #[pyo3(get)]
+    errors: u64,
+    #[pyo3(get)]
+    warnings: u64,
+    #[pyo3(get)]
+    infos: u64,
+    codes: Vec<&'static str>,
+    json: String,
+    text: String,
+}
+
+#[pymethods]
+impl Report {
+    /// The distinct rule codes of the findings, sorted (e.g. `["SSE402", "SSE403"]`).
+    #[getter]
+    fn codes(&self) -> Vec<&'static str> {
+        self.codes.clone()
+    }
+
+    /// The report as the JSON every binding produces (`{"format": "ssert-report", ...}`).
+    fn to_json(&self) -> &str {
+        &self.json
+    }
+
+    /// The report as a dict (`json.loads(self.to_json())`).
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        Ok(LOADS
+            .import(py, "json", "loads")?
+            .call1((self.json.as_str(),))?
+            .unbind())
+    }
+
+    /// The findings, notes and a summary line, for humans.
+    fn __str__(&self) -> &str {
+        &self.text
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Report(passed={}, errors={}, warnings={}, infos={}, codes={:?})",
+            if self.passed { "True" } else { "False" },
+            self.errors,
+            self.warnings,
+            self.infos,
+            self.codes
+        )
+    }
+}
+
+#[pyfunction]
+#[pyo3(signature = (recording, *, format="json", options=None))]
+fn validate_json(
+    py: Python<'_>,
+    recording: &str,
+    format: &str,
+    options: Option<&str>,
+) -> PyResult<Report> {
+    use ssert_core::validate::{validate, Recording, ValidateOptions};
+    let options: ValidateOptions = match options {
+        Some(json) => serde_json::from_str(json).map_err(|error| {
+            value_error(
+                py,
+                "OptionsError",
+                format!("invalid validate options: {error}"),
+            )
+        })?,
+        None => ValidateOptions::default(),
+    };
+    let load = match format {
+        "json" => Recording::from_json,
+        "jsonl" => Recording::from_json_lines,
+        "har" => Recording::from_har,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "format must be 'json', 'jsonl' or 'har', got {other:?}"
+            )))
+        }
+    };
+    let outcome = py.detach(|| {
+        let recording = load(recording).map_err(|error| Err(error.to_string()))?;
+        validate(&recording, &options).map_err(|error| Ok(error.to_string()))
+    });
+    let report = match outcome {
+        Ok(report) => report,
+        Err(Err(load_error)) => return Err(value_error(py, "RecordingError", load_error)),
+        Err(Ok(options_error)) => return Err(value_error(py, "OptionsError", options_error)),
+    };
+    let json =
+        serde_json::to_string(&report).map_err(|error| PyValueError::new_err(error.to_string()))?;
+    Ok(Report {
+        passed: report.passed,
+        errors: report.errors,
+        warnings: report.warnings,
+        infos: report.infos,
+        codes: report.codes(),
+        text: report.to_string(),
+        json,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
 
 #[pymodule]
 fn _ssert(module: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -719,6 +840,8 @@ fn _ssert(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Event>()?;
     module.add_class::<Parser>()?;
     module.add_class::<ParseResult>()?;
+    module.add_class::<Report>()?;
+    module.add_function(wrap_pyfunction!(validate_json, module)?)?;
     module.add_function(wrap_pyfunction!(parse, module)?)?;
     module.add_function(wrap_pyfunction!(encode, module)?)?;
     module.add_function(wrap_pyfunction!(encode_comment, module)?)?;

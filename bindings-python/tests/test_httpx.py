@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from typing import List
+from typing import Any, Dict, List, Optional
 
 import httpx
 import httpx_sse
@@ -12,6 +12,14 @@ import pytest
 
 import ssert
 from ssert.httpx import SSEResponseError, aconnect_sse, connect_sse
+
+
+def sent_last_event_id(connection: Dict[str, Any]) -> Optional[str]:
+    """The Last-Event-ID header a recorded request carried, if any."""
+    for name, value in connection["request"]["headers"]:
+        if name.lower() == "last-event-id":
+            return str(value)
+    return None
 
 
 def test_events_arrive_as_they_are_sent(server: str) -> None:
@@ -51,9 +59,13 @@ def test_reconnects_with_last_event_id_and_stops_at_204(server: str) -> None:
     assert [e.data for e in events] == [f"event {i}" for i in range(1, 11)]
     assert recording is not None
     connections = recording.to_dict()["connections"]
-    assert [c["request"]["last_event_id"] for c in connections] == [None, "3", "6", "9", "10"]
+    assert [sent_last_event_id(c) for c in connections] == [None, "3", "6", "9", "10"]
     assert [c["response"]["status"] for c in connections] == [200, 200, 200, 200, 204]
-    assert [c["end"]["reason"] for c in connections] == ["eof"] * 5
+    assert [c["end"]["kind"] for c in connections] == ["eof"] * 5
+    report = ssert.validate(recording)
+    assert report.passed, str(report)
+    assert report.errors == 0
+    assert report.to_dict()["stats"]["reconnects"] == 4
 
 
 def test_recording_holds_the_raw_bytes(server: str) -> None:
@@ -64,7 +76,7 @@ def test_recording_holds_the_raw_bytes(server: str) -> None:
     body = b"".join(base64.b64decode(chunk["data"]) for chunk in connection["chunks"])
     assert body == b"retry: 10\n\n" + b"".join(b"id: %d\ndata: event %d\n\n" % (i, i) for i in (1, 2, 3))
     assert ssert.parse(body).events == events
-    times = [chunk["at"] for chunk in connection["chunks"]]
+    times = [chunk["t"] for chunk in connection["chunks"]]
     assert times == sorted(times)
     assert ("content-type", "text/event-stream; charset=utf-8") in [tuple(h) for h in connection["response"]["headers"]]
 
@@ -87,7 +99,7 @@ def test_max_events_stops_an_endless_stream(server: str) -> None:
     with httpx.Client() as client, connect_sse(client, "GET", f"{server}/endless") as source:
         events = list(source.iter_sse(max_events=5))
         assert source.recording is not None
-        assert source.recording.to_dict()["connections"][0]["end"]["reason"] == "closed"
+        assert source.recording.to_dict()["connections"][0]["end"]["kind"] == "client_closed"
     assert [e.data for e in events] == [f"tick {i}" for i in range(1, 6)]
 
 
@@ -130,17 +142,25 @@ def test_forced_reconnects_test_the_server_resume(server: str) -> None:
         events = list(source.iter_sse(force_reconnect_after=2, max_reconnects=2, default_retry=0))
         assert source.reconnects == 2
         assert source.recording is not None
-        sent = [c["request"]["last_event_id"] for c in source.recording.to_dict()["connections"]]
+        sent = [sent_last_event_id(c) for c in source.recording.to_dict()["connections"]]
+        report = ssert.validate(source.recording)
     # /endless ignores Last-Event-ID: every connection starts again at 1. The recording shows it.
     assert [e.id for e in events][:2] == ["1", "2"]
     assert sent[0] is None and sent[1] == events[1].id
+    # ... and so does the validator: the server did not resume after the id it was sent.
+    assert not report.passed
+    assert "SSE402" in report.codes
 
 
 def test_buggy_resume_shows_up_as_duplicates(server: str) -> None:
     url = f"{server}/events?count=6&per_connection=3&off_by_one=true"
     with httpx.Client() as client, connect_sse(client, "GET", url) as source:
         ids = [e.id for e in source.iter_sse(max_reconnects=3)]
+        assert source.recording is not None
+        report = ssert.validate(source.recording)
     assert ids[:4] == ["1", "2", "3", "3"]
+    assert not report.passed
+    assert {"SSE402", "SSE403"} <= set(report.codes), str(report)
 
 
 def test_async_reconnect_and_bounds(server: str) -> None:

@@ -17,10 +17,14 @@ from ._errors import (
     IncompleteEventError,
     InvalidUtf8Error,
     LineTooLongError,
+    OptionsError,
+    RecordingError,
     SSEError,
     WriteError,
 )
-from ._ssert import Event, ParseResult, Parser, __version__, encode, encode_comment, parse
+from ._recording import Recorder
+from ._ssert import Event, ParseResult, Parser, Report, __version__, encode, encode_comment, parse
+from ._validate import validate
 
 __all__ = [
     "__version__",
@@ -30,6 +34,9 @@ __all__ = [
     "parse",
     "encode",
     "encode_comment",
+    "validate",
+    "Report",
+    "Recorder",
     "SSEError",
     "LineTooLongError",
     "EventTooLargeError",
@@ -40,4 +47,6 @@ __all__ = [
     "IdHasNewlineError",
     "IdHasNulError",
     "WriteError",
+    "RecordingError",
+    "OptionsError",
 ]

@@ -23,6 +23,8 @@ __all__ = [
     "IdHasNewlineError",
     "IdHasNulError",
     "WriteError",
+    "RecordingError",
+    "OptionsError",
     "ERROR_CLASSES",
 ]
 
@@ -101,3 +103,11 @@ ERROR_CLASSES: Dict[str, Type[SSEError]] = {
     "WRITE": WriteError,
 }
 """Error code -> exception class; the native module looks classes up here."""
+
+
+class RecordingError(ValueError):
+    """validate(): the recording cannot be read (not the ssert-recording format, bad JSON, ...)."""
+
+
+class OptionsError(ValueError):
+    """validate(): an unknown or invalid validation option."""

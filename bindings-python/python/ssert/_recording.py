@@ -1,63 +1,73 @@
-"""Recorder for the shared, language-neutral recording format (see testdata/recording.schema.json).
+"""Recorder for the shared, language-neutral session recording format (``ssert-recording`` v1).
 
-A recording is what a client saw: every connection of a session, in order, with its request,
-response head, raw body bytes as timestamped chunks, and how it ended. The Rust validator
-replays it; the same file comes from the JS and Python recorders.
+A recording is what a client saw: every connection of a session, in order, with its request
+(headers as sent, ``Last-Event-ID`` included), response head, raw body bytes as timestamped
+chunks, and how it ended. The Rust validator reads it (``ssert.validate``); the JS recorders
+write the same format. Times are integer milliseconds of a monotonic clock since the session
+started. See ``testdata/recording.schema.json`` and the ``ssert_core::validate`` docs.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import time
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
-__all__ = ["Recorder", "ConnectionRecorder"]
+__all__ = ["Recorder", "ConnectionRecorder", "END_KINDS"]
 
-FORMAT_VERSION = 1
+FORMAT = "ssert-recording"
+VERSION = 1
+END_KINDS = ("eof", "client_closed", "network_error", "timeout")
+"""How a connection can end: the server ended the body, the client closed it, the network
+failed, or the recorder gave up waiting."""
 
-
-def _now_ms() -> float:
-    return time.monotonic() * 1000.0
+HeaderPairs = Iterable[Tuple[str, str]]
 
 
 class ConnectionRecorder:
     """Records one connection. Created by :meth:`Recorder.connection`."""
 
-    def __init__(self, recorder: Recorder, url: str, method: str, last_event_id: Optional[str]):
+    def __init__(self, recorder: Recorder, method: str, url: str, headers: Optional[HeaderPairs]):
         self._recorder = recorder
         self._data: Dict[str, Any] = {
             "request": {
-                "url": url,
                 "method": method,
-                "last_event_id": last_event_id,
-                "at": recorder.elapsed_ms(),
+                "url": url,
+                "headers": None if headers is None else [[k, v] for k, v in headers],
+                "t": recorder.now(),
             },
-            "response": None,
             "chunks": [],
-            "end": None,
         }
 
-    def response(self, status: int, headers: Mapping[str, str]) -> None:
-        """Record the response status line and headers (names lower-cased, in order)."""
+    @property
+    def ended(self) -> bool:
+        """Whether :meth:`end` was called."""
+        return "end" in self._data
+
+    def response(self, status: int, headers: HeaderPairs) -> None:
+        """Record the response status and headers (in order, as received)."""
         self._data["response"] = {
             "status": status,
-            "headers": [[name.lower(), value] for name, value in headers.items()],
-            "at": self._recorder.elapsed_ms(),
+            "headers": [[k, v] for k, v in headers],
+            "t": self._recorder.now(),
         }
 
     def chunk(self, data: bytes) -> None:
-        """Record one body chunk exactly as received."""
+        """Record the bytes of one read, exactly as received."""
         self._data["chunks"].append(
-            {"at": self._recorder.elapsed_ms(), "data": base64.b64encode(data).decode("ascii")}
+            {"t": self._recorder.now(), "data": base64.b64encode(data).decode("ascii")}
         )
 
-    def end(self, reason: str, error: Optional[str] = None) -> None:
-        """Record how the connection ended: "eof", "closed" (by the client) or "error"."""
-        if self._data["end"] is None:
-            end: Dict[str, Any] = {"reason": reason, "at": self._recorder.elapsed_ms()}
-            if error is not None:
-                end["error"] = error
+    def end(self, kind: str, message: Optional[str] = None) -> None:
+        """Record how the connection ended (one of END_KINDS); later calls are ignored."""
+        if kind not in END_KINDS:
+            raise ValueError(f"end kind must be one of {END_KINDS}, got {kind!r}")
+        if not self.ended:
+            end: Dict[str, Any] = {"kind": kind, "t": self._recorder.now()}
+            if message is not None:
+                end["message"] = message
             self._data["end"] = end
 
     def to_dict(self) -> Dict[str, Any]:
@@ -68,31 +78,54 @@ class ConnectionRecorder:
 class Recorder:
     """Records a session: every connection, in order. ``to_json()`` gives the file content."""
 
-    def __init__(self) -> None:
-        self._origin = _now_ms()
-        self.started_at = time.time()
+    def __init__(self, source: str = "ssert-py") -> None:
+        self._origin = time.monotonic()
+        self.source = source
         self.connections: List[ConnectionRecorder] = []
+        self.expected: Optional[List[Dict[str, str]]] = None
 
-    def elapsed_ms(self) -> float:
-        """Milliseconds since the session started (monotonic clock), rounded to microseconds."""
-        return round(_now_ms() - self._origin, 3)
+    def now(self) -> int:
+        """Milliseconds since the session started (monotonic clock)."""
+        return int((time.monotonic() - self._origin) * 1000)
 
     def connection(
-        self, url: str, method: str = "GET", last_event_id: Optional[str] = None
+        self, method: str, url: str, headers: Optional[HeaderPairs] = ()
     ) -> ConnectionRecorder:
-        """Start recording a new connection."""
-        record = ConnectionRecorder(self, url, method, last_event_id)
+        """Start recording a new connection. ``headers=None`` means "not observed"."""
+        record = ConnectionRecorder(self, method, url, headers)
         self.connections.append(record)
         return record
 
+    def expect(self, id: str, type: Optional[str] = None, data: Optional[str] = None) -> None:
+        """Add an event to the expected log (what the server says it published)."""
+        entry = {"id": id}
+        if type is not None:
+            entry["type"] = type
+        if data is not None:
+            entry["data"] = data
+        if self.expected is None:
+            self.expected = []
+        self.expected.append(entry)
+
     def to_dict(self) -> Dict[str, Any]:
         """The session in the recording format."""
-        return {
-            "version": FORMAT_VERSION,
-            "started_at": self.started_at,
+        recording: Dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION,
+            "timing": "monotonic",
+            "source": self.source,
             "connections": [connection.to_dict() for connection in self.connections],
         }
+        if self.expected is not None:
+            recording["expected"] = self.expected
+        return recording
 
     def to_json(self, indent: Optional[int] = None) -> str:
         """The session as recording JSON."""
         return json.dumps(self.to_dict(), indent=indent)
+
+    def save(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Write the recording JSON to a file."""
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(self.to_json(indent=1))
+            file.write("\n")

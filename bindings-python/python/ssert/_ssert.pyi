@@ -6,7 +6,17 @@ from typing_extensions import Self
 
 from ._errors import SSEError
 
-__all__ = ["__version__", "Event", "Parser", "ParseResult", "parse", "encode", "encode_comment"]
+__all__ = [
+    "__version__",
+    "Event",
+    "Parser",
+    "ParseResult",
+    "Report",
+    "parse",
+    "encode",
+    "encode_comment",
+    "validate_json",
+]
 __version__: str
 
 _Input = Union[bytes, bytearray, memoryview, str]
@@ -153,3 +163,40 @@ def encode(
 
 def encode_comment(text: str, *, line_ending: Literal["lf", "crlf", "\n", "\r\n"] = "lf") -> str:
     """Encode a comment; multi-line text becomes several ``:`` lines."""
+
+@final
+class Report:
+    """The outcome of ``validate()``: pass/fail, findings and stats, as the core reports them.
+
+    ``str(report)`` is the readable form; ``to_json()`` / ``to_dict()`` the JSON form that every
+    binding produces (``findings``, ``not_checked``, ``stats``, ...).
+    """
+
+    @property
+    def passed(self) -> bool:
+        """No finding at or above the ``fail_on`` severity (default: error)."""
+    @property
+    def errors(self) -> int:
+        """Number of findings with severity error."""
+    @property
+    def warnings(self) -> int:
+        """Number of findings with severity warning."""
+    @property
+    def infos(self) -> int:
+        """Number of findings with severity info."""
+    @property
+    def codes(self) -> List[str]:
+        """The distinct rule codes of the findings, sorted (e.g. ``["SSE402", "SSE403"]``)."""
+    def to_json(self) -> str:
+        """The report as JSON (``{"format": "ssert-report", "version": 1, ...}``)."""
+    def to_dict(self) -> Any:
+        """The report as a dict (``json.loads(self.to_json())``)."""
+
+def validate_json(
+    recording: str,
+    *,
+    format: Literal["json", "jsonl", "har"] = "json",
+    options: Optional[str] = None,
+) -> Report:
+    """Validate a recording given as text (``ssert-recording`` JSON, JSON Lines or HAR) with
+    options given as JSON. Use ``ssert.validate()``, which takes Python objects."""

@@ -98,7 +98,7 @@ class _Session:
         self.headers = headers
         self.build_kwargs, self.send_kwargs = _split_kwargs(kwargs)
         self.parser = Parser()
-        self.recorder: Optional[Recorder] = Recorder() if record else None
+        self.recorder: Optional[Recorder] = Recorder("ssert-py httpx") if record else None
         self.connection: Optional[ConnectionRecorder] = None
         self.reconnects = 0
         self.events_seen = 0
@@ -108,30 +108,32 @@ class _Session:
         last_event_id = self.parser.last_event_id
         if last_event_id:
             headers["Last-Event-ID"] = last_event_id
+        return headers
+
+    def sending(self, request: httpx.Request) -> None:
         if self.recorder is not None:
             self.connection = self.recorder.connection(
-                str(self.url), self.method, last_event_id or None
+                request.method, str(request.url), request.headers.multi_items()
             )
-        return headers
 
     def opened(self, response: httpx.Response) -> None:
         if self.connection is not None:
-            self.connection.response(response.status_code, response.headers)
+            self.connection.response(response.status_code, response.headers.multi_items())
 
     def chunk(self, data: bytes) -> List[Event]:
         if self.connection is not None:
             self.connection.chunk(data)
         return self.parser.feed(data)
 
-    def ended(self, reason: str, error: Optional[BaseException] = None) -> List[Event]:
+    def ended(self, kind: str, error: Optional[BaseException] = None) -> List[Event]:
         """The connection is over: end the stream in the parser (an unterminated tail is lost)."""
         if self.connection is not None:
-            self.connection.end(reason, None if error is None else f"{type(error).__name__}: {error}")
+            self.connection.end(kind, None if error is None else f"{type(error).__name__}: {error}")
         return self.parser.close()
 
     def failed_to_connect(self, error: BaseException) -> None:
         if self.connection is not None:
-            self.connection.end("error", f"{type(error).__name__}: {error}")
+            self.connection.end("network_error", f"{type(error).__name__}: {error}")
 
     def delay(self, default_retry: int) -> float:
         retry = self.parser.retry
@@ -211,6 +213,7 @@ class EventSource:
         request = self._client.build_request(
             session.method, session.url, headers=session.request_headers(), **session.build_kwargs
         )
+        session.sending(request)
         response = self._client.send(request, stream=True, **session.send_kwargs)
         session.opened(response)
         self._response = response
@@ -283,21 +286,21 @@ class EventSource:
                                 on_this_connection += 1
                                 yield event
                                 if bounds.full():
-                                    session.ended("closed")
+                                    session.ended("client_closed")
                                     return
                             if (
                                 force_reconnect_after is not None
                                 and on_this_connection >= force_reconnect_after
                             ):
-                                reason = "closed"
+                                reason = "client_closed"
                                 break
                     except (httpx.HTTPError, OSError, RuntimeError) as exc:
                         if self._expired.is_set():
-                            session.ended("closed")
+                            session.ended("timeout")
                             return
-                        reason, error = "error", exc
+                        reason, error = "network_error", exc
                     if self._expired.is_set():
-                        session.ended("closed")
+                        session.ended("timeout")
                         return
                     response.close()
                     for event in session.ended(reason, error):
@@ -318,7 +321,7 @@ class EventSource:
             if timer is not None:
                 timer.cancel()
             if session.connection is not None:
-                session.connection.end("closed")
+                session.connection.end("client_closed")
 
 
 class AsyncEventSource:
@@ -355,6 +358,7 @@ class AsyncEventSource:
         request = self._client.build_request(
             session.method, session.url, headers=session.request_headers(), **session.build_kwargs
         )
+        session.sending(request)
         response = await self._client.send(request, stream=True, **session.send_kwargs)
         session.opened(response)
         self._response = response
@@ -400,19 +404,19 @@ class AsyncEventSource:
                                 on_this_connection += 1
                                 yield event
                                 if bounds.full():
-                                    session.ended("closed")
+                                    session.ended("client_closed")
                                     return
                             if (
                                 force_reconnect_after is not None
                                 and on_this_connection >= force_reconnect_after
                             ):
-                                reason = "closed"
+                                reason = "client_closed"
                                 break
                     except asyncio.TimeoutError:
-                        session.ended("closed")
+                        session.ended("timeout")
                         return
                     except (httpx.HTTPError, OSError) as exc:
-                        reason, error = "error", exc
+                        reason, error = "network_error", exc
                     await response.aclose()
                     for event in session.ended(reason, error):
                         bounds.events += 1
@@ -429,7 +433,7 @@ class AsyncEventSource:
                     response = None
         finally:
             if session.connection is not None:
-                session.connection.end("closed")
+                session.connection.end("client_closed")
 
 
 @contextmanager

@@ -1,0 +1,49 @@
+"""validate(): check a recorded session against ssert's rules (the Rust core's validator)."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Mapping, Optional, Union
+
+from ._recording import Recorder
+from ._ssert import Report, validate_json
+
+__all__ = ["validate", "RecordingLike"]
+
+RecordingLike = Union[Recorder, Mapping[str, Any], str, bytes, "os.PathLike[str]"]
+"""A Recorder, a recording dict, recording text (JSON, JSON Lines or HAR), or a file path."""
+
+_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".har": "har"}
+
+
+def validate(recording: RecordingLike, *, format: Optional[str] = None, **options: Any) -> Report:
+    """Validate a recorded session and return the Report.
+
+    ``options`` are the validator's options as keyword arguments, the same keys as the JSON
+    options of every binding, e.g. ``validate(rec, ids={"consecutive": True},
+    disable=["x-accel-buffering"], profile="openai-chat")``.
+
+    ``format`` is ``"json"`` (also reads JSON Lines), ``"jsonl"`` or ``"har"``; for a path it
+    defaults from the file suffix. Raises ``RecordingError`` for an unreadable recording and
+    ``OptionsError`` for an unknown option.
+    """
+    if isinstance(recording, Recorder):
+        text = recording.to_json()
+    elif isinstance(recording, Mapping):
+        text = json.dumps(recording)
+    elif isinstance(recording, bytes):
+        text = recording.decode("utf-8")
+    elif isinstance(recording, str):
+        text = recording
+    else:
+        path = os.fspath(recording)
+        if format is None:
+            format = _FORMATS.get(os.path.splitext(path)[1].lower(), "json")
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+    return validate_json(
+        text,
+        format=format or "json",  # type: ignore[arg-type]
+        options=json.dumps(options) if options else None,
+    )

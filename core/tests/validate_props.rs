@@ -1,0 +1,267 @@
+//! Property tests of the validator: a generated well-behaved session (random integer ids,
+//! reconnects at random points, correct resume, random chunking) has no findings; injecting
+//! one lost event, one duplicate, one wrong resume or one late heartbeat yields exactly the
+//! matching finding.
+
+use proptest::prelude::*;
+use ssert_core::validate::{
+    validate, Chunk, Connection, End, EndKind, Recording, Report, Request, Response,
+    ValidateOptions,
+};
+
+const RETRY_MS: u64 = 1000;
+const MAX_SILENCE_MS: u64 = 30_000;
+
+/// How a generated session is damaged.
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    None,
+    /// The server skips one event in the middle of a connection.
+    Lost,
+    /// The server sends one event twice in a row.
+    Duplicate,
+    /// The server resumes one event too late or too early after a reconnect.
+    WrongResume {
+        too_early: bool,
+    },
+    /// One silence longer than the heartbeat limit.
+    LateHeartbeat,
+}
+
+/// Deterministic choices from one seed (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n as u64).expect("below n")
+    }
+}
+
+fn good_headers() -> Vec<(String, String)> {
+    vec![
+        ("content-type".into(), "text/event-stream".into()),
+        ("cache-control".into(), "no-cache".into()),
+        ("x-accel-buffering".into(), "no".into()),
+    ]
+}
+
+/// Ids per connection: `first..first+total` cut at `cuts`, then the fault applied. Returns the
+/// connections' id lists.
+fn plan(
+    first: u64,
+    total: usize,
+    cuts: &[usize],
+    fault: Fault,
+    rng: &mut Rng,
+) -> Option<Vec<Vec<u64>>> {
+    let ids: Vec<u64> = (first..first + total as u64).collect();
+    let mut conns = Vec::new();
+    let mut start = 0;
+    for &cut in cuts.iter().chain(std::iter::once(&total)) {
+        conns.push(ids[start..cut].to_vec());
+        start = cut;
+    }
+    match fault {
+        Fault::None | Fault::LateHeartbeat => {}
+        Fault::Lost => {
+            // An event with neighbours in its own connection.
+            let candidates: Vec<(usize, usize)> = conns
+                .iter()
+                .enumerate()
+                .flat_map(|(c, ids)| (1..ids.len().saturating_sub(1)).map(move |i| (c, i)))
+                .collect();
+            if candidates.is_empty() {
+                return None;
+            }
+            let (c, i) = candidates[rng.below(candidates.len())];
+            conns[c].remove(i);
+        }
+        Fault::Duplicate => {
+            let c = rng.below(conns.len());
+            let i = rng.below(conns[c].len());
+            let id = conns[c][i];
+            conns[c].insert(i + 1, id);
+        }
+        Fault::WrongResume { too_early } => {
+            if conns.len() < 2 {
+                return None;
+            }
+            let c = 1 + rng.below(conns.len() - 1);
+            if too_early {
+                // Re-sends the last event the client already had.
+                let last = *conns[c - 1].last()?;
+                conns[c].insert(0, last);
+            } else {
+                // Skips the event the client needed next (keep the connection non-empty).
+                if conns[c].len() < 2 {
+                    return None;
+                }
+                conns[c].remove(0);
+            }
+        }
+    }
+    Some(conns)
+}
+
+/// A recording of the planned connections: one chunk per event, split at random points.
+fn record(conns: &[Vec<u64>], fault: Fault, rng: &mut Rng) -> Recording {
+    let mut t = 0;
+    let mut connections = Vec::new();
+    let mut last_id: Option<u64> = None;
+    let late_at = (rng.below(conns.len()), 1 + rng.below(3));
+    let count = conns.len();
+    for (c, ids) in conns.iter().enumerate() {
+        let mut headers = vec![("accept".to_owned(), "text/event-stream".to_owned())];
+        if let Some(id) = last_id {
+            headers.push(("last-event-id".into(), id.to_string()));
+        }
+        let request = Request {
+            method: "GET".into(),
+            url: "http://127.0.0.1/events".into(),
+            headers: Some(headers),
+            t,
+        };
+        t += rng.range(1, 20);
+        let response = Response {
+            status: 200,
+            headers: good_headers(),
+            t: Some(t),
+        };
+        let mut chunks = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let late = matches!(fault, Fault::LateHeartbeat) && (c, i) == late_at;
+            t += if late {
+                MAX_SILENCE_MS + rng.range(1, 5000)
+            } else {
+                rng.range(1, 2000)
+            };
+            let retry = if c == 0 && i == 0 {
+                format!("retry: {RETRY_MS}\n")
+            } else {
+                String::new()
+            };
+            let comment = if rng.below(4) == 0 {
+                ": keep-alive\n\n"
+            } else {
+                ""
+            };
+            let body = format!("{comment}{retry}id: {id}\ndata: payload {id}\n\n").into_bytes();
+            let mut rest = &body[..];
+            while !rest.is_empty() {
+                let n = 1 + rng.below(rest.len());
+                chunks.push(Chunk {
+                    t,
+                    data: rest[..n].to_vec(),
+                });
+                rest = &rest[n..];
+            }
+        }
+        t += rng.range(1, 100);
+        let kind = if c + 1 == count {
+            EndKind::ClientClosed
+        } else {
+            EndKind::NetworkError
+        };
+        connections.push(Connection {
+            request,
+            response: Some(response),
+            chunks,
+            end: Some(End {
+                kind,
+                t,
+                message: None,
+            }),
+        });
+        // An EventSource's last event id: the last id it received (kept across connections).
+        last_id = ids.last().copied().or(last_id);
+        t += RETRY_MS + rng.range(0, 2000);
+    }
+    Recording {
+        connections,
+        ..Recording::default()
+    }
+}
+
+fn options() -> ValidateOptions {
+    let mut o = ValidateOptions::default();
+    o.ids.consecutive = Some(true);
+    o.retry.required = Some(true);
+    o.heartbeat.max_silence_ms = Some(MAX_SILENCE_MS);
+    o
+}
+
+fn session(seed: u64, total: usize, cut_count: usize, fault: Fault) -> Option<(Recording, Report)> {
+    let mut rng = Rng(seed | 1);
+    let first = rng.range(0, 1_000_000);
+    let mut cuts: Vec<usize> = (0..cut_count).map(|_| 1 + rng.below(total - 1)).collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let conns = plan(first, total, &cuts, fault, &mut rng)?;
+    let recording = record(&conns, fault, &mut rng);
+    let report = validate(&recording, &options()).expect("options");
+    Some((recording, report))
+}
+
+fn assert_exactly(report: &Report, code: &str) -> Result<(), TestCaseError> {
+    let codes: Vec<_> = report.findings.iter().map(|f| f.rule.code()).collect();
+    prop_assert_eq!(codes, vec![code], "{}", report);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn well_behaved_sessions_have_no_findings(seed in any::<u64>(), total in 2usize..60, cuts in 0usize..6) {
+        let (_, report) = session(seed, total, cuts, Fault::None).expect("no fault to place");
+        prop_assert!(report.findings.is_empty(), "{}", report);
+        prop_assert!(report.passed);
+        prop_assert_eq!(report.stats.events, total as u64);
+    }
+
+    #[test]
+    fn one_lost_event_is_one_finding(seed in any::<u64>(), total in 3usize..60, cuts in 0usize..6) {
+        if let Some((_, report)) = session(seed, total, cuts, Fault::Lost) {
+            assert_exactly(&report, "SSE404")?;
+        }
+    }
+
+    #[test]
+    fn one_duplicate_is_one_finding(seed in any::<u64>(), total in 2usize..60, cuts in 0usize..6) {
+        let (_, report) = session(seed, total, cuts, Fault::Duplicate).expect("always placeable");
+        assert_exactly(&report, "SSE303")?;
+    }
+
+    #[test]
+    fn one_wrong_resume_is_one_finding(seed in any::<u64>(), total in 3usize..60, cuts in 1usize..6, too_early in any::<bool>()) {
+        if let Some((_, report)) = session(seed, total, cuts, Fault::WrongResume { too_early }) {
+            assert_exactly(&report, "SSE402")?;
+        }
+    }
+
+    #[test]
+    fn one_late_heartbeat_is_one_finding(seed in any::<u64>(), total in 4usize..60, cuts in 0usize..3) {
+        if let Some((recording, report)) = session(seed, total, cuts, Fault::LateHeartbeat) {
+            // The late chunk exists only if its connection has enough events.
+            let late = recording.connections.iter().any(|c| {
+                c.chunks.windows(2).any(|w| w[1].t - w[0].t > MAX_SILENCE_MS)
+            });
+            if late {
+                assert_exactly(&report, "SSE305")?;
+            } else {
+                prop_assert!(report.findings.is_empty(), "{}", report);
+            }
+        }
+    }
+}

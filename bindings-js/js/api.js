@@ -5,60 +5,12 @@
 // core. The entry points (node.js, browser.js) instantiate the wasm module before this module's
 // functions can be called.
 
+import { deliver } from './batch.js';
+import { EncodeError, ParseError, SsertError, UsageError } from './errors.js';
 import { RawParser, encode as encodeRaw, traceOf, wasmMemory } from './ssert_wasm.js';
+import { textDecoding } from './text.js';
 
-// Record tags and the "no event field" marker: must match bindings-js/src/lib.rs.
-const TAG_EVENT = 0;
-const TAG_RETRY = 1;
-const TAG_COMMENT = 2;
-const TAG_ERROR = 3;
-const NO_EVENT_FIELD = 0xffffffff;
-const TWO_POW_32 = 4294967296;
-
-// ignoreBOM: a batch's text may legitimately start with U+FEFF (data that begins with one); the
-// default TextDecoder would silently drop it and shift every later string.
-const batchDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
-/** Base class of every error ssert reports or throws: a stable `code` and a byte `offset`. */
-export class SsertError extends Error {
-  /**
-   * @param {string} code stable machine-readable code, e.g. `"INCOMPLETE_EVENT"`
-   * @param {string} message human description
-   * @param {number} offset byte offset in the stream (or in the encoded value), -1 if none
-   */
-  constructor(code, message, offset) {
-    super(message);
-    this.name = 'SsertError';
-    this.code = code;
-    this.offset = offset;
-  }
-}
-
-/** A problem in the stream reported by the parser (parsing goes on); given to `onError`. */
-export class ParseError extends SsertError {
-  constructor(code, message, offset) {
-    super(code, `${message} (${code} at byte ${offset})`, offset);
-    this.name = 'ParseError';
-  }
-}
-
-/** Thrown by `encode()` for an event that cannot be written (newline in `event`/`id`, NUL in `id`). */
-export class EncodeError extends SsertError {
-  constructor(code, message, offset, index) {
-    super(code, `${message} (${code} at byte ${offset} of item ${index})`, offset);
-    this.name = 'EncodeError';
-    /** Index of the failing item in the array given to `encode()`. */
-    this.index = index;
-  }
-}
-
-/** Thrown when a parser is used after `free()`. */
-export class UsageError extends SsertError {
-  constructor(code, message) {
-    super(code, message, -1);
-    this.name = 'UsageError';
-  }
-}
+export { EncodeError, ParseError, SsertError, UsageError };
 
 let memory;
 function memoryBuffer() {
@@ -72,12 +24,6 @@ function memoryBuffer() {
  */
 export function wasmMemoryBytes() {
   return memoryBuffer().byteLength;
-}
-
-/** Rebuilds a 64-bit value from its two words: a number when exact, else a BigInt. */
-function joinU64(low, high) {
-  if (high < 0x200000) return high * TWO_POW_32 + low;
-  return (BigInt(high) << 32n) | BigInt(low);
 }
 
 function parserOptions(options) {
@@ -119,10 +65,7 @@ export function createParser(callbacks = {}) {
 class EventStreamParser {
   #raw;
   #header;
-  #onEvent;
-  #onRetry;
-  #onComment;
-  #onError;
+  #handlers;
   // A high surrogate that ended a string chunk: held back until its low half arrives, so a
   // surrogate pair split across two string chunks is encoded as one character.
   #pendingHigh = '';
@@ -139,10 +82,7 @@ class EventStreamParser {
     }
     this.#raw = raw;
     this.#header = raw.headerPtr();
-    this.#onEvent = onEvent;
-    this.#onRetry = onRetry;
-    this.#onComment = onComment;
-    this.#onError = onError;
+    this.#handlers = { onEvent, onRetry, onComment, onError };
   }
 
   #live() {
@@ -226,58 +166,13 @@ class EventStreamParser {
 
   #dispatch(words) {
     const buffer = memoryBuffer();
-    const header = new Uint32Array(buffer, this.#header, 4);
-    const textLen = header[3];
+    const header = new Uint32Array(buffer, this.#header, 6);
     // Copied (not viewed) so that a callback that feeds a parser, and so moves or grows wasm
     // memory, cannot corrupt the records still to be delivered.
     const ops = new Uint32Array(buffer, header[0], words).slice();
-    const text = textLen === 0 ? '' : batchDecoder.decode(new Uint8Array(buffer, header[2], textLen));
-    let at = 0;
-    let pos = 0;
-    while (at < words) {
-      switch (ops[at]) {
-        case TAG_EVENT: {
-          const eventLen = ops[at + 1];
-          let event;
-          if (eventLen !== NO_EVENT_FIELD) {
-            event = text.slice(pos, pos + eventLen);
-            pos += eventLen;
-          }
-          const data = text.slice(pos, pos + ops[at + 2]);
-          pos += ops[at + 2];
-          const id = text.slice(pos, pos + ops[at + 3]);
-          pos += ops[at + 3];
-          at += 4;
-          if (this.#onEvent !== undefined) this.#onEvent({ type: event ?? 'message', data, id, event });
-          break;
-        }
-        case TAG_RETRY: {
-          const value = joinU64(ops[at + 1], ops[at + 2]);
-          at += 3;
-          if (this.#onRetry !== undefined) this.#onRetry(value);
-          break;
-        }
-        case TAG_COMMENT: {
-          const comment = text.slice(pos, pos + ops[at + 1]);
-          pos += ops[at + 1];
-          at += 2;
-          if (this.#onComment !== undefined) this.#onComment(comment);
-          break;
-        }
-        case TAG_ERROR: {
-          const code = text.slice(pos, pos + ops[at + 1]);
-          pos += ops[at + 1];
-          const message = text.slice(pos, pos + ops[at + 2]);
-          pos += ops[at + 2];
-          const offset = joinU64(ops[at + 3], ops[at + 4]);
-          at += 5;
-          if (this.#onError !== undefined) this.#onError(new ParseError(code, message, Number(offset)));
-          break;
-        }
-        default:
-          throw new Error(`ssert: corrupt batch record tag ${ops[at]} (engine and wrapper out of sync)`);
-      }
-    }
+    const utf8 = header[3] === 0 ? '' : textDecoding.utf8(buffer, header[2], header[3]);
+    const ascii = header[5] === 0 ? '' : textDecoding.ascii(buffer, header[4], header[5]);
+    deliver(ops, words, utf8, ascii, this.#handlers);
   }
 }
 

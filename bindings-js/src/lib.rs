@@ -7,108 +7,18 @@
 //! # Crossing the boundary in bulk
 //!
 //! A chunk goes in with one call ([`RawParser::feed`]). Everything the core reports for that
-//! chunk — events, retries, comments, errors, in order — is appended to one [`Batch`]: a flat
-//! `u32` record array plus one UTF-8 text buffer holding every string of the batch back to back.
-//! JavaScript reads both straight out of wasm memory (their addresses are in the parser's
-//! [`header`](RawParser::header_ptr)), decodes the text once with a `TextDecoder`, and slices the
-//! strings out by their UTF-16 lengths, which the records carry. No per-event or per-field call
-//! crosses the boundary.
-//!
-//! # Record layout
-//!
-//! Each record starts with its tag; string lengths are in UTF-16 code units, in the order the
-//! strings were appended to the text buffer; 64-bit numbers are two `u32` words, low then high.
-//!
-//! | tag | words after the tag |
-//! |---|---|
-//! | [`TAG_EVENT`] | event-type length or [`NO_EVENT_FIELD`], data length, id length |
-//! | [`TAG_RETRY`] | value low, value high |
-//! | [`TAG_COMMENT`] | text length |
-//! | [`TAG_ERROR`] | code length, message length, offset low, offset high |
+//! chunk — events, retries, comments, errors, in order — is appended to one [`Batch`] (layout in
+//! the [`batch`] module). JavaScript reads it straight out of wasm memory (the addresses are in
+//! the parser's [header](RawParser::header_ptr)), decodes each of its two string buffers with one
+//! call, and slices the strings out by length. No per-event or per-field call crosses the
+//! boundary.
 
+pub mod batch;
+
+pub use batch::Batch;
 use serde::{Deserialize, Serialize};
-use ssert_core::{Encoder, Error, Event, LineEnding, Message, Parser, ParserConfig, Sink};
+use ssert_core::{Encoder, Error, LineEnding, Message, Parser, ParserConfig};
 use wasm_bindgen::prelude::*;
-
-/// Record tag of a dispatched event.
-pub const TAG_EVENT: u32 = 0;
-/// Record tag of a valid `retry` field.
-pub const TAG_RETRY: u32 = 1;
-/// Record tag of a comment line.
-pub const TAG_COMMENT: u32 = 2;
-/// Record tag of a (non-fatal) parse error.
-pub const TAG_ERROR: u32 = 3;
-/// Event-type length meaning "the block had no `event` field" (JS `event: undefined`).
-pub const NO_EVENT_FIELD: u32 = u32::MAX;
-
-/// Length of `text` in UTF-16 code units: the unit JavaScript strings are sliced in.
-fn utf16_len(text: &str) -> u32 {
-    let units = if text.is_ascii() {
-        text.len()
-    } else {
-        text.chars().map(char::len_utf16).sum()
-    };
-    // wasm32 memory is at most 4 GiB, so a string held in it always fits.
-    u32::try_from(units).unwrap_or(u32::MAX)
-}
-
-/// Splits a 64-bit value into the (low, high) words of a record.
-#[allow(clippy::cast_possible_truncation)] // truncation to the low word is the point
-fn split_u64(value: u64) -> [u32; 2] {
-    [value as u32, (value >> 32) as u32]
-}
-
-/// Everything the core reported for one chunk, in the layout described in the crate docs.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Batch {
-    /// The records.
-    pub ops: Vec<u32>,
-    /// Every string of the batch, back to back, in record order.
-    pub text: String,
-}
-
-impl Batch {
-    fn push_text(&mut self, text: &str) -> u32 {
-        self.text.push_str(text);
-        utf16_len(text)
-    }
-
-    fn clear(&mut self) {
-        self.ops.clear();
-        self.text.clear();
-    }
-}
-
-impl Sink for Batch {
-    fn event(&mut self, event: Event<'_>) {
-        let event_len = match event.event {
-            Some(event_type) => self.push_text(event_type),
-            None => NO_EVENT_FIELD,
-        };
-        let data_len = self.push_text(event.data);
-        let id_len = self.push_text(event.id);
-        self.ops
-            .extend_from_slice(&[TAG_EVENT, event_len, data_len, id_len]);
-    }
-
-    fn retry(&mut self, millis: u64) {
-        let [low, high] = split_u64(millis);
-        self.ops.extend_from_slice(&[TAG_RETRY, low, high]);
-    }
-
-    fn comment(&mut self, text: &str) {
-        let len = self.push_text(text);
-        self.ops.extend_from_slice(&[TAG_COMMENT, len]);
-    }
-
-    fn error(&mut self, error: Error) {
-        let code_len = self.push_text(error.code());
-        let message_len = self.push_text(error.kind().message());
-        let [low, high] = split_u64(error.offset());
-        self.ops
-            .extend_from_slice(&[TAG_ERROR, code_len, message_len, low, high]);
-    }
-}
 
 /// Parser limits as the JS option bag spells them (camelCase, every key optional).
 #[derive(Debug, Default, Deserialize)]
@@ -185,9 +95,10 @@ fn u64_value(value: u64) -> JsValue {
 pub struct RawParser {
     parser: Parser,
     batch: Batch,
-    /// `[ops address, ops length, text address, text length]` of the current batch, refreshed
-    /// after every call that fills the batch; JS reads it through [`RawParser::header_ptr`].
-    header: [usize; 4],
+    /// `[ops address, ops length, UTF-8 address, UTF-8 length, ASCII address, ASCII length]` of
+    /// the current batch (lengths in bytes except ops, in words), refreshed after every call that
+    /// fills the batch; JS reads it through [`RawParser::header_ptr`].
+    header: [usize; 6],
 }
 
 #[wasm_bindgen]
@@ -199,11 +110,11 @@ impl RawParser {
         Ok(RawParser {
             parser: Parser::with_config(parser_config(options)?),
             batch: Batch::default(),
-            header: [0; 4],
+            header: [0; 6],
         })
     }
 
-    /// Address of the four-word batch header; stable for the life of the parser.
+    /// Address of the six-word batch header; stable for the life of the parser.
     #[wasm_bindgen(js_name = headerPtr)]
     pub fn header_ptr(&self) -> *const usize {
         self.header.as_ptr()
@@ -260,8 +171,10 @@ impl RawParser {
         self.header = [
             self.batch.ops.as_ptr() as usize,
             self.batch.ops.len(),
-            self.batch.text.as_ptr() as usize,
-            self.batch.text.len(),
+            self.batch.utf8.as_ptr() as usize,
+            self.batch.utf8.len(),
+            self.batch.ascii.as_ptr() as usize,
+            self.batch.ascii.len(),
         ];
         self.batch.ops.len()
     }
@@ -339,63 +252,4 @@ pub fn trace_of(input: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
     let parsed = ssert_core::parse_with(input, parser_config(options)?, true);
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     Ok(parsed.trace.serialize(&serializer)?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utf16_len_counts_code_units() {
-        assert_eq!(utf16_len(""), 0);
-        assert_eq!(utf16_len("abc"), 3);
-        assert_eq!(utf16_len("é"), 1);
-        assert_eq!(utf16_len("\u{FFFD}"), 1);
-        assert_eq!(utf16_len("😀x"), 3);
-    }
-
-    #[test]
-    fn batch_records_every_sink_call_in_order() {
-        let mut parser = Parser::new();
-        let mut batch = Batch::default();
-        parser.feed(
-            b":hi\nretry: 4294967297\nevent: e\ndata: \xC3\xA9\n\n",
-            &mut batch,
-        );
-        parser.feed(b"data: tail", &mut batch);
-        parser.finish(&mut batch);
-        let [low, high] = split_u64(4_294_967_297);
-        assert_eq!((low, high), (1, 1));
-        let code = "INCOMPLETE_EVENT";
-        let message = ssert_core::ErrorKind::IncompleteEvent.message();
-        assert_eq!(
-            batch.ops,
-            [
-                TAG_COMMENT,
-                2,
-                TAG_RETRY,
-                1,
-                1,
-                TAG_EVENT,
-                1,
-                1,
-                0,
-                TAG_ERROR,
-                utf16_len(code),
-                utf16_len(message),
-                41,
-                0
-            ]
-        );
-        assert_eq!(batch.text, format!("hieé{code}{message}"));
-    }
-
-    #[test]
-    fn an_event_without_event_field_has_no_event_length() {
-        let mut parser = Parser::new();
-        let mut batch = Batch::default();
-        parser.feed(b"id: 7\ndata: x\n\n", &mut batch);
-        assert_eq!(batch.ops, [TAG_EVENT, NO_EVENT_FIELD, 1, 1]);
-        assert_eq!(batch.text, "x7");
-    }
 }

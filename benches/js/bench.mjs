@@ -1,0 +1,109 @@
+// ssert vs eventsource-parser in Node, side by side in one process and one run, on the corpora
+// the Rust benchmarks use (written by `cargo run -p ssert-benches --bin gen-corpus -- DIR`), cut
+// the same two ways: fixed 64 KiB chunks and the manifest's 1..1500-byte "network" chunks.
+// Bytes in -> events out for both: eventsource-parser gets a streaming TextDecoder in front, as
+// real input is bytes.
+//
+//   node benches/js/bench.mjs [CORPUS_DIR]   (default benches/corpus; BENCH_SECONDS per cell, default 2)
+import { readFileSync } from 'node:fs';
+import { createParser as createSsertParser, wasmMemoryBytes } from 'ssert';
+import { createParser as createEspParser } from 'eventsource-parser';
+
+const dir = new URL(`${process.argv[2] ?? new URL('../corpus', import.meta.url).pathname}/`, 'file://');
+const seconds = Number(process.env.BENCH_SECONDS ?? 2);
+const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8'));
+
+function cutInto(bytes, lens) {
+  const chunks = [];
+  let at = 0;
+  for (const len of lens) {
+    chunks.push(bytes.subarray(at, at + len));
+    at += len;
+  }
+  return chunks;
+}
+
+function fixedLens(total, size) {
+  const lens = [];
+  for (let at = 0; at < total; at += size) lens.push(Math.min(size, total - at));
+  return lens;
+}
+
+const contenders = {
+  ssert(chunks) {
+    let events = 0;
+    let dataUnits = 0;
+    const parser = createSsertParser({
+      onEvent(event) {
+        events += 1;
+        dataUnits += event.data.length;
+      },
+    });
+    for (const chunk of chunks) parser.feed(chunk);
+    parser.end();
+    parser.free();
+    return { events, dataUnits };
+  },
+  'eventsource-parser'(chunks) {
+    let events = 0;
+    let dataUnits = 0;
+    const decoder = new TextDecoder();
+    const parser = createEspParser({
+      onEvent(event) {
+        events += 1;
+        dataUnits += event.data.length;
+      },
+    });
+    for (const chunk of chunks) parser.feed(decoder.decode(chunk, { stream: true }));
+    parser.feed(decoder.decode());
+    return { events, dataUnits };
+  },
+};
+
+function measure(run, chunks) {
+  const first = run(chunks); // warm-up, and the result both parsers must agree on
+  let runs = 0;
+  const start = process.hrtime.bigint();
+  const budget = BigInt(Math.round(seconds * 1e9));
+  let elapsed = 0n;
+  do {
+    run(chunks);
+    runs += 1;
+    elapsed = process.hrtime.bigint() - start;
+  } while (elapsed < budget);
+  return { ...first, secondsPerRun: Number(elapsed) / 1e9 / runs };
+}
+
+const rows = [];
+let failures = 0;
+console.log(`ssert vs eventsource-parser, Node ${process.version}, ${seconds}s per cell\n`);
+console.log('corpus          chunks  parser               MB/s    events/s   ratio');
+for (const corpus of manifest.corpora) {
+  const bytes = new Uint8Array(readFileSync(new URL(corpus.file, dir)));
+  for (const [chunking, lens] of [['64k', fixedLens(bytes.length, manifest.fixed_chunk_len)], ['net', corpus.network_chunk_lens]]) {
+    const chunks = cutInto(bytes, lens);
+    const results = {};
+    for (const [name, run] of Object.entries(contenders)) results[name] = measure(run, chunks);
+    const ssert = results.ssert;
+    const esp = results['eventsource-parser'];
+    if (ssert.events !== corpus.events || ssert.events !== esp.events || ssert.dataUnits !== esp.dataUnits) {
+      failures += 1;
+      console.log(`!! ${corpus.name}/${chunking}: parsers disagree: ssert ${ssert.events} events/${ssert.dataUnits} units, eventsource-parser ${esp.events}/${esp.dataUnits}, manifest ${corpus.events} events`);
+    }
+    const ratio = esp.secondsPerRun / ssert.secondsPerRun;
+    for (const [name, r] of Object.entries(results)) {
+      const mbps = bytes.length / 1e6 / r.secondsPerRun;
+      const eps = r.events / r.secondsPerRun;
+      console.log(
+        `${corpus.name.padEnd(15)} ${chunking.padEnd(7)} ${name.padEnd(18)} ${mbps.toFixed(0).padStart(6)} ${eps.toExponential(2).padStart(11)}   ${name === 'ssert' ? `${ratio.toFixed(2)}x` : ''}`,
+      );
+    }
+    rows.push({ corpus: corpus.name, small: corpus.small_events, chunking, ratio });
+  }
+}
+console.log(`\nwasm memory after the run: ${(wasmMemoryBytes() / 2 ** 20).toFixed(1)} MiB`);
+for (const row of rows) {
+  const target = row.small ? 2 : 4;
+  console.log(`${row.ratio >= target ? 'meets' : 'MISSES'} target ${target}x: ${row.corpus}/${row.chunking} ${row.ratio.toFixed(2)}x`);
+}
+process.exitCode = failures === 0 ? 0 : 1;

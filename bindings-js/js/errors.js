@@ -1,0 +1,42 @@
+// The error classes of `ssert`, shared by every entry point (Node, browser, k6).
+
+/** Base class of every error ssert reports or throws: a stable `code` and a byte `offset`. */
+export class SsertError extends Error {
+  /**
+   * @param {string} code stable machine-readable code, e.g. `"INCOMPLETE_EVENT"`
+   * @param {string} message human description
+   * @param {number} offset byte offset in the stream (or in the encoded value), -1 if none
+   */
+  constructor(code, message, offset) {
+    super(message);
+    this.name = 'SsertError';
+    this.code = code;
+    this.offset = offset;
+  }
+}
+
+/** A problem in the stream reported by the parser (parsing goes on); given to `onError`. */
+export class ParseError extends SsertError {
+  constructor(code, message, offset) {
+    super(code, `${message} (${code} at byte ${offset})`, offset);
+    this.name = 'ParseError';
+  }
+}
+
+/** Thrown by `encode()` for an event that cannot be written (newline in `event`/`id`, NUL in `id`). */
+export class EncodeError extends SsertError {
+  constructor(code, message, offset, index) {
+    super(code, `${message} (${code} at byte ${offset} of item ${index})`, offset);
+    this.name = 'EncodeError';
+    /** Index of the failing item in the array given to `encode()`. */
+    this.index = index;
+  }
+}
+
+/** Thrown when a parser is used after `free()`. */
+export class UsageError extends SsertError {
+  constructor(code, message) {
+    super(code, message, -1);
+    this.name = 'UsageError';
+  }
+}

@@ -80,7 +80,7 @@ pack-js:
 	  ../.pack/ssert-$(JS_VERSION).tgz >/dev/null
 
 ## test-js: build the package, then its Node, type, browser and k6 tests
-test-js: build-js lint-js test-js-node test-js-types
+test-js: build-js lint-js test-js-node test-js-types test-js-browser
 
 lint-js:
 	$(CARGO) fmt -p ssert-wasm -- --check

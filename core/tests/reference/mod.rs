@@ -42,27 +42,95 @@ pub struct RefOutput {
     pub incomplete_event: bool,
 }
 
-/// A line of the stream and whether an end-of-line followed it.
+/// A line of the stream and the end-of-line that followed it.
 struct Line {
     text: String,
-    terminated: bool,
+    /// "lf", "cr" or "crlf"; `None` for the unterminated text at the end of the stream.
+    terminator: Option<&'static str>,
+}
+
+impl Line {
+    fn terminated(&self) -> bool {
+        self.terminator.is_some()
+    }
+}
+
+/// The stream's complete lines with their terminators ("lf", "cr", "crlf"), and the
+/// unterminated text after the last one (possibly empty), after BOM removal and decoding.
+pub fn split(input: &[u8]) -> (Vec<(String, &'static str)>, String) {
+    let mut lines = split_lines(&decode(input));
+    let partial = lines
+        .pop()
+        .expect("split_lines always returns the final partial line");
+    let complete = lines
+        .into_iter()
+        .map(|line| (line.text, line.terminator.expect("complete line")))
+        .collect();
+    (complete, partial.text)
+}
+
+/// "Streams must be decoded using the UTF-8 decode algorithm." That algorithm first removes
+/// one leading byte order mark, then replaces every maximal invalid subpart with U+FFFD,
+/// which is exactly what `String::from_utf8_lossy` does.
+fn decode(input: &[u8]) -> String {
+    let bytes = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A line as "Interpreting an event stream" sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefLine {
+    /// "If the line is empty (a blank line)"
+    Blank,
+    /// "If the line starts with a U+003A COLON character (:)": the text after the colon with
+    /// one leading space removed (ssert reports comments; the spec ignores them).
+    Comment(String),
+    /// A field name and value.
+    Field { name: String, value: String },
+}
+
+/// Classifies one decoded line exactly as the spec's steps do.
+pub fn classify(line: &str) -> RefLine {
+    if line.is_empty() {
+        RefLine::Blank
+    } else if let Some(comment) = line.strip_prefix(':') {
+        let text = comment.strip_prefix(' ').unwrap_or(comment);
+        RefLine::Comment(text.to_string())
+    } else if let Some(colon) = line.find(':') {
+        // "If the line contains a U+003A COLON character (:): Collect the characters on the
+        // line before the first U+003A COLON character (:), and let field be that string.
+        // Collect the characters on the line after the first U+003A COLON character (:), and
+        // let value be that string. If value starts with a U+0020 SPACE character, remove it
+        // from value."
+        let field = &line[..colon];
+        let mut value = &line[colon + 1..];
+        if let Some(rest) = value.strip_prefix(' ') {
+            value = rest;
+        }
+        RefLine::Field {
+            name: field.to_string(),
+            value: value.to_string(),
+        }
+    } else {
+        // "Otherwise, the string is not empty but does not contain a U+003A COLON character
+        // (:): Process the field using the steps described below, using the whole line as the
+        // field name, and the empty string as the field value."
+        RefLine::Field {
+            name: line.to_string(),
+            value: String::new(),
+        }
+    }
 }
 
 /// Parses a whole stream.
 pub fn parse(input: &[u8]) -> RefOutput {
-    // "Streams must be decoded using the UTF-8 decode algorithm." That algorithm first removes
-    // one leading byte order mark, then replaces every maximal invalid subpart with U+FFFD,
-    // which is exactly what `String::from_utf8_lossy` does.
-    let bytes = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let text = String::from_utf8_lossy(bytes).into_owned();
-
-    let lines = split_lines(&text);
+    let lines = split_lines(&decode(input));
 
     // "When a stream is parsed, a data buffer, an event type buffer, and a last event ID buffer
     // must be associated with it. They must be initialized to the empty string."
     let mut state = State::default();
     for line in &lines {
-        if line.terminated {
+        if line.terminated() {
             state.process_line(&line.text);
         }
     }
@@ -70,7 +138,7 @@ pub fn parse(input: &[u8]) -> RefOutput {
     // "Once the end of the file is reached, any pending data must be discarded. (If the file
     // ends in the middle of an event, before the final empty line, the incomplete event is not
     // dispatched.)"
-    let partial = lines.last().filter(|line| !line.terminated);
+    let partial = lines.last().filter(|line| !line.terminated());
     let partial_line_lost = partial.is_some_and(|line| !line.text.is_empty());
     let partial_non_comment = partial.is_some_and(|line| !line.text.starts_with(':'));
     state.out.tail_discarded = state.lines_since_blank > 0 || partial_line_lost;
@@ -93,18 +161,21 @@ fn split_lines(text: &str) -> Vec<Line> {
     while i < chars.len() {
         match chars[i] {
             '\r' => {
+                // CRLF is one end-of-line.
+                let terminator = if chars.get(i + 1) == Some(&'\n') {
+                    i += 1;
+                    "crlf"
+                } else {
+                    "cr"
+                };
                 lines.push(Line {
                     text: std::mem::take(&mut current),
-                    terminated: true,
+                    terminator: Some(terminator),
                 });
-                // CRLF is one end-of-line.
-                if chars.get(i + 1) == Some(&'\n') {
-                    i += 1;
-                }
             }
             '\n' => lines.push(Line {
                 text: std::mem::take(&mut current),
-                terminated: true,
+                terminator: Some("lf"),
             }),
             other => current.push(other),
         }
@@ -112,7 +183,7 @@ fn split_lines(text: &str) -> Vec<Line> {
     }
     lines.push(Line {
         text: current,
-        terminated: false,
+        terminator: None,
     });
     lines
 }
@@ -134,37 +205,25 @@ struct State {
 impl State {
     /// "Lines must be processed, in the order they are received, as follows:"
     fn process_line(&mut self, line: &str) {
-        if line.is_empty() {
-            // "If the line is empty (a blank line): Dispatch the event, as defined below."
-            self.dispatch();
-            self.lines_since_blank = 0;
-            self.block_has_payload = false;
-            return;
-        }
-        self.lines_since_blank += 1;
-        if let Some(comment) = line.strip_prefix(':') {
-            // "If the line starts with a U+003A COLON character (:): Ignore the line."
-            // ssert reports comments (servers use them as heartbeats), with one leading space
-            // removed like a field value.
-            let text = comment.strip_prefix(' ').unwrap_or(comment);
-            self.out.comments.push(text.to_string());
-        } else if let Some(colon) = line.find(':') {
-            // "If the line contains a U+003A COLON character (:): Collect the characters on the
-            // line before the first U+003A COLON character (:), and let field be that string.
-            // Collect the characters on the line after the first U+003A COLON character (:),
-            // and let value be that string. If value starts with a U+0020 SPACE character,
-            // remove it from value."
-            let field = &line[..colon];
-            let mut value = &line[colon + 1..];
-            if let Some(rest) = value.strip_prefix(' ') {
-                value = rest;
+        match classify(line) {
+            RefLine::Blank => {
+                // "If the line is empty (a blank line): Dispatch the event, as defined below."
+                self.dispatch();
+                self.lines_since_blank = 0;
+                self.block_has_payload = false;
             }
-            self.process_field(field, value);
-        } else {
-            // "Otherwise, the string is not empty but does not contain a U+003A COLON
-            // character (:): Process the field using the steps described below, using the whole
-            // line as the field name, and the empty string as the field value."
-            self.process_field(line, "");
+            RefLine::Comment(text) => {
+                // "If the line starts with a U+003A COLON character (:): Ignore the line."
+                // ssert reports comments (servers use them as heartbeats).
+                self.lines_since_blank += 1;
+                self.out.comments.push(text);
+            }
+            RefLine::Field { name, value } => {
+                // "Process the field using the steps described below, using field as the
+                // field name and value as the field value."
+                self.lines_since_blank += 1;
+                self.process_field(&name, &value);
+            }
         }
     }
 

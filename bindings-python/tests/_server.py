@@ -67,6 +67,25 @@ def make_app() -> FastAPI:
 
         return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
 
+    @app.get("/ticker")
+    async def ticker(
+        interval: float = 0.01,
+        off_by_one: bool = False,
+        last_event_id: Optional[str] = Header(default=None),
+    ) -> StreamingResponse:
+        """Endless, resumable: ids continue after Last-Event-ID (or repeat it, off_by_one)."""
+        start = int(last_event_id) + (0 if off_by_one else 1) if last_event_id else 1
+
+        async def body() -> AsyncIterator[bytes]:
+            yield b"retry: 200\n\n"
+            i = start
+            while True:
+                yield _frame(i, f"tick {i}")
+                i += 1
+                await asyncio.sleep(interval)
+
+        return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
+
     @app.get("/silent")
     async def silent() -> StreamingResponse:
         """One event, then nothing at all, forever (only a client-side timeout ends it)."""

@@ -12,7 +12,8 @@ from ._ssert import Report, validate_json
 __all__ = ["validate", "RecordingLike"]
 
 RecordingLike = Union[Recorder, Mapping[str, Any], str, bytes, "os.PathLike[str]"]
-"""A Recorder, a recording dict, recording text (JSON, JSON Lines or HAR), or a file path."""
+"""A Recorder, a recording dict, recording text (str or bytes: JSON, JSON Lines or HAR), or a
+file path (``pathlib.Path`` / ``os.PathLike``; a plain ``str`` is text, not a path)."""
 
 _FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".har": "har"}
 

@@ -1,0 +1,277 @@
+"""The ``ssert`` command line: check a live SSE endpoint, validate a recording, lint a stream file.
+
+    ssert check URL [--duration S] [--events N] [--reconnects N] [--json] [--profile P] [--rule R]
+    ssert validate RECORDING [--json] [--profile P] [--rule R]
+    ssert lint FILE [--json] [--rule R]
+
+Exit status: 0 when the report passes, 1 when it fails (a finding at or above ``--fail-on``,
+default ``error``), 2 for a usage error, an unreadable file or an endpoint that cannot be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import pathlib
+import sys
+import time
+from typing import Any, Dict, List, Optional, Sequence, TextIO
+
+from . import __version__
+from ._errors import OptionsError, RecordingError
+from ._ssert import Report
+from ._validate import validate
+
+__all__ = ["main"]
+
+PROFILES = [
+    "openai-chat",
+    "openai-responses",
+    "anthropic-messages",
+    "mcp",
+    "mcp-2025-03-26",
+    "mcp-2025-06-18",
+    "mcp-2025-11-25",
+]
+TRANSPORT_RULES = ["SSE101", "SSE102", "SSE103", "SSE104", "SSE105", "SSE106"]
+
+
+class UsageError(Exception):
+    """A problem the user can fix on the command line (exit status 2)."""
+
+
+def _options(args: argparse.Namespace, extra_disable: Sequence[str] = ()) -> Dict[str, Any]:
+    """Validation options from --options JSON, then --profile, --rule, --disable, --fail-on."""
+    options: Dict[str, Any] = {}
+    if args.options:
+        try:
+            loaded = json.loads(args.options)
+        except json.JSONDecodeError as error:
+            raise UsageError(f"--options is not JSON: {error}") from None
+        if not isinstance(loaded, dict):
+            raise UsageError("--options must be a JSON object")
+        options.update(loaded)
+    if args.profile:
+        options["profile"] = args.profile
+    if args.rule:
+        options["enable"] = [*options.get("enable", []), *args.rule]
+    disable = [*args.disable, *extra_disable]
+    if disable:
+        options["disable"] = [*options.get("disable", []), *disable]
+    if args.fail_on:
+        options["fail_on"] = args.fail_on
+    return options
+
+
+def _print_report(report: Report, args: argparse.Namespace, out: TextIO, title: str) -> int:
+    if args.json:
+        out.write(report.to_json() + "\n")
+    else:
+        out.write(f"{title}\n\n{report}")
+    return 0 if report.passed else 1
+
+
+class _Progress:
+    """Progress lines on stderr while `ssert check` runs (throttled; off with --quiet)."""
+
+    def __init__(self, enabled: bool, err: TextIO) -> None:
+        self.enabled = enabled
+        self.err = err
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def say(self, message: str, force: bool = True) -> None:
+        now = time.monotonic()
+        if self.enabled and (force or now - self.last >= 0.5):
+            self.last = now
+            self.err.write(f"[{now - self.start:6.2f}s] {message}\n")
+            self.err.flush()
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        import httpx
+
+        from .httpx import SSEResponseError, connect_sse
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise UsageError("`ssert check` needs httpx: pip install 'ssert[httpx]'") from None
+
+    if args.reconnects < 0:
+        raise UsageError("--reconnects must be >= 0")
+    force_after: Optional[int] = None
+    if args.reconnects:
+        force_after = args.reconnect_after or (
+            max(1, args.events // (args.reconnects + 1)) if args.events else 5
+        )
+    headers = {}
+    for header in args.header:
+        name, sep, value = header.partition(":")
+        if not sep:
+            raise UsageError(f"--header must look like 'Name: value', got {header!r}")
+        headers[name.strip()] = value.strip()
+
+    progress = _Progress(not args.quiet, err)
+    progress.say(
+        f"connecting to {args.url} (up to {args.duration:g}s"
+        + (f", {args.events} events" if args.events else "")
+        + (f", forcing {args.reconnects} reconnects every {force_after} events" if force_after else "")
+        + ")"
+    )
+    count = 0
+    try:
+        with httpx.Client(timeout=httpx.Timeout(10.0, read=None)) as client:
+            with connect_sse(client, "GET", args.url, headers=headers) as source:
+                connection = 0
+                for event in source.iter_sse(
+                    max_events=args.events,
+                    timeout=args.duration,
+                    max_reconnects=args.reconnects if args.reconnects else 0,
+                    force_reconnect_after=force_after,
+                    default_retry=args.default_retry,
+                ):
+                    count += 1
+                    if source.reconnects != connection:
+                        connection = source.reconnects
+                        progress.say(
+                            f"reconnected (#{connection}) with Last-Event-ID: "
+                            f"{json.dumps(source.response.request.headers.get('last-event-id'))}"
+                        )
+                    progress.say(
+                        f"{count} events, last id {json.dumps(event.id)}, type {event.event}",
+                        force=False,
+                    )
+                recording = source.recording
+                assert recording is not None
+    except SSEResponseError as error:
+        err.write(f"ssert check: {error}\n")
+        return 2
+    except httpx.HTTPError as error:
+        err.write(f"ssert check: cannot reach {args.url}: {error}\n")
+        return 2
+    progress.say(f"done: {count} events over {len(recording.connections)} connection(s); validating")
+    if args.record:
+        recording.save(args.record)
+        progress.say(f"recording written to {args.record}")
+    report = validate(recording, **_options(args))
+    return _print_report(report, args, out, f"ssert check {args.url}")
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        report = validate(pathlib.Path(args.recording), format=args.format, **_options(args))
+    except OSError as error:
+        raise UsageError(f"cannot read {args.recording}: {error}") from None
+    return _print_report(report, args, out, f"ssert validate {args.recording}")
+
+
+def lint_recording(body: bytes, name: str) -> Dict[str, Any]:
+    """A one-connection recording of a raw stream file: no timing, synthetic SSE headers."""
+    return {
+        "format": "ssert-recording",
+        "version": 1,
+        "timing": "none",
+        "source": f"ssert lint {name}",
+        "connections": [
+            {
+                "request": {"method": "GET", "url": name, "headers": None, "t": 0},
+                "response": {
+                    "status": 200,
+                    "headers": [["content-type", "text/event-stream"], ["cache-control", "no-cache"]],
+                    "t": 0,
+                },
+                "chunks": [{"t": 0, "data": base64.b64encode(body).decode("ascii")}],
+                "end": {"kind": "eof", "t": 0},
+            }
+        ],
+    }
+
+
+def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        if args.file == "-":
+            body = sys.stdin.buffer.read()
+        else:
+            with open(args.file, "rb") as file:
+                body = file.read()
+    except OSError as error:
+        raise UsageError(f"cannot read {args.file}: {error}") from None
+    # A file has no HTTP exchange: the transport rules would only judge the synthetic headers.
+    report = validate(lint_recording(body, args.file), **_options(args, TRANSPORT_RULES))
+    return _print_report(report, args, out, f"ssert lint {args.file}")
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--profile", choices=PROFILES, help="a protocol profile's rule set")
+    parser.add_argument(
+        "--rule", action="append", default=[], metavar="RULE",
+        help="enable a rule by code or name (repeatable), e.g. --rule data-json",
+    )
+    parser.add_argument(
+        "--disable", action="append", default=[], metavar="RULE",
+        help="disable a rule by code or name (repeatable)",
+    )
+    parser.add_argument(
+        "--fail-on", choices=["error", "warning", "info"],
+        help="lowest severity that fails the report (default: error)",
+    )
+    parser.add_argument(
+        "--options", metavar="JSON",
+        help='full validation options as JSON, e.g. \'{"ids": {"consecutive": true}}\'',
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of the ``ssert`` command."""
+    parser = argparse.ArgumentParser(
+        prog="ssert", description="Check Server-Sent Events endpoints, recordings and streams."
+    )
+    parser.add_argument("--version", action="version", version=f"ssert {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="connect to an endpoint, record, validate")
+    check.add_argument("url")
+    check.add_argument("--duration", type=float, default=10.0, help="seconds to read (default 10)")
+    check.add_argument("--events", type=int, help="stop after this many events")
+    check.add_argument(
+        "--reconnects", type=int, default=0,
+        help="force this many reconnects (drop the connection, resume with Last-Event-ID)",
+    )
+    check.add_argument("--reconnect-after", type=int, help="events per connection before a forced reconnect")
+    check.add_argument(
+        "--default-retry", type=int, default=1000,
+        help="reconnect delay in ms while the server sent no retry (default 1000)",
+    )
+    check.add_argument("--header", action="append", default=[], help="request header 'Name: value'")
+    check.add_argument("--record", metavar="FILE", help="write the recording to FILE")
+    check.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _add_report_options(check)
+
+    validate_cmd = commands.add_parser("validate", help="validate a recording (JSON, JSON Lines, HAR)")
+    validate_cmd.add_argument("recording")
+    validate_cmd.add_argument("--format", choices=["json", "jsonl", "har"], help="default: from the suffix")
+    _add_report_options(validate_cmd)
+
+    lint = commands.add_parser("lint", help="lint a raw text/event-stream file ('-' = stdin)")
+    lint.add_argument("file")
+    _add_report_options(lint)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the CLI; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args, sys.stdout, sys.stderr)
+        if args.command == "validate":
+            return _validate(args, sys.stdout)
+        return _lint(args, sys.stdout)
+    except (UsageError, RecordingError, OptionsError) as error:
+        sys.stderr.write(f"ssert {args.command}: {error}\n")
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

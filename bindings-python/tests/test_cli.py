@@ -1,0 +1,97 @@
+"""The `ssert` console script, run as a user runs it: a subprocess of the installed entry point."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+from typing import List
+
+SSERT = str(pathlib.Path(sys.executable).parent / "ssert")
+
+
+def run(*args: str, stdin: bytes = b"") -> "subprocess.CompletedProcess[str]":
+    return subprocess.run(
+        [SSERT, *args], input=stdin.decode(), capture_output=True, text=True, timeout=120
+    )
+
+
+def codes(report_json: str) -> List[str]:
+    return sorted({f["code"] for f in json.loads(report_json)["findings"]})
+
+
+def test_check_a_correct_resumable_endpoint_passes(server: str, tmp_path: pathlib.Path) -> None:
+    recording = tmp_path / "session.json"
+    result = run("check", f"{server}/ticker", "--events", "9", "--reconnects", "2", "--record", str(recording))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PASS" in result.stdout and "3 connection(s), 2 reconnect(s), 9 event(s)" in result.stdout
+    assert "connecting to" in result.stderr and "reconnected (#1) with Last-Event-ID" in result.stderr
+    # The saved recording validates the same way.
+    again = run("validate", str(recording), "--json")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert json.loads(again.stdout)["passed"] is True
+
+
+def test_check_an_off_by_one_resume_fails_with_exit_1(server: str) -> None:
+    result = run("check", f"{server}/ticker?off_by_one=true", "--events", "9", "--reconnects", "2", "--json", "--quiet")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr == ""
+    report = json.loads(result.stdout)
+    assert report["passed"] is False
+    assert {"SSE402", "SSE403"} <= set(codes(result.stdout))
+
+
+def test_check_with_rule_and_fail_on(server: str) -> None:
+    # "tick N" is not JSON: enabling data-json turns that into errors.
+    result = run("check", f"{server}/ticker", "--events", "3", "--rule", "data-json", "--json", "--quiet")
+    assert result.returncode == 1
+    assert "SSE308" in codes(result.stdout)
+
+
+def test_check_unreachable_endpoint_exits_2() -> None:
+    result = run("check", "http://127.0.0.1:9/never", "--duration", "2", "--quiet")
+    assert result.returncode == 2
+    assert "cannot reach" in result.stderr
+
+
+def test_check_wrong_content_type_exits_2(server: str) -> None:
+    result = run("check", f"{server}/json", "--quiet")
+    assert result.returncode == 2
+    assert "text/event-stream" in result.stderr
+
+
+def test_lint_reports_wire_format_problems_with_offsets(tmp_path: pathlib.Path) -> None:
+    stream = tmp_path / "stream.txt"
+    stream.write_bytes(b"id: 1\ndata: ok\n\nid: 2\nData: wrong case\n\nid: 3\ndata: cut")
+    result = run("lint", str(stream), "--json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    found = codes(result.stdout)
+    assert "SSE208" in found and "SSE203" in found
+    assert not any(code.startswith("SSE1") for code in found)
+    readable = run("lint", str(stream))
+    assert "field-name-case" in readable.stdout and "FAIL" in readable.stdout
+
+
+def test_lint_clean_stream_from_stdin_passes() -> None:
+    result = run("lint", "-", stdin=b"retry: 1000\n\nid: 1\ndata: a\n\nid: 2\ndata: b\n\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PASS" in result.stdout
+
+
+def test_validate_bad_inputs_exit_2(tmp_path: pathlib.Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "something-else", "version": 1}')
+    result = run("validate", str(broken))
+    assert result.returncode == 2 and "format" in result.stderr
+    assert run("validate", str(tmp_path / "missing.json")).returncode == 2
+    bad_option = run("lint", "-", "--options", '{"no_such_option": 1}', stdin=b"data: x\n\n")
+    assert bad_option.returncode == 2 and "no_such_option" in bad_option.stderr
+    assert run("lint", "-", "--options", "not json").returncode == 2
+
+
+def test_module_entry_point_and_version() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ssert", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and result.stdout.startswith("ssert 0.")

@@ -243,6 +243,8 @@ fn assert_matches_reference(input: &[u8], run: &Run) -> Result<(), TestCaseError
         .map(|e| (e.event_type.as_str(), e.data.as_str(), e.id.as_str()))
         .collect();
     prop_assert_eq!(events, expected, "events");
+    let event_retries: Vec<Option<u64>> = run.events().iter().map(|e| e.retry).collect();
+    prop_assert_eq!(event_retries, oracle.event_retries.clone(), "Event::retry");
     prop_assert_eq!(run.retries(), oracle.retries.clone(), "retries");
     prop_assert_eq!(
         run.comments(),

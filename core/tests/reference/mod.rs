@@ -30,6 +30,9 @@ pub struct RefOutput {
     pub events: Vec<RefEvent>,
     /// Every reconnection time set by a valid `retry` field, in order (saturating at u64::MAX).
     pub retries: Vec<u64>,
+    /// For each event, the last valid `retry` value of its block, if any (ssert's
+    /// `Event::retry`; the spec applies retry to the source, not to events).
+    pub event_retries: Vec<Option<u64>>,
     /// Every complete comment line: the text after the colon with one leading space removed.
     pub comments: Vec<String>,
     /// The last event ID string after the stream ended.
@@ -199,6 +202,8 @@ struct State {
     lines_since_blank: usize,
     /// A data, event or id field line was processed since the last blank line.
     block_has_payload: bool,
+    /// The last valid retry value since the last blank line.
+    block_retry: Option<u64>,
     out: RefOutput,
 }
 
@@ -211,6 +216,7 @@ impl State {
                 self.dispatch();
                 self.lines_since_blank = 0;
                 self.block_has_payload = false;
+                self.block_retry = None;
             }
             RefLine::Comment(text) => {
                 // "If the line starts with a U+003A COLON character (:): Ignore the line."
@@ -267,6 +273,7 @@ impl State {
                         millis = millis.saturating_mul(10).saturating_add(digit);
                     }
                     self.out.retries.push(millis);
+                    self.block_retry = Some(millis);
                 }
             }
             _ => {
@@ -306,6 +313,7 @@ impl State {
         } else {
             self.event_type_buffer.clone()
         };
+        self.out.event_retries.push(self.block_retry);
         self.out.events.push(RefEvent {
             event_type,
             data: self.data_buffer.clone(),

@@ -6,3 +6,4 @@ import init from './ssert_wasm.js';
 await init({ module_or_path: new URL('./ssert_wasm_bg.wasm', import.meta.url) });
 
 export * from './api.js';
+export * from './session.js';

@@ -166,3 +166,188 @@ export class UsageError extends SsertError {
  * over many parser lifetimes shows memory is released.
  */
 export function wasmMemoryBytes(): number;
+
+// ---- Recording, reconnecting, validating -------------------------------------------------------
+
+/** `[name, value]` pairs, as sent. */
+export type HeaderPairs = Array<[string, string]>;
+
+/** How a recorded connection ended. */
+export type EndKind = 'eof' | 'client_closed' | 'network_error' | 'timeout';
+
+/** One connection of a recording (shared recording format, version 1). */
+export interface RecordedConnection {
+  request: { method: string; url: string; t: number; headers: HeaderPairs | null };
+  response?: { status: number; t?: number; headers: HeaderPairs };
+  /** Body reads: `t` in ms since the session start, `data` the base64 of the bytes (or `text`). */
+  chunks: Array<{ t: number; data?: string; text?: string }>;
+  end?: { kind: EndKind; t: number; message?: string };
+}
+
+/** What the server says it published: the source of truth for loss and duplicate checks. */
+export interface ExpectedEvent {
+  id: string;
+  type?: string;
+  data?: string;
+}
+
+/** A recorded session in the shared, language-neutral recording format (version 1). */
+export interface Recording {
+  format: 'ssert-recording';
+  version: 1;
+  timing?: 'monotonic' | 'none';
+  source?: string;
+  connections: RecordedConnection[];
+  expected?: ExpectedEvent[];
+}
+
+/** Handle of one connection being recorded. */
+export interface ConnectionHandle {
+  readonly record: RecordedConnection;
+  response(head: { status: number; headers?: Headers | HeaderPairs | Record<string, string> }): void;
+  chunk(bytes: Uint8Array | ArrayBuffer | string): void;
+  end(kind: EndKind, message?: string): void;
+}
+
+/** Describes a request as sent. */
+export interface RequestInfo {
+  url: string | URL;
+  method?: string;
+  headers?: Headers | HeaderPairs | Record<string, string>;
+}
+
+/** Records connections into the shared recording format, with monotonic ms timestamps. */
+export class Recorder {
+  constructor(options?: { source?: string });
+  /** Milliseconds since the session started. */
+  now(): number;
+  /** Starts recording a connection (the request as sent). */
+  connection(request?: RequestInfo): ConnectionHandle;
+  /** Records a fetch `Response` to its end; `onChunk` sees each chunk as it arrives. */
+  record(
+    response: Response,
+    options?: { request?: RequestInfo; onChunk?: (bytes: Uint8Array) => void; signal?: AbortSignal },
+  ): Promise<RecordedConnection>;
+  /** Records any byte stream as one connection. */
+  recordStream(
+    body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>,
+    options?: {
+      request?: RequestInfo;
+      status?: number;
+      headers?: Headers | HeaderPairs | Record<string, string>;
+      onChunk?: (bytes: Uint8Array) => void;
+      signal?: AbortSignal;
+    },
+  ): Promise<RecordedConnection>;
+  /** Adds published events to the recording's `expected` log. */
+  expect(events: Iterable<{ id: string | number; type?: string; data?: string }>): void;
+  /** The recording (a copy). */
+  toJSON(): Recording;
+}
+
+/** Options of `connect`. */
+export interface ConnectOptions extends ParserCallbacks, ParserOptions {
+  /** The fetch to use (default `globalThis.fetch`). */
+  fetch?: typeof fetch;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+  /** Reconnection time until the server sends `retry` (default 3000 ms). */
+  retry?: number;
+  /** Stop after this many connections (default: unlimited). */
+  maxConnections?: number;
+  /** Close after this many events (default: unlimited). */
+  maxEvents?: number;
+  /** Record into this recorder (default: a new one). */
+  recorder?: Recorder;
+  /** Called with each response that opens the stream. */
+  onOpen?: (response: Response) => void;
+  /** Aborting it closes the session. */
+  signal?: AbortSignal;
+}
+
+/** Why a `connect` session ended. */
+export type StopReason = 'no-content' | 'closed' | 'max-events' | 'max-connections' | `status ${string}`;
+
+/** A running `connect` session. */
+export interface Connection {
+  /** The last event ID seen: what the next reconnect sends as `Last-Event-ID`. */
+  readonly lastEventId: string;
+  readonly recorder: Recorder;
+  /** Stops the session (the open connection is recorded as `client_closed`). */
+  close(): void;
+  /** Resolves when the session ended, with why and the recording of every connection. */
+  readonly done: Promise<{ reason: StopReason; recording: Recording }>;
+}
+
+/** Opens an SSE stream with fetch and reconnects like EventSource (Last-Event-ID, retry, 204), recording it. */
+export function connect(url: string | URL, options?: ConnectOptions): Connection;
+
+/** Severity of a finding. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One problem the validator found. */
+export interface Finding {
+  /** Stable rule code, e.g. `"SSE403"`. */
+  code: string;
+  /** Rule name, e.g. `"resume-point"`. */
+  name: string;
+  severity: Severity;
+  message: string;
+  connection: number | null;
+  event: number | null;
+  offset: number | null;
+  t: number | null;
+  excerpt: string | null;
+}
+
+/** The validator's report (the shared report JSON; `stats` as documented by the core). */
+export interface Report {
+  format: 'ssert-report';
+  version: number;
+  passed: boolean;
+  fail_on: Severity;
+  errors: number;
+  warnings: number;
+  infos: number;
+  findings: Finding[];
+  findings_dropped: number;
+  not_checked: Array<{ code: string; name: string; connection: number | null; reason: string }>;
+  stats: Record<string, unknown> & { events?: number; reconnects?: number };
+}
+
+/** The validator's options: the shared `ValidateOptions` JSON (snake_case, same in every binding). */
+export interface ValidateOptions {
+  profile?: 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'mcp' | 'mcp-2025-03-26' | 'mcp-2025-06-18' | 'mcp-2025-11-25';
+  fail_on?: Severity;
+  enable?: string[];
+  disable?: string[];
+  severity?: Record<string, Severity>;
+  ids?: Record<string, unknown>;
+  retry?: Record<string, unknown>;
+  heartbeat?: Record<string, unknown>;
+  time_to_first_event?: Record<string, unknown>;
+  event_types?: Record<string, unknown>;
+  data_json?: Record<string, unknown>;
+  grammar?: Record<string, unknown>;
+  terminal?: Record<string, unknown>;
+  reconnect?: Record<string, unknown>;
+  limits?: Record<string, unknown>;
+  window?: Record<string, unknown>;
+}
+
+/** Validates a recording (object or JSON text) with the core validator. */
+export function validate(recording: Recording | string, options?: ValidateOptions): Report;
+
+/** Reads a JSON Lines recording into a recording object. */
+export function recordingFromJSONLines(text: string): Recording;
+
+/** Imports a HAR file as a recording (timing `none`). */
+export function recordingFromHAR(text: string): Recording;
+
+/** A recording or validator options that could not be read (`INVALID_RECORDING`, `INVALID_OPTIONS`). */
+export class RecordingError extends SsertError {
+  readonly name: 'RecordingError';
+  /** 1-based line of the input where reading failed, if known. */
+  readonly line: number | undefined;
+  constructor(code: string, message: string, line?: number);
+}

@@ -12,3 +12,4 @@ initSync({ module: readFileSync(new URL('./ssert_wasm_bg.wasm', import.meta.url)
 textDecoding.ascii = (buffer, ptr, len) => Buffer.from(buffer, ptr, len).latin1Slice(0, len);
 
 export * from './api.js';
+export * from './session.js';

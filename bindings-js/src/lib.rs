@@ -17,6 +17,7 @@ pub mod batch;
 
 pub use batch::Batch;
 use serde::{Deserialize, Serialize};
+use ssert_core::validate::{validate, LoadError, Recording, ValidateOptions};
 use ssert_core::{Encoder, Error, LineEnding, Message, Parser, ParserConfig};
 use wasm_bindgen::prelude::*;
 
@@ -252,4 +253,61 @@ pub fn trace_of(input: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
     let parsed = ssert_core::parse_with(input, parser_config(options)?, true);
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     Ok(parsed.trace.serialize(&serializer)?)
+}
+
+/// A recording or options problem as the JS wrapper receives it (turned into a `RecordingError`
+/// or a `TypeError` there).
+#[derive(Serialize)]
+struct InputErrorPayload {
+    ssert: bool,
+    code: &'static str,
+    message: String,
+    line: Option<usize>,
+}
+
+fn input_error(code: &'static str, message: String, line: Option<usize>) -> JsValue {
+    let payload = InputErrorPayload {
+        ssert: true,
+        code,
+        message,
+        line,
+    };
+    serde_wasm_bindgen::to_value(&payload).unwrap_or(JsValue::NULL)
+}
+
+fn load_error(error: &LoadError) -> JsValue {
+    input_error("INVALID_RECORDING", error.message.clone(), error.line)
+}
+
+/// Validates a recording (the shared JSON format, as text) with the core validator; `options`
+/// is the shared `ValidateOptions` JSON, as text. Returns the report (the shared report JSON).
+///
+/// Options cross as JSON text, not through serde-wasm-bindgen, because the latter reads only the
+/// fields a struct names and so would silently accept a misspelt option that
+/// `ValidateOptions` (`deny_unknown_fields`) must reject.
+#[wasm_bindgen(js_name = validateJson)]
+pub fn validate_json(recording: &str, options: &str) -> Result<JsValue, JsValue> {
+    let recording = Recording::from_json(recording).map_err(|error| load_error(&error))?;
+    let options: ValidateOptions = serde_json::from_str(options)
+        .map_err(|error| input_error("INVALID_OPTIONS", error.to_string(), None))?;
+    let report = validate(&recording, &options)
+        .map_err(|error| input_error("INVALID_OPTIONS", error.message, None))?;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    Ok(report.serialize(&serializer)?)
+}
+
+/// Reads a JSON Lines recording and returns it as the JSON document form (text).
+#[wasm_bindgen(js_name = recordingFromJsonLines)]
+pub fn recording_from_json_lines(text: &str) -> Result<String, JsValue> {
+    Recording::from_json_lines(text)
+        .map(|recording| recording.to_json())
+        .map_err(|error| load_error(&error))
+}
+
+/// Imports a HAR file as a recording (JSON document form, text; timing `none`).
+#[wasm_bindgen(js_name = recordingFromHar)]
+pub fn recording_from_har(text: &str) -> Result<String, JsValue> {
+    Recording::from_har(text)
+        .map(|recording| recording.to_json())
+        .map_err(|error| load_error(&error))
 }

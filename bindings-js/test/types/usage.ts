@@ -10,6 +10,17 @@ import {
   SsertError,
   UsageError,
   wasmMemoryBytes,
+  connect,
+  Recorder,
+  RecordingError,
+  recordingFromHAR,
+  recordingFromJSONLines,
+  validate,
+  type Connection,
+  type Finding,
+  type Recording,
+  type Report,
+  type ValidateOptions,
   type EncodeItem,
   type EventStreamParser,
   type ParseResult,
@@ -63,4 +74,29 @@ function describeError(error: unknown): string {
 }
 
 const bytes: number = wasmMemoryBytes();
-export { readBody, describeError, lastId, retry, offset, trace, wire, bytes, received };
+
+async function session(url: string): Promise<Report> {
+  const recorder = new Recorder({ source: 'types' });
+  const handle = recorder.connection({ url, headers: { accept: 'text/event-stream' } });
+  handle.response({ status: 200, headers: [['content-type', 'text/event-stream']] });
+  handle.chunk(new Uint8Array([0x0a]));
+  handle.end('eof');
+  await recorder.record(await fetch(url), { onChunk: (chunk: Uint8Array) => void chunk.length });
+  await recorder.recordStream(new Response('data: x\n\n').body!, { status: 200 });
+  recorder.expect([{ id: 1, type: 'tick', data: '{}' }]);
+  const live: Connection = connect(url, { maxConnections: 2, maxEvents: 10, retry: 100, recorder, onEvent: (e) => void e.id });
+  const { reason, recording } = await live.done;
+  const options: ValidateOptions = { ids: { order: 'integer', consecutive: true }, fail_on: 'warning' };
+  const report: Report = validate(recording, options);
+  const findings: Finding[] = report.findings;
+  const fromLines: Recording = recordingFromJSONLines('');
+  const fromHar: Recording = recordingFromHAR('{}');
+  try {
+    validate('{}');
+  } catch (error) {
+    if (error instanceof RecordingError) void [error.code, error.line];
+  }
+  void [reason, findings, fromLines, fromHar, live.lastEventId, recorder.toJSON().connections[0]?.end?.kind];
+  return report;
+}
+export { session, readBody, describeError, lastId, retry, offset, trace, wire, bytes, received };

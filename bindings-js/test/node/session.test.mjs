@@ -1,0 +1,129 @@
+// Recorder, connect() and validate() against a real SSE server on loopback that drops
+// connections and resumes from Last-Event-ID; plus the shared validator cases
+// (testdata/recordings/manifest.json) through the package's validate().
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { connect, EventStreamParserStream, Recorder, RecordingError, recordingFromHAR, recordingFromJSONLines, validate } from 'ssert';
+import { startSseServer } from '../shared/sse-server.js';
+
+const recordingsDir = new URL('../../../testdata/recordings/', import.meta.url);
+const servers = [];
+after(() => Promise.all(servers.map((server) => server.close())));
+
+async function server(options) {
+  const started = await startSseServer(options);
+  servers.push(started);
+  return started;
+}
+
+const strictIds = { ids: { order: 'integer', consecutive: true } };
+
+describe('connect()', () => {
+  it('reconnects with Last-Event-ID until 204, and the recording validates clean', async () => {
+    const sse = await server({ total: 12, perConnection: 5 });
+    const received = [];
+    const session = connect(sse.url, { onEvent: (event) => received.push(event) });
+    const { reason, recording } = await session.done;
+    assert.equal(reason, 'no-content');
+    assert.deepEqual(received.map((e) => [e.id, e.type, e.data]), sse.events.map((e) => [e.id, e.type, e.data]));
+    assert.deepEqual(sse.requests.map((r) => r.lastEventId), [undefined, '5', '10', '12']);
+    assert.equal(session.lastEventId, '12');
+    assert.equal(recording.connections.length, 4);
+    assert.deepEqual(recording.connections.map((c) => c.end.kind), ['network_error', 'eof', 'network_error', 'eof']);
+    assert.equal(recording.connections[3].response.status, 204);
+    const sentIds = recording.connections.map((c) => c.request.headers.find(([name]) => name === 'last-event-id')?.[1]);
+    assert.deepEqual(sentIds, [undefined, '5', '10', '12']);
+    // The server's retry (100 ms) is honoured: each reconnect waits at least that long.
+    for (let i = 1; i < recording.connections.length; i += 1) {
+      assert.ok(recording.connections[i].request.t - recording.connections[i - 1].end.t >= 99, JSON.stringify(recording.connections.map((c) => [c.request.t, c.end.t])));
+    }
+    const recorder = new Recorder();
+    recorder.expect(sse.events);
+    const report = validate({ ...recording, expected: recorder.toJSON().expected }, strictIds);
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.passed, true);
+    assert.equal(report.stats.reconnects, 3);
+  });
+
+  it('an off-by-one resume server is caught by the validator', async () => {
+    const sse = await server({ total: 12, perConnection: 5, offByOne: true });
+    const received = [];
+    const { recording } = await connect(sse.url, { onEvent: (event) => received.push(event.id), maxConnections: 4 }).done;
+    assert.deepEqual(received.slice(0, 7), ['1', '2', '3', '4', '5', '5', '6']);
+    const report = validate(recording, strictIds);
+    assert.equal(report.passed, false);
+    const names = new Set(report.findings.map((f) => f.name));
+    assert.ok(names.has('resume-point'), JSON.stringify(report.findings.map((f) => [f.code, f.name, f.message])));
+  });
+
+  it('close() and maxEvents stop the session, recorded as client_closed', async () => {
+    const sse = await server({ total: 30, perConnection: 30, gapMs: 5 });
+    const session = connect(sse.url, { maxEvents: 3 });
+    const { reason, recording } = await session.done;
+    assert.equal(reason, 'max-events');
+    assert.equal(recording.connections.length, 1);
+    assert.equal(recording.connections[0].end.kind, 'client_closed');
+    assert.equal(session.lastEventId, '3');
+  });
+});
+
+describe('Recorder', () => {
+  it('records a fetch Response with timestamped base64 chunks', async () => {
+    const sse = await server({ total: 3, perConnection: 3, drop: 'end' });
+    const recorder = new Recorder({ source: 'test' });
+    const response = await fetch(sse.url, { headers: { accept: 'text/event-stream' } });
+    const seen = [];
+    const record = await recorder.record(response, {
+      request: { url: sse.url, headers: { accept: 'text/event-stream' } },
+      onChunk: (bytes) => seen.push(bytes.length),
+    });
+    assert.equal(record.response.status, 200);
+    assert.ok(record.response.headers.some(([name, value]) => name === 'content-type' && value === 'text/event-stream'));
+    assert.equal(record.chunks.length, seen.length);
+    const body = Buffer.concat(record.chunks.map((c) => Buffer.from(c.data, 'base64'))).toString();
+    assert.match(body, /^retry: 100\n\nid: 1\nevent: tick\ndata: \{"n":1\}\n\n/);
+    assert.equal(record.end.kind, 'eof');
+    const recording = recorder.toJSON();
+    assert.equal(recording.format, 'ssert-recording');
+    assert.ok(recording.connections[0].chunks.every((c, i, all) => i === 0 || c.t >= all[i - 1].t));
+    assert.equal(validate(recording).passed, true);
+  });
+
+  it('records any byte stream, and validation sees what is wrong in it', async () => {
+    const recorder = new Recorder();
+    const body = new Response('id: 1\ndata: a\n\nid: 1\ndata: again\n\ndata: cut').body;
+    await recorder.recordStream(body, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } });
+    const report = validate(recorder.toJSON());
+    assert.equal(report.passed, false);
+    const names = report.findings.map((f) => f.name);
+    assert.ok(names.includes('unterminated-event'), names.join());
+  });
+});
+
+describe('validate()', () => {
+  const manifest = JSON.parse(readFileSync(new URL('manifest.json', recordingsDir), 'utf8'));
+  for (const testCase of manifest.cases) {
+    it(`shared case ${testCase.name}`, () => {
+      const text = readFileSync(new URL(testCase.recording, recordingsDir), 'utf8');
+      let recording = text;
+      if (testCase.recording.endsWith('.har')) recording = recordingFromHAR(text);
+      if (testCase.recording.endsWith('.jsonl')) recording = recordingFromJSONLines(text);
+      const report = validate(recording, testCase.options);
+      assert.deepEqual([...new Set(report.findings.map((f) => f.code))].sort(), [...testCase.expect].sort());
+    });
+  }
+
+  it('throws a RecordingError for what is not a recording, TypeError-like for bad options', () => {
+    assert.throws(() => validate('{"format":"nope","version":1,"connections":[]}'), { name: 'RecordingError', code: 'INVALID_RECORDING' });
+    assert.throws(() => validate({ format: 'ssert-recording', version: 1, connections: [] }, { no_such_option: 1 }), { name: 'RecordingError', code: 'INVALID_OPTIONS' });
+  });
+});
+
+it('EventStreamParserStream composes with connect-free fetch of the same server', async () => {
+  const sse = await server({ total: 2, perConnection: 2, drop: 'end' });
+  const response = await fetch(sse.url);
+  const ids = [];
+  for await (const event of response.body.pipeThrough(new EventStreamParserStream())) ids.push(event.id);
+  assert.deepEqual(ids, ['1', '2']);
+});

@@ -127,6 +127,22 @@ fn vectors_pass_whole() {
                 vector.description
             ));
         }
+        if run.offset_before_finish != vector.bytes.len() as u64 {
+            failures.push(format!(
+                "  {}: offset() is {} after feeding {} bytes",
+                vector.label(),
+                run.offset_before_finish,
+                vector.bytes.len()
+            ));
+        }
+        if run.reconnection_time != run.retries().last().copied() {
+            failures.push(format!(
+                "  {}: reconnection_time() {:?} is not the last retry {:?}",
+                vector.label(),
+                run.reconnection_time,
+                run.retries().last()
+            ));
+        }
     }
     report("when fed whole", &failures, None);
 }
@@ -202,9 +218,21 @@ fn reference_parser_agrees_with_vectors() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for vector in common::load_vectors() {
-        if vector.options.is_some() {
-            continue;
-        }
+        // strict_utf8 only adds INVALID_UTF8 errors, which the oracle computes too; limits
+        // are not part of the spec.
+        let strict = match &vector.options {
+            None => false,
+            Some(options)
+                if *options
+                    == common::Options {
+                        strict_utf8: Some(true),
+                        ..Default::default()
+                    } =>
+            {
+                true
+            }
+            Some(_) => continue,
+        };
         checked += 1;
         let out = reference::parse(&vector.bytes);
         let mut problems = Vec::new();
@@ -255,10 +283,28 @@ fn reference_parser_agrees_with_vectors() {
                 out.incomplete_event
             ));
         }
-        if vector.errors.iter().any(|e| e.code != "INCOMPLETE_EVENT") {
-            problems.push(
-                "a vector without options expects an error other than INCOMPLETE_EVENT".into(),
-            );
+        let invalid: Vec<u64> = vector
+            .errors
+            .iter()
+            .filter(|e| e.code == "INVALID_UTF8")
+            .map(|e| e.offset)
+            .collect();
+        let oracle_invalid = if strict {
+            reference::invalid_utf8_offsets(&vector.bytes)
+        } else {
+            Vec::new()
+        };
+        if invalid != oracle_invalid {
+            problems.push(format!(
+                "INVALID_UTF8 offsets: expected {invalid:?}, oracle {oracle_invalid:?}"
+            ));
+        }
+        if vector
+            .errors
+            .iter()
+            .any(|e| e.code != "INCOMPLETE_EVENT" && e.code != "INVALID_UTF8")
+        {
+            problems.push("a vector without limits expects a limit error".into());
         }
         if !problems.is_empty() {
             failures.push(format!(

@@ -319,6 +319,28 @@ proptest! {
     }
 
     #[test]
+    fn strict_utf8_reports_every_invalid_sequence(input in sse_stream(), cuts in cuts()) {
+        let config = ParserConfig::default().strict_utf8(true);
+        let run = common::run(config, &input, &chunks(input.len(), &cuts));
+        let reported: Vec<u64> = run
+            .errors()
+            .iter()
+            .filter(|e| e.kind() == ErrorKind::InvalidUtf8)
+            .map(|e| e.offset())
+            .collect();
+        prop_assert_eq!(reported, reference::invalid_utf8_offsets(&input));
+        // Strict mode changes nothing else.
+        let lenient = common::run(ParserConfig::default(), &input, &chunks(input.len(), &cuts));
+        let without_utf8_errors: Vec<_> = run
+            .calls
+            .iter()
+            .filter(|c| !matches!(c, common::Call::Error(e) if e.kind() == ErrorKind::InvalidUtf8))
+            .cloned()
+            .collect();
+        prop_assert_eq!(without_utf8_errors, lenient.calls);
+    }
+
+    #[test]
     fn limits_are_honoured(
         input in sse_stream(),
         cuts in cuts(),

@@ -80,6 +80,32 @@ fn decode(input: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Byte offsets (in the raw input, BOM included) of every ill-formed subsequence that the
+/// UTF-8 decode replaces with one U+FFFD: what `strict_utf8` must report. A leading BOM is not
+/// decoded, so it is skipped.
+pub fn invalid_utf8_offsets(input: &[u8]) -> Vec<u64> {
+    let start = if input.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let mut offsets = Vec::new();
+    let mut at = start;
+    while at < input.len() {
+        match std::str::from_utf8(&input[at..]) {
+            Ok(_) => break,
+            Err(error) => {
+                let bad = at + error.valid_up_to();
+                offsets.push(bad as u64);
+                // `error_len` is the length of the maximal subpart; `None` means the input ends
+                // inside a truncated sequence, which is then one subpart to the end.
+                at = bad + error.error_len().unwrap_or(input.len() - bad);
+            }
+        }
+    }
+    offsets
+}
+
 /// A line as "Interpreting an event stream" sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RefLine {

@@ -4,6 +4,7 @@
 
 SETUP_TARGETS += setup-python
 TEST_TARGETS += test-python
+BENCH_TARGETS += bench-python
 CLEAN_TARGETS += clean-python
 
 PY_DIR := bindings-python

@@ -11,6 +11,7 @@
 
 use std::borrow::Cow;
 use std::mem;
+use std::ops::Range;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
@@ -19,8 +20,8 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString};
 
 use ssert_core::{
-    Encoder, Error as CoreError, Event as CoreEvent, LineEnding, Message, OwnedEvent,
-    Parser as CoreParser, ParserConfig, Sink,
+    Encoder, Error as CoreError, Event as CoreEvent, LineEnding, Message, Parser as CoreParser,
+    ParserConfig, Sink, Span,
 };
 
 /// Inputs at least this large are parsed with the GIL released. Below it, releasing and
@@ -115,10 +116,19 @@ fn config(
 /// One dispatched event. Field names match httpx-sse's `ServerSentEvent`.
 #[pyclass(frozen, module = "ssert._ssert", name = "Event")]
 pub struct Event {
-    /// The raw `event:` field value, `None` when the block had none (type "message").
-    event: Option<Py<PyString>>,
+    /// The event type: the `event:` field, or "message" when the block had none.
+    #[pyo3(get)]
+    event: Py<PyString>,
+    /// Whether the block had an `event:` field (what `encode()` writes back).
+    explicit_type: bool,
+    /// The data lines joined by "\n".
+    #[pyo3(get)]
     data: Py<PyString>,
+    /// The last event ID in force when this event was dispatched ("" if none).
+    #[pyo3(get)]
     id: Py<PyString>,
+    /// The last valid `retry:` value inside this event's block, if any.
+    #[pyo3(get)]
     retry: Option<u64>,
     span: (u64, u64),
 }
@@ -136,39 +146,13 @@ impl Event {
     ) -> Event {
         let empty = || PyString::new(py, "");
         Event {
-            event: event.map(Bound::unbind),
+            explicit_type: event.is_some(),
+            event: event.map_or_else(|| default_type(py), Bound::unbind),
             data: data.unwrap_or_else(empty).unbind(),
             id: id.unwrap_or_else(empty).unbind(),
             retry,
             span: (0, 0),
         }
-    }
-
-    /// The event type: the `event:` field, or "message" when the block had none.
-    #[getter]
-    fn event(&self, py: Python<'_>) -> Py<PyString> {
-        match &self.event {
-            Some(event) => event.clone_ref(py),
-            None => intern!(py, "message").clone().unbind(),
-        }
-    }
-
-    /// The data lines joined by "\n".
-    #[getter]
-    fn data(&self, py: Python<'_>) -> Py<PyString> {
-        self.data.clone_ref(py)
-    }
-
-    /// The last event ID in force when this event was dispatched ("" if none).
-    #[getter]
-    fn id(&self, py: Python<'_>) -> Py<PyString> {
-        self.id.clone_ref(py)
-    }
-
-    /// The last valid `retry:` value inside this event's block, if any.
-    #[getter]
-    fn retry(&self) -> Option<u64> {
-        self.retry
     }
 
     /// Byte span `(start, end)` of the event's block in its stream.
@@ -187,7 +171,7 @@ impl Event {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "Event(event={}, data={}, id={}, retry={})",
-            self.event(py).bind(py).repr()?,
+            self.event.bind(py).repr()?,
             self.data.bind(py).repr()?,
             self.id.bind(py).repr()?,
             match self.retry {
@@ -204,7 +188,7 @@ impl Event {
         let other = other.get();
         let same = |a: &Py<PyString>, b: &Py<PyString>| PyAnyMethods::eq(a.bind(py).as_any(), b);
         let equal = self.retry == other.retry
-            && same(&self.event(py), &other.event(py))?
+            && same(&self.event, &other.event)?
             && same(&self.data, &other.data)?
             && same(&self.id, &other.id)?;
         Ok(equal.into_pyobject(py)?.to_owned().into_any().unbind())
@@ -212,7 +196,7 @@ impl Event {
 
     fn __hash__(&self, py: Python<'_>) -> PyResult<isize> {
         (
-            self.event(py),
+            self.event.clone_ref(py),
             self.data.clone_ref(py),
             self.id.clone_ref(py),
             self.retry,
@@ -222,32 +206,51 @@ impl Event {
     }
 }
 
-/// Python strings for the event type and the last event ID, reused while they repeat
-/// (most streams have few types and an ID per event), so a dispatch allocates only its data.
-#[derive(Default)]
-struct StrCache {
-    event: Option<(String, Py<PyString>)>,
-    id: Option<(String, Py<PyString>)>,
+fn default_type(py: Python<'_>) -> Py<PyString> {
+    intern!(py, "message").clone().unbind()
 }
 
-fn cached(py: Python<'_>, slot: &mut Option<(String, Py<PyString>)>, text: &str) -> Py<PyString> {
-    if let Some((key, value)) = slot {
-        if key == text {
-            return value.clone_ref(py);
+/// The Python string last made for a value that tends to repeat (the event type, the last
+/// event ID), reused while it does, so most dispatches allocate only their data.
+#[derive(Default)]
+struct Cached {
+    text: String,
+    value: Option<Py<PyString>>,
+}
+
+impl Cached {
+    fn get(&mut self, py: Python<'_>, text: &str) -> Py<PyString> {
+        if let Some(value) = &self.value {
+            if self.text == text {
+                return value.clone_ref(py);
+            }
         }
+        let value = PyString::new(py, text).unbind();
+        // Reuses the buffer: ids change on almost every event.
+        self.text.clear();
+        self.text.push_str(text);
+        self.value = Some(value.clone_ref(py));
+        value
     }
-    let value = PyString::new(py, text).unbind();
-    *slot = Some((text.to_owned(), value.clone_ref(py)));
-    value
+}
+
+#[derive(Default)]
+struct StrCache {
+    event: Cached,
+    id: Cached,
 }
 
 fn make_event(py: Python<'_>, cache: &mut StrCache, event: &CoreEvent<'_>) -> PyResult<Py<Event>> {
     Py::new(
         py,
         Event {
-            event: event.event.map(|kind| cached(py, &mut cache.event, kind)),
+            event: match event.event {
+                Some(kind) => cache.event.get(py, kind),
+                None => default_type(py),
+            },
+            explicit_type: event.event.is_some(),
             data: PyString::new(py, event.data).unbind(),
-            id: cached(py, &mut cache.id, event.id),
+            id: cache.id.get(py, event.id),
             retry: event.retry,
             span: (event.span.start, event.span.end),
         },
@@ -296,17 +299,62 @@ impl Sink for LiveSink<'_, '_> {
     }
 }
 
-/// Sink used with the GIL released: plain Rust values, converted afterwards.
+/// An event held by [`OwnedSink`]: its strings are ranges of the sink's text arena.
+struct HeldEvent {
+    event: Option<Range<usize>>,
+    data: Range<usize>,
+    id: Range<usize>,
+    retry: Option<u64>,
+    span: Span,
+}
+
+/// Sink used with the GIL released: plain Rust values, converted afterwards. All event
+/// strings go into one arena, so a dispatch costs a copy, not three allocations.
 #[derive(Default)]
 struct OwnedSink {
-    events: Vec<OwnedEvent>,
+    text: String,
+    events: Vec<HeldEvent>,
     notes: Vec<Note>,
     keep_comments: bool,
 }
 
+impl OwnedSink {
+    fn hold(&mut self, text: &str) -> Range<usize> {
+        let start = self.text.len();
+        self.text.push_str(text);
+        start..self.text.len()
+    }
+
+    fn held(&self, index: usize) -> CoreEvent<'_> {
+        let event = &self.events[index];
+        CoreEvent {
+            event: event.event.clone().map(|range| &self.text[range]),
+            data: &self.text[event.data.clone()],
+            id: &self.text[event.id.clone()],
+            retry: event.retry,
+            span: event.span,
+        }
+    }
+}
+
 impl Sink for OwnedSink {
     fn event(&mut self, event: CoreEvent<'_>) {
-        self.events.push(event.to_owned());
+        // The id usually changes per event but the type rarely does: reuse the previous range.
+        let previous = self.events.last();
+        let kind = match (event.event, previous.and_then(|p| p.event.clone())) {
+            (Some(kind), Some(range)) if self.text[range.clone()] == *kind => Some(range),
+            (Some(kind), _) => Some(self.hold(kind)),
+            (None, _) => None,
+        };
+        let data = self.hold(event.data);
+        let id = self.hold(event.id);
+        self.events.push(HeldEvent {
+            event: kind,
+            data,
+            id,
+            retry: event.retry,
+            span: event.span,
+        });
     }
     fn retry(&mut self, millis: u64) {
         self.notes.push(Note::Retry(millis));
@@ -365,8 +413,8 @@ impl Parser {
             let inner = &mut self.inner;
             py.detach(|| step.drive(inner, &mut sink));
             let mut events = Vec::with_capacity(sink.events.len());
-            for event in &sink.events {
-                events.push(make_event(py, &mut self.cache, &event.as_event())?);
+            for index in 0..sink.events.len() {
+                events.push(make_event(py, &mut self.cache, &sink.held(index))?);
             }
             (events, sink.notes)
         } else {
@@ -626,11 +674,11 @@ impl OwnedMessage {
             let event = event.get();
             let id: String = event.id.extract(py)?;
             return Ok(OwnedMessage {
-                event: event
-                    .event
-                    .as_ref()
-                    .map(|kind| kind.extract(py))
-                    .transpose()?,
+                event: if event.explicit_type {
+                    Some(event.event.extract(py)?)
+                } else {
+                    None
+                },
                 data: event.data.extract(py)?,
                 // An Event's id is the last ID in force; "" means there was none to write.
                 id: (!id.is_empty()).then_some(id),

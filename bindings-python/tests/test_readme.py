@@ -1,0 +1,46 @@
+"""Runs every ```python example of bindings-python/README.md, in order, in one namespace.
+
+Examples that talk to a server use http://127.0.0.1:8000; here that is the example app of
+pytest-example/ served by uvicorn on a free port.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+import re
+from typing import Any, Dict, Iterator, List
+
+import pytest
+from _server import serve
+
+README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+EXAMPLE_APP = pathlib.Path(__file__).resolve().parents[2] / "pytest-example" / "app.py"
+
+
+def python_blocks() -> List[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+
+
+@pytest.fixture(scope="module")
+def example_server() -> Iterator[str]:
+    spec = importlib.util.spec_from_file_location("ssert_example_app", EXAMPLE_APP)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with serve(module.app) as base_url:
+        yield base_url
+
+
+def test_readme_has_examples() -> None:
+    assert len(python_blocks()) >= 8
+
+
+def test_readme_examples_run(example_server: str) -> None:
+    namespace: Dict[str, Any] = {"__name__": "readme"}
+    for index, block in enumerate(python_blocks()):
+        code = block.replace("http://127.0.0.1:8000", example_server)
+        try:
+            exec(compile(code, f"README.md python block {index + 1}", "exec"), namespace)
+        except Exception as error:  # pragma: no cover - the message names the block
+            raise AssertionError(f"README python block {index + 1} failed:\n{block}") from error

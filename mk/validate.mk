@@ -2,6 +2,7 @@
 # plain `cargo test --workspace` of mk/rust.mk does not enable. Owned by the validator part.
 
 TEST_TARGETS += test-validate
+BENCH_TARGETS += bench-validate
 
 .PHONY: test-validate bench-validate check-recordings
 

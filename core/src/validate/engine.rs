@@ -111,7 +111,9 @@ impl Config {
                 message: format!("grammar.pattern: {e}"),
             })?)
         };
-        let mut parser = ParserConfig::default().strict_utf8(true);
+        // UTF-8 is checked by the validator in one SIMD pass per chunk (see `Utf8Check`),
+        // cheaper than the parser's per-line strict mode.
+        let mut parser = ParserConfig::default();
         if let Some(v) = user.limits.max_line_len {
             parser = parser.max_line_len(v);
         }
@@ -342,7 +344,10 @@ struct Conn {
     last_event_t: Option<u64>,
     all_same_t: bool,
     gaps: Histogram,
-    prev_id: Option<String>,
+    prev_id: String,
+    /// The previous id's integer value, when ids are integers.
+    prev_pos: Option<u64>,
+    has_prev: bool,
     ints: IntervalSet,
     texts: RecentIds,
     resume: Option<Resume>,
@@ -352,6 +357,7 @@ struct Conn {
     pending: Vec<(Rule, String, u64)>,
     /// The tail `finish` discarded, if any.
     discarded: Option<(u64, u64)>,
+    utf8: Utf8Check,
     reconnect_delay: Option<u64>,
     sent_id: Option<String>,
     seq: SeqState,
@@ -412,6 +418,90 @@ impl View<'_> {
             }
         }
         Some(out)
+    }
+}
+
+/// Checks UTF-8 across chunk boundaries in one SIMD pass per chunk, reporting the offset of
+/// every maximal invalid subsequence (the same offsets as the parser's strict mode).
+#[derive(Default)]
+struct Utf8Check {
+    carry: [u8; 4],
+    carry_len: usize,
+    carry_offset: u64,
+}
+
+/// Length of the UTF-8 sequence a leading byte starts.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 1,
+    }
+}
+
+impl Utf8Check {
+    /// Checks `data`, which starts at stream offset `offset`; calls `invalid` per error.
+    fn feed(&mut self, data: &[u8], offset: u64, mut invalid: impl FnMut(u64)) {
+        let mut input = data;
+        let mut at = offset;
+        if self.carry_len > 0 {
+            let take = (4 - self.carry_len).min(data.len());
+            let mut buf = [0u8; 4];
+            buf[..self.carry_len].copy_from_slice(&self.carry[..self.carry_len]);
+            buf[self.carry_len..self.carry_len + take].copy_from_slice(&data[..take]);
+            let piece = &buf[..self.carry_len + take];
+            let consumed = match core::str::from_utf8(piece) {
+                Ok(_) => utf8_width(piece[0]) - self.carry_len,
+                Err(e) if e.valid_up_to() > 0 => utf8_width(piece[0]) - self.carry_len,
+                Err(e) => match e.error_len() {
+                    Some(n) => {
+                        invalid(self.carry_offset);
+                        n.saturating_sub(self.carry_len)
+                    }
+                    None => {
+                        // Still incomplete: the chunk was too short to finish the sequence.
+                        self.carry[self.carry_len..self.carry_len + take]
+                            .copy_from_slice(&data[..take]);
+                        self.carry_len += take;
+                        return;
+                    }
+                },
+            };
+            self.carry_len = 0;
+            input = &data[consumed..];
+            at += consumed as u64;
+        }
+        loop {
+            match simdutf8::compat::from_utf8(input) {
+                Ok(_) => return,
+                Err(e) => {
+                    let valid = e.valid_up_to();
+                    match e.error_len() {
+                        Some(n) => {
+                            invalid(at + valid as u64);
+                            input = &input[valid + n..];
+                            at += (valid + n) as u64;
+                        }
+                        None => {
+                            let rest = &input[valid..];
+                            self.carry[..rest.len()].copy_from_slice(rest);
+                            self.carry_len = rest.len();
+                            self.carry_offset = at + valid as u64;
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// End of stream: a sequence cut short is invalid.
+    fn finish(&mut self, mut invalid: impl FnMut(u64)) {
+        if self.carry_len > 0 {
+            invalid(self.carry_offset);
+        }
+        self.carry_len = 0;
     }
 }
 
@@ -639,6 +729,18 @@ impl Validator {
         if !conn.parse_body {
             return;
         }
+        if self.core.cfg.on(Rule::InvalidUtf8) {
+            let start = self.parser.offset();
+            let mut found = Vec::new();
+            conn.utf8.feed(data, start, |at| found.push(at));
+            for at in found {
+                conn.pending.push((
+                    Rule::InvalidUtf8,
+                    String::from("invalid UTF-8: decoded as U+FFFD"),
+                    at,
+                ));
+            }
+        }
         let tail = core::mem::take(&mut conn.tail);
         let tail_start = conn.tail_start;
         {
@@ -687,6 +789,13 @@ impl Validator {
         };
         conn.end = end.map(|e| e.kind);
         conn.end_t = end.map(|e| e.t);
+        let mut cut = None;
+        conn.utf8.finish(|at| cut = Some(at));
+        if let Some(at) = cut.filter(|_| conn.parse_body && self.core.cfg.on(Rule::InvalidUtf8)) {
+            let message =
+                String::from("invalid UTF-8: the stream ends inside a multi-byte sequence");
+            conn.pending.push((Rule::InvalidUtf8, message, at));
+        }
         if conn.parse_body {
             let tail = core::mem::take(&mut conn.tail);
             let tail_start = conn.tail_start;
@@ -867,7 +976,9 @@ impl Core {
             last_event_t: None,
             all_same_t: true,
             gaps: Histogram::default(),
-            prev_id: None,
+            prev_id: String::new(),
+            prev_pos: None,
+            has_prev: false,
             ints: IntervalSet::default(),
             texts: RecentIds::default(),
             resume: None,
@@ -875,6 +986,7 @@ impl Core {
             deferred: Vec::new(),
             pending: Vec::new(),
             discarded: None,
+            utf8: Utf8Check::default(),
             reconnect_delay: None,
             sent_id: None,
             seq: SeqState::new(&self.cfg),
@@ -1173,7 +1285,19 @@ impl Core {
         if conn.pending.is_empty() {
             return;
         }
-        let pending = core::mem::take(&mut conn.pending);
+        // Only what lies on this line (UTF-8 errors of later lines wait for theirs).
+        let limit = line.map_or(u64::MAX, |(_, end)| end);
+        let mut pending = core::mem::take(&mut conn.pending);
+        let later: Vec<_> = if pending.iter().all(|p| p.2 <= limit) {
+            Vec::new()
+        } else {
+            let split = pending
+                .iter()
+                .position(|p| p.2 > limit)
+                .unwrap_or(pending.len());
+            pending.split_off(split)
+        };
+        conn.pending = later;
         for (rule, message, offset) in pending {
             let loc = match line {
                 Some((start, end)) => self.line_loc(offset, start, end, view),
@@ -1187,6 +1311,35 @@ impl Core {
     }
 
     fn on_trace(&mut self, record: Trace, view: &View<'_>) {
+        // The common line: nothing pending, the stream's usual terminator, a known field or a
+        // comment or blank line, no BOM byte. Kept small: it runs for every line.
+        if let (Trace::Line(line), Some(conn)) = (&record, self.conn.as_mut()) {
+            let plain = conn.pending.is_empty()
+                && Some(line.terminator) == conn.first_terminator
+                && (line.start == 0 || view.byte(line.start) != Some(0xEF));
+            if plain {
+                match line.kind {
+                    LineKind::Blank => {
+                        conn.block_has_id = false;
+                        return;
+                    }
+                    LineKind::Field(FieldName::Id) => {
+                        if conn.ignored_id_at != Some(line.start) {
+                            conn.block_has_id = true;
+                        }
+                        return;
+                    }
+                    LineKind::Field(FieldName::Data | FieldName::Event | FieldName::Retry)
+                    | LineKind::Comment => return,
+                    LineKind::Field(FieldName::Unknown) | LineKind::Oversized => {}
+                }
+            }
+        }
+        self.on_trace_slow(record, view);
+    }
+
+    #[cold]
+    fn on_trace_slow(&mut self, record: Trace, view: &View<'_>) {
         match record {
             Trace::Line(line) => {
                 self.flush_pending(Some((line.start, line.end)), view);
@@ -1408,8 +1561,8 @@ impl Core {
             }
             Some(last) => {
                 let gap = t.saturating_sub(last);
+                // Merged into the session's histogram when the connection closes.
                 conn.gaps.add(gap);
-                self.gaps.add(gap);
                 if Some(t) != conn.first_event_t {
                     conn.all_same_t = false;
                 }
@@ -1423,12 +1576,18 @@ impl Core {
             event: Some(index),
             offset: Some(event.span.start),
             t: Some(t),
-            excerpt: if event.span.end - event.span.start <= self.cfg.excerpt_bytes as u64 {
+            excerpt: None,
+        };
+        // The quote is made only if this event gets a finding (it costs an allocation).
+        let quotable = event.span.end - event.span.start <= self.cfg.excerpt_bytes as u64;
+        let quote = || {
+            if quotable {
                 view.excerpt(event.span.start)
             } else {
                 None
-            },
+            }
         };
+        let findings_before = self.out.findings.len();
         if let Some(ttfe) = ttfe_late {
             if self.cfg.on(Rule::TimeToFirstEvent) && timed {
                 let severity = self.cfg.severity[Rule::TimeToFirstEvent.index()];
@@ -1442,7 +1601,7 @@ impl Core {
                     event: loc.event,
                     offset: loc.offset,
                     t: loc.t,
-                    excerpt: loc.excerpt.clone(),
+                    excerpt: quote(),
                 });
             }
         }
@@ -1473,7 +1632,11 @@ impl Core {
             .cfg
             .profile
             .filter(|p| self.cfg.on(profiles::rule_of(*p)));
-        let parsed = (json_rule || profile.is_some()).then(|| json::parse(event.data));
+        let parsed = if json_rule || profile.is_some() {
+            Some(json::parse(event.data))
+        } else {
+            None
+        };
         if json_rule {
             if let Some(Err(e)) = &parsed {
                 self.finding(
@@ -1510,12 +1673,15 @@ impl Core {
                 }
             }
         }
-        drop(parsed);
+        if parsed.is_some() {
+            drop(parsed);
+        }
         // Grammar and terminal events.
         self.sequence(token, &loc);
         // Ids.
+        let mut jump = None;
         if own_id && !event.id.is_empty() {
-            self.on_id(event.id, event_type, event.data, &loc);
+            jump = self.on_id(event.id, event_type, event.data, &loc);
         } else if self.cfg.on(Rule::MissingId) && self.cfg.ids_required && !own_id {
             self.finding(
                 Rule::MissingId,
@@ -1532,9 +1698,24 @@ impl Core {
                 loc,
             );
         }
+        if self.out.findings.len() > findings_before || jump.is_some() {
+            let excerpt = quote();
+            for f in &mut self.out.findings[findings_before..] {
+                if f.excerpt.is_none() && f.event == Some(index) && f.connection == Some(conn_index)
+                {
+                    f.excerpt.clone_from(&excerpt);
+                }
+            }
+            if let Some(at) = jump.and_then(|k| self.ids.jumps.get_mut(&k)) {
+                at.excerpt = excerpt;
+            }
+        }
     }
 
     fn sequence(&mut self, token: &str, loc: &Loc) {
+        if !self.cfg.on(Rule::Grammar) && !self.cfg.on(Rule::AfterTerminal) {
+            return;
+        }
         for scope in [Scope::Connection, Scope::Session] {
             let grammar_here = self.cfg.on(Rule::Grammar) && self.cfg.grammar_scope == scope;
             let terminal_here =
@@ -1579,7 +1760,8 @@ impl Core {
         }
     }
 
-    fn on_id(&mut self, id: &str, event_type: &str, data: &str, loc: &Loc) {
+    /// Checks an event's own id. Returns the key of a forward jump recorded at this event.
+    fn on_id(&mut self, id: &str, event_type: &str, data: &str, loc: &Loc) -> Option<u64> {
         let kind = self.id_order_kind(id);
         let position = self.position(kind, id);
         let conn_index = loc.connection.unwrap_or(0);
@@ -1662,7 +1844,21 @@ impl Core {
         }
         // Order within the connection.
         if !dup_in_conn && !dup_earlier {
-            let prev = self.conn.as_mut().expect("open").prev_id.take();
+            let conn = self.conn.as_mut().expect("open");
+            let integer = kind == IdOrderKind::Integer && self.expected.is_none();
+            let fast = match (
+                integer,
+                position,
+                conn.has_prev.then_some(conn.prev_pos).flatten(),
+            ) {
+                (true, Some(now), Some(before)) => Some(now > before),
+                _ => None,
+            };
+            conn.prev_pos = position.filter(|_| integer);
+            let prev = match fast {
+                Some(true) => None,
+                _ => conn.has_prev.then(|| core::mem::take(&mut conn.prev_id)),
+            };
             if let Some(prev) = &prev {
                 if self.cfg.on(Rule::IdOrder) {
                     match self.compare(kind, id, prev) {
@@ -1676,16 +1872,28 @@ impl Core {
                     }
                 }
             }
-            self.conn.as_mut().expect("open").prev_id = Some(id.into());
+            let conn = self.conn.as_mut().expect("open");
+            // Reuse the buffer: no allocation per event.
+            if let Some(buffer) = prev {
+                conn.prev_id = buffer;
+            }
+            conn.prev_id.clear();
+            conn.prev_id.push_str(id);
+            conn.has_prev = true;
         }
         // Session accounting.
         let _ = resume_wrong;
+        let mut jump = None;
         match position {
             Some(p) => {
                 if self.counts_losses(kind) {
                     if let Some(max) = self.ids.delivered.max() {
-                        if p > max.saturating_add(1) && self.ids.jumps.len() < self.cfg.window_ids {
-                            self.ids.jumps.entry(max + 1).or_insert_with(|| loc.clone());
+                        if p > max.saturating_add(1)
+                            && self.ids.jumps.len() < self.cfg.window_ids
+                            && !self.ids.jumps.contains_key(&(max + 1))
+                        {
+                            self.ids.jumps.insert(max + 1, loc.clone());
+                            jump = Some(max + 1);
                         }
                     }
                 }
@@ -1693,6 +1901,7 @@ impl Core {
             }
             None => self.ids.texts.insert(id, conn_index, self.cfg.window_ids),
         }
+        jump
     }
 
     /// Checks the first id after a reconnect; returns whether SSE402 fired.
@@ -1826,6 +2035,7 @@ impl Core {
         {
             self.grammar_end(Some(&mut conn.seq), loc.clone());
         }
+        self.gaps.merge(&conn.gaps);
         let duration = end.as_ref().map(|e| e.t.saturating_sub(conn.request_t));
         let stats = ConnectionStats {
             index: conn.index,
@@ -1992,5 +2202,90 @@ impl Core {
             let loc = self.ids.jumps.get(&a).cloned().unwrap_or_default();
             self.finding(Rule::LostEvent, message, loc);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The offsets of invalid sequences, as `utf8_chunks` (the spec's decoder) sees them.
+    fn reference(bytes: &[u8]) -> Vec<u64> {
+        let mut out = Vec::new();
+        let mut at = 0u64;
+        for piece in bytes.utf8_chunks() {
+            at += piece.valid().len() as u64;
+            if !piece.invalid().is_empty() {
+                out.push(at);
+                at += piece.invalid().len() as u64;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn utf8_check_matches_the_decoder_in_every_chunking() {
+        let fragments: [&[u8]; 12] = [
+            b"data: ",
+            "\u{e9}".as_bytes(),
+            "\u{20ac}".as_bytes(),
+            "\u{1F600}".as_bytes(),
+            b"\x80",
+            b"\xE2\x82",
+            b"\xF0\x9F",
+            b"\xC0\xAF",
+            b"\xFF",
+            b"\xED\xA0\x80",
+            b"\n",
+            b"\xF4\x90\x80\x80",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..400 {
+            let mut input = Vec::new();
+            for _ in 0..(next() % 12) {
+                input.extend_from_slice(fragments[(next() % 12) as usize]);
+            }
+            let expected = reference(&input);
+            for split in 0..3 {
+                let mut check = Utf8Check::default();
+                let mut got = Vec::new();
+                let mut at = 0;
+                while at < input.len() {
+                    let n = match split {
+                        0 => 1,
+                        1 => input.len(),
+                        _ => 1 + (next() % 5) as usize,
+                    }
+                    .min(input.len() - at);
+                    check.feed(&input[at..at + n], at as u64, |o| got.push(o));
+                    at += n;
+                }
+                check.finish(|o| got.push(o));
+                assert_eq!(got, expected, "{input:x?} split {split}");
+            }
+        }
+    }
+
+    #[test]
+    fn interval_set_merges_and_reports_gaps() {
+        let mut set = IntervalSet::default();
+        for v in [5, 1, 2, 9, 3, 7] {
+            set.insert(v);
+        }
+        assert_eq!(set.ranges, [(1, 3), (5, 5), (7, 7), (9, 9)]);
+        set.insert_range(4, 8);
+        assert_eq!(set.ranges, [(1, 9)]);
+        assert!(set.contains(1) && set.contains(9) && !set.contains(10) && !set.contains(0));
+        let mut sparse = IntervalSet::default();
+        sparse.insert_range(3, 4);
+        sparse.insert_range(8, 8);
+        assert_eq!(sparse.gaps(1, 10), [(1, 2), (5, 7), (9, 10)]);
+        assert_eq!(sparse.gaps(3, 4), []);
     }
 }

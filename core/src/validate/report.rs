@@ -93,6 +93,8 @@ pub struct Distribution {
 /// of two (under 1.6 % error). Memory is bounded whatever the number of values.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Histogram {
+    /// Counts of the exact buckets (values below 1024 ms), allocated on first use.
+    exact: Vec<u32>,
     buckets: BTreeMap<u32, u64>,
     count: u64,
     min: u64,
@@ -132,13 +134,59 @@ impl Histogram {
             self.max = self.max.max(v);
         }
         self.count += 1;
-        *self.buckets.entry(bucket_of(v)).or_insert(0) += 1;
+        if v < EXACT {
+            if self.exact.is_empty() {
+                self.exact = alloc::vec![0; 1024];
+            }
+            // v < 1024.
+            #[allow(clippy::cast_possible_truncation)]
+            let slot = &mut self.exact[v as usize];
+            match slot.checked_add(1) {
+                Some(n) => *slot = n,
+                // Spill a saturated exact counter into the map.
+                None => *self.buckets.entry(bucket_of(v)).or_insert(0) += 1,
+            }
+        } else {
+            *self.buckets.entry(bucket_of(v)).or_insert(0) += 1;
+        }
+    }
+
+    /// Adds every value of `other`.
+    pub(crate) fn merge(&mut self, other: &Histogram) {
+        if other.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            self.min = other.min;
+            self.max = other.max;
+        } else {
+            self.min = self.min.min(other.min);
+            self.max = self.max.max(other.max);
+        }
+        self.count += other.count;
+        for (b, &n) in other.exact.iter().enumerate().filter(|(_, &n)| n > 0) {
+            // b < 1024.
+            #[allow(clippy::cast_possible_truncation)]
+            let key = b as u32;
+            *self.buckets.entry(key).or_insert(0) += u64::from(n);
+        }
+        for (&b, &n) in &other.buckets {
+            *self.buckets.entry(b).or_insert(0) += n;
+        }
     }
 
     fn percentile(&self, per_mille: u64) -> u64 {
         let rank = (self.count * per_mille).div_ceil(1000).max(1);
         let mut seen = 0;
-        for (&b, &n) in &self.buckets {
+        let exact = self.exact.iter().enumerate().filter(|(_, &n)| n > 0);
+        let mut merged: BTreeMap<u32, u64> = self.buckets.clone();
+        for (b, &n) in exact {
+            // b < 1024.
+            #[allow(clippy::cast_possible_truncation)]
+            let key = b as u32;
+            *merged.entry(key).or_insert(0) += u64::from(n);
+        }
+        for (&b, &n) in &merged {
             seen += n;
             if seen >= rank {
                 return bucket_floor(b).clamp(self.min, self.max);

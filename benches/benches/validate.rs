@@ -1,0 +1,206 @@
+//! Criterion benchmark: validating a large recorded session against parsing the same bytes.
+//!
+//! The session: 16 connections of 4000 events each (integer ids, a `retry`, comment
+//! heartbeats, LLM-token-sized JSON data), every reconnect resuming correctly, the body cut
+//! into network-sized chunks with timestamps. `validate` (default rules plus consecutive ids)
+//! must stay within 2x of `parse-only` (the plain parser over the same chunks, no trace).
+//!
+//! `cargo bench -p ssert-benches --bench validate` (or `make bench-validate`).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use ssert_core::validate::{
+    validate, Chunk, Connection, End, EndKind, Recording, Request, Response, ValidateOptions,
+};
+use ssert_core::{Error, Event, Parser, ParserConfig, Sink, Trace};
+
+const CONNECTIONS: u64 = 16;
+const EVENTS_PER_CONNECTION: u64 = 4000;
+
+fn session() -> Recording {
+    let mut connections = Vec::new();
+    let mut t = 0;
+    let mut id = 1u64;
+    for c in 0..CONNECTIONS {
+        let mut headers = vec![("accept".to_owned(), "text/event-stream".to_owned())];
+        if c > 0 {
+            headers.push(("last-event-id".into(), (id - 1).to_string()));
+        }
+        let request = Request {
+            method: "GET".into(),
+            url: "http://127.0.0.1/stream".into(),
+            headers: Some(headers),
+            t,
+        };
+        t += 3;
+        let response = Response {
+            status: 200,
+            headers: vec![
+                ("content-type".into(), "text/event-stream".into()),
+                ("cache-control".into(), "no-cache".into()),
+                ("x-accel-buffering".into(), "no".into()),
+            ],
+            t: Some(t),
+        };
+        let mut body = String::new();
+        if c == 0 {
+            body.push_str("retry: 1000\n\n");
+        }
+        for i in 0..EVENTS_PER_CONNECTION {
+            if i % 100 == 0 {
+                body.push_str(": heartbeat\n\n");
+            }
+            body.push_str(&format!(
+                "id: {id}\nevent: token\ndata: {{\"index\":{id},\"delta\":\"token {i} of the stream\",\"done\":false}}\n\n"
+            ));
+            id += 1;
+        }
+        // Network-sized reads, 2 ms apart.
+        let mut chunks = Vec::new();
+        for piece in body.as_bytes().chunks(1460 * 3) {
+            t += 2;
+            chunks.push(Chunk {
+                t,
+                data: piece.to_vec(),
+            });
+        }
+        t += 1;
+        connections.push(Connection {
+            request,
+            response: Some(response),
+            chunks,
+            end: Some(End {
+                kind: EndKind::NetworkError,
+                t,
+                message: None,
+            }),
+        });
+        t += 1000;
+    }
+    Recording {
+        connections,
+        ..Recording::default()
+    }
+}
+
+fn parse_only(recording: &Recording) -> u64 {
+    let mut parser = Parser::new();
+    let mut events = 0u64;
+    let mut sink = |e: Event<'_>| {
+        events += e.data.len() as u64;
+    };
+    for conn in &recording.connections {
+        for chunk in &conn.chunks {
+            parser.feed(&chunk.data, &mut sink);
+        }
+        parser.finish(&mut sink);
+    }
+    events
+}
+
+/// A sink that asks for everything the validator asks for (trace records, errors, retries)
+/// and does nothing with it: the parser's share of the validator's cost.
+struct TraceSink(u64);
+
+impl Sink for TraceSink {
+    fn event(&mut self, event: Event<'_>) {
+        self.0 += event.data.len() as u64;
+    }
+
+    fn retry(&mut self, millis: u64) {
+        self.0 += millis;
+    }
+
+    fn error(&mut self, error: Error) {
+        self.0 += error.offset();
+    }
+
+    fn trace(&mut self, record: Trace) {
+        self.0 += u64::from(matches!(record, Trace::Line(_)));
+    }
+}
+
+fn parse_traced(recording: &Recording) -> u64 {
+    let mut parser = Parser::with_config(ParserConfig::default().strict_utf8(true));
+    let mut sink = TraceSink(0);
+    for conn in &recording.connections {
+        for chunk in &conn.chunks {
+            parser.feed(&chunk.data, &mut sink);
+        }
+        parser.finish(&mut sink);
+    }
+    sink.0
+}
+
+fn bench(c: &mut Criterion) {
+    let recording = session();
+    let bytes: u64 = recording
+        .connections
+        .iter()
+        .flat_map(|c| &c.chunks)
+        .map(|c| c.data.len() as u64)
+        .sum();
+    let mut options = ValidateOptions::default();
+    options.ids.consecutive = Some(true);
+    let report = validate(&recording, &options).expect("options");
+    assert!(
+        report.findings.is_empty(),
+        "the benchmark session must be clean:\n{report}"
+    );
+    assert_eq!(report.stats.events, CONNECTIONS * EVENTS_PER_CONNECTION);
+
+    // The budget, checked on the best of several runs (robust to a busy machine).
+    let best = |f: &dyn Fn() -> u64| {
+        (0..15)
+            .map(|_| {
+                let start = Instant::now();
+                black_box(f());
+                start.elapsed()
+            })
+            .min()
+            .expect("runs")
+    };
+    let parse_time = best(&|| parse_only(&recording));
+    let validate_time = best(&|| {
+        validate(&recording, &options)
+            .expect("options")
+            .stats
+            .events
+    });
+    let ratio = validate_time.as_secs_f64() / parse_time.as_secs_f64();
+    println!(
+        "validate/parse-only on {bytes} bytes: {validate_time:?} / {parse_time:?} = {ratio:.2}x (budget 2x)"
+    );
+    assert!(
+        ratio < 2.0,
+        "validation is {ratio:.2}x parse-only, over the 2x budget"
+    );
+
+    let mut group = c.benchmark_group("session");
+    group.throughput(Throughput::Bytes(bytes));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(4));
+    group.warm_up_time(Duration::from_millis(500));
+    group.bench_function("parse-only", |b| {
+        b.iter(|| black_box(parse_only(black_box(&recording))))
+    });
+    group.bench_function("parse-traced-strict", |b| {
+        b.iter(|| black_box(parse_traced(black_box(&recording))))
+    });
+    group.bench_function("validate", |b| {
+        b.iter(|| {
+            black_box(
+                validate(black_box(&recording), &options)
+                    .expect("options")
+                    .stats
+                    .events,
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -232,6 +232,16 @@ g.v("field-name-prefix-of-data", "'dat' and 'datax' are unknown fields.",
 g.v("field-name-dotless-i", "Turkish dotless i: 'ıd' is not 'id'.",
     "\u0131d: 9\ndata: x\n\n", [ev("x")])
 
+g.v("field-value-looks-like-field", "A value that looks like a field is just text.",
+    "data: data: x\n\n", [ev("data: x")])
+g.v("field-name-with-leading-tab", "A tab before the name makes it unknown.", "\tdata: x\n\n", [])
+g.v("field-name-with-trailing-tab", "'data\\t' is not 'data'.", "data\t: x\n\n", [])
+g.v("field-comment-looks-like-field", "':data: x' is a comment, not a field.", ":data: x\n\n", [],
+    comments=["data: x"])
+g.v("field-event-value-data-no-dispatch", "'event:data' sets the type to 'data'; no data, no event.",
+    "event:data\n\n", [])
+g.v("field-retry-value-zeros", "'0000' is all digits: zero.", "retry: 0000\n\n", [], retries=[0])
+
 # ---------------------------------------------------------------- data
 
 g = Group("data", "data lines append the value and an LF to the data buffer; at dispatch one final LF "

@@ -13,12 +13,13 @@ test-validate: check-recordings
 	$(CARGO) test -p ssert-core --features json --doc validate
 	$(CARGO) test -p ssert-core --features json --test 'validate_*'
 
-## check-recordings: the committed recordings are what testdata/recordings/generate.py writes
+## check-recordings: the recordings are what generate.py writes, and valid against testdata/recording.schema.json
 check-recordings:
 	@tmp=$$(mktemp -d); cp -r testdata/recordings/. "$$tmp"; \
 	python3 "$$tmp/generate.py" >/dev/null; \
 	diff -r testdata/recordings "$$tmp" >/dev/null || { echo "testdata/recordings differs from generate.py output; run: python3 testdata/recordings/generate.py"; rm -rf "$$tmp"; exit 1; }; \
 	rm -rf "$$tmp"; echo "check-recordings: ok"
+	python3 testdata/recordings/check_schema.py .
 
 ## bench-validate: criterion throughput of validation vs parse-only (benches/benches/validate.rs)
 bench-validate:

@@ -319,3 +319,20 @@ fn recording_format_errors_are_reported() {
     let err = Recording::from_json(lines).unwrap_err();
     assert_eq!(err.line, Some(2));
 }
+
+#[test]
+fn readme_documents_every_rule() {
+    let readme = std::fs::read_to_string(dir().join("README.md")).unwrap();
+    for rule in Rule::ALL {
+        let row = format!(
+            "| {} | {} | {} |",
+            rule.code(),
+            rule.name(),
+            rule.default_severity()
+        );
+        assert!(
+            readme.contains(&row),
+            "README.md has no row starting {row:?}"
+        );
+    }
+}

@@ -39,17 +39,16 @@ def chunk(t, body):
 
 
 def conn(chunks, t0=0, status=200, request_headers=None, response_headers=None, end="eof", end_t=None,
-         last_event_id=None, url="http://127.0.0.1:8080/events"):
+         last_event_id=None, url="http://127.0.0.1:8080/events", headers_seen=True, responded=True):
     """A connection whose chunks are (t, body) pairs."""
     headers = list(GOOD_REQUEST_HEADERS if request_headers is None else request_headers)
     if last_event_id is not None:
         headers.append(["last-event-id", last_event_id])
-    c = {
-        "request": {"method": "GET", "url": url, "t": t0, "headers": headers},
-        "response": {"status": status, "t": t0 + 5,
-                     "headers": GOOD_RESPONSE_HEADERS if response_headers is None else response_headers},
-        "chunks": [chunk(t, b) for (t, b) in chunks],
-    }
+    c = {"request": {"method": "GET", "url": url, "t": t0, "headers": headers if headers_seen else None}}
+    if responded:
+        c["response"] = {"status": status, "t": t0 + 5,
+                         "headers": GOOD_RESPONSE_HEADERS if response_headers is None else response_headers}
+    c["chunks"] = [chunk(t, b) for (t, b) in chunks]
     last = max([t for (t, _) in chunks], default=t0 + 5)
     c["end"] = {"kind": end, "t": end_t if end_t is not None else last + 1}
     return c
@@ -384,6 +383,21 @@ case("mcp-batch-2025-03-26", recording([conn([rpc(10, [{"jsonrpc": "2.0", "metho
                                                        {"jsonrpc": "2.0", "id": 1, "result": {}}], "1")],
                                              **MCP_POST)]),
      [], ["SSE504"], options={"profile": "mcp-2025-03-26"}, description="2025-03-26 allows batches.")
+
+# --- what recorders cannot always see --------------------------------------------------------
+case("headers-unknown", recording([conn(events([1, 2]), end="network_error", end_t=30, headers_seen=False),
+                                   conn(events([3], start_t=3050), t0=3040, headers_seen=False)]),
+     [], ["SSE402", "SSE404"], options=REPLAY_OPTIONS, not_checked=["SSE106", "SSE401"],
+     description="An in-page EventSource recorder cannot see request headers: those rules are not checked, "
+                 "the resume point still is.")
+case("connection-refused", recording([conn([], responded=False, end="network_error", end_t=3),
+                                      conn(events([1, 2], start_t=3020), t0=3010)]),
+     [], ["SSE101", "SSE401", "SSE405"], options=REPLAY_OPTIONS,
+     description="The first attempt failed before a response; the retry started fresh without Last-Event-ID.")
+case("first-request-resumes", recording([conn(events([42, 43]), last_event_id="41")]), [], ["SSE402"],
+     options=REPLAY_OPTIONS, description="A recorder that joined mid-session: the server resumed after 41.")
+case("first-request-resumes-wrong", recording([conn(events([41, 42]), last_event_id="41")]), ["SSE402"],
+     ["SSE402"], options=REPLAY_OPTIONS, description="Sent 41, got 41 again.")
 
 # --- formats: JSON Lines and HAR -------------------------------------------------------------
 lines = [json.dumps({"type": "header", "format": "ssert-recording", "version": 1, "timing": "monotonic"})]

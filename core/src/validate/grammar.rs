@@ -1,32 +1,4 @@
-//! Regular expressions over event-type names, matched by a Thompson NFA.
-//!
-//! The `grammar` rule checks that the sequence of event types of a stream has the expected
-//! shape, e.g. `stage+ token* (done | error)`. The alphabet is whole type names, not
-//! characters, so this is a tiny purpose-built engine instead of a regex crate: the pattern
-//! compiles to an NFA (Thompson's construction) which is simulated one event at a time with
-//! a set of live states. Each step costs O(states), never backtracks, and the matcher keeps
-//! no history, so it works for endless streams.
-//!
-//! # Syntax
-//!
-//! ```text
-//! alternation := sequence ( '|' sequence )*
-//! sequence    := repeat*                       (juxtaposition; may be empty)
-//! repeat      := atom ( '+' | '*' | '?' )*
-//! atom        := NAME | '.' | '(' alternation ')'
-//! NAME        := one or more characters other than whitespace and ( ) | + * ?
-//! ```
-//!
-//! A lone `.` matches any one event type; `.` inside a name is literal
-//! (`response.completed`). Whitespace separates names and is otherwise ignored.
-//!
-//! ```
-//! use ssert_core::validate::Grammar;
-//!
-//! let grammar = Grammar::parse("stage+ token* (done | error)").unwrap();
-//! assert!(grammar.matches(["stage", "stage", "token", "done"]));
-//! assert!(!grammar.matches(["token", "done"]));
-//! ```
+//! Regular expressions over event-type names: see [`Grammar`] for the syntax and the engine.
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -77,7 +49,35 @@ enum Node {
     Optional(Box<Node>),
 }
 
-/// A compiled grammar over event-type names. See the [module docs](self) for the syntax.
+/// A compiled regular expression over event-type names, matched by a Thompson NFA.
+///
+/// The `grammar` rule checks that the sequence of event types of a stream has the expected
+/// shape, e.g. `stage+ token* (done | error)`. The alphabet is whole type names, not
+/// characters, so this is a tiny purpose-built engine instead of a regex crate: the pattern
+/// compiles to an NFA (Thompson's construction) which is simulated one event at a time with
+/// a set of live states. Each step costs O(states), never backtracks, and the matcher keeps
+/// no history, so it works for endless streams.
+///
+/// # Syntax
+///
+/// ```text
+/// alternation := sequence ( '|' sequence )*
+/// sequence    := repeat*                       (juxtaposition; may be empty)
+/// repeat      := atom ( '+' | '*' | '?' )*
+/// atom        := NAME | '.' | '(' alternation ')'
+/// NAME        := one or more characters other than whitespace and ( ) | + * ?
+/// ```
+///
+/// A lone `.` matches any one event type; `.` inside a name is literal
+/// (`response.completed`). Whitespace separates names and is otherwise ignored.
+///
+/// ```
+/// use ssert_core::validate::Grammar;
+///
+/// let grammar = Grammar::parse("stage+ token* (done | error)").unwrap();
+/// assert!(grammar.matches(["stage", "stage", "token", "done"]));
+/// assert!(!grammar.matches(["token", "done"]));
+/// ```
 #[derive(Clone, Debug)]
 pub struct Grammar {
     source: String,

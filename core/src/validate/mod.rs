@@ -3,21 +3,21 @@
 //!
 //! # Overview
 //!
-//! A [`Recording`] holds the connections of one client session: each request (with the
+//! A [`Recording`](crate::validate::Recording) holds the connections of one client session: each request (with the
 //! `Last-Event-ID` it sent), the response head, the raw body as timestamped chunks and how the
-//! connection ended. [`validate`] runs the crate's [`Parser`](crate::Parser) over every body
-//! (with its diagnostic [`Trace`](crate::Trace)) and checks [`Rule`]s — transport headers, the
-//! wire format, the event stream, resume across reconnects, and protocol [`Profile`]s — and
-//! returns a [`Report`]: pass/fail, [`Finding`]s that point at connections, events and byte
-//! offsets with the offending line, and stats. [`Validator`] is the same engine fed
+//! connection ended. [`validate`](crate::validate::validate) runs the crate's [`Parser`](crate::Parser) over every body
+//! (with its diagnostic [`Trace`](crate::Trace)) and checks [`Rule`](crate::validate::Rule)s — transport headers, the
+//! wire format, the event stream, resume across reconnects, and protocol [`Profile`](crate::validate::Profile)s — and
+//! returns a [`Report`](crate::validate::Report): pass/fail, [`Finding`](crate::validate::Finding)s that point at connections, events and byte
+//! offsets with the offending line, and stats. [`Validator`](crate::validate::Validator) is the same engine fed
 //! incrementally, for live or endless sessions; `validate` is built on it.
 //!
-//! All of it is configured by one [`ValidateOptions`] value, which deserializes (feature
+//! All of it is configured by one [`ValidateOptions`](crate::validate::ValidateOptions) value, which deserializes (feature
 //! `serde`) from the same JSON in every binding, and the report serializes to the same JSON.
 //!
 //! # The recording format (version 1)
 //!
-//! A JSON document (`serde` feature; read with [`Recording::from_json`] under `json`):
+//! A JSON document (`serde` feature; read with `Recording::from_json` under `json`):
 //!
 //! ```json
 //! {
@@ -51,17 +51,17 @@
 //!   loss and duplicate checks.
 //! - Readers ignore unknown members, so version 1 can grow compatibly.
 //!
-//! For long sessions the same content is written as JSON Lines, one [`Record`] per line, so a
+//! For long sessions the same content is written as JSON Lines, one [`Record`](crate::validate::Record) per line, so a
 //! recorder can append as it goes: a `header` line (`{"type":"header","format":"ssert-recording",
 //! "version":1,"timing":"monotonic"}`), then `request`, `response`, `chunk` and `end` lines
 //! (each applying to the latest `request`), or whole `connection` lines, and `expected` lines.
-//! [`Validator::record`] consumes those lines one by one. `testdata/recording.schema.json` is
+//! [`Validator::record`](crate::validate::Validator::record) consumes those lines one by one. `testdata/recording.schema.json` is
 //! the JSON Schema of both forms.
 //!
 //! # Rules
 //!
-//! Every rule has a stable code and kebab-case name ([`Rule::code`], [`Rule::name`]), a
-//! default [`Severity`], and parameters in [`ValidateOptions`]; `testdata/recordings/README.md`
+//! Every rule has a stable code and kebab-case name ([`Rule::code`](crate::validate::Rule::code), [`Rule::name`](crate::validate::Rule::name)), a
+//! default [`Severity`](crate::validate::Severity), and parameters in [`ValidateOptions`](crate::validate::ValidateOptions); `testdata/recordings/README.md`
 //! lists them all. Replay semantics follow the HTML standard's `EventSource`: the client's
 //! last event id at the end of a connection is the parser's [`last_event_id`](crate::Parser::last_event_id)
 //! (set by id-only blocks too, never by a discarded tail); a reconnect must send exactly that
@@ -70,8 +70,8 @@
 //! # Crate features
 //!
 //! The module needs `alloc`. `serde` adds (de)serialization of recordings, options and the
-//! report; `json` adds [`Recording::from_json`], [`Recording::from_json_lines`],
-//! [`Recording::from_har`] and the writers (through `serde_json`, still `no_std`).
+//! report; `json` adds `Recording::from_json`, `Recording::from_json_lines`,
+//! `Recording::from_har` and the writers (through `serde_json`, still `no_std`).
 
 mod base64;
 mod engine;

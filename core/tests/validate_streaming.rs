@@ -1,0 +1,211 @@
+//! The validator's Rust API without JSON: the streaming `Validator`, its memory windows, and
+//! the caller-supplied id order (the hook the JS and Python bindings plug comparators into).
+
+use std::cmp::Ordering;
+
+use ssert_core::validate::{
+    validate_with_id_order, Chunk, Connection, End, EndKind, IdOrderKind, Recording, Request,
+    Response, Rule, ValidateOptions, Validator,
+};
+
+fn request(t: u64, last_event_id: Option<&str>) -> Request {
+    let mut headers = vec![("accept".to_owned(), "text/event-stream".to_owned())];
+    if let Some(id) = last_event_id {
+        headers.push(("last-event-id".into(), id.into()));
+    }
+    Request {
+        t,
+        headers: Some(headers),
+        ..Request::default()
+    }
+}
+
+fn response(t: u64) -> Response {
+    Response {
+        status: 200,
+        headers: vec![
+            ("content-type".into(), "text/event-stream".into()),
+            ("cache-control".into(), "no-cache".into()),
+            ("x-accel-buffering".into(), "no".into()),
+        ],
+        t: Some(t),
+    }
+}
+
+fn connection(t: u64, sent: Option<&str>, ids: &[&str]) -> Connection {
+    let chunks = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| Chunk {
+            t: t + 10 + i as u64,
+            data: format!("id: {id}\ndata: x\n\n").into_bytes(),
+        })
+        .collect();
+    Connection {
+        request: request(t, sent),
+        response: Some(response(t + 1)),
+        chunks,
+        end: Some(End {
+            kind: EndKind::ClientClosed,
+            t: t + 10 + ids.len() as u64,
+            message: None,
+        }),
+    }
+}
+
+/// Ids like `job-7`, ordered by their number: not integers, not lexicographic.
+fn by_suffix(a: &str, b: &str) -> Option<Ordering> {
+    let n = |s: &str| s.strip_prefix("job-")?.parse::<u64>().ok();
+    Some(n(a)?.cmp(&n(b)?))
+}
+
+#[test]
+fn a_custom_id_order_drives_order_and_resume_checks() {
+    let mut options = ValidateOptions::default();
+    options.ids.order = Some(IdOrderKind::Custom);
+    let good = Recording {
+        connections: vec![
+            connection(0, None, &["job-9", "job-10"]),
+            connection(5000, Some("job-10"), &["job-11", "job-100"]),
+        ],
+        ..Recording::default()
+    };
+    let report = validate_with_id_order(&good, &options, Box::new(by_suffix)).unwrap();
+    assert!(report.findings.is_empty(), "{report}");
+
+    let bad = Recording {
+        connections: vec![
+            connection(0, None, &["job-9", "job-10", "job-2"]),
+            connection(5000, Some("job-2"), &["job-1", "oops"]),
+        ],
+        ..Recording::default()
+    };
+    let report = validate_with_id_order(&bad, &options, Box::new(by_suffix)).unwrap();
+    let rules: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.connection, f.event))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            (Rule::IdOrder, Some(0), Some(2)),
+            (Rule::ResumePoint, Some(1), Some(0)),
+            (Rule::IdOrder, Some(1), Some(1)),
+        ],
+        "{report}"
+    );
+    assert!(
+        report.findings[2].message.contains("cannot order"),
+        "{report}"
+    );
+}
+
+#[test]
+fn custom_order_without_a_comparator_is_reported_not_checked() {
+    let mut options = ValidateOptions::default();
+    options.ids.order = Some(IdOrderKind::Custom);
+    let mut v = Validator::new(&options).unwrap();
+    v.connection(&connection(0, None, &["b", "a"]));
+    let report = v.finish();
+    assert!(report.findings.is_empty(), "{report}");
+    assert_eq!(
+        report
+            .not_checked
+            .iter()
+            .map(|n| n.rule)
+            .collect::<Vec<_>>(),
+        [Rule::IdOrder]
+    );
+}
+
+#[test]
+fn findings_and_connection_stats_stay_within_their_windows() {
+    let mut options = ValidateOptions::default();
+    options.window.findings = Some(10);
+    options.window.connections = Some(3);
+    options.ids.required = Some(true);
+    let mut v = Validator::new(&options).unwrap();
+    for c in 0..20u64 {
+        let t = c * 10_000;
+        v.request(&request(t, None));
+        v.response(&response(t + 1));
+        for i in 0..5 {
+            // No ids: one missing-id finding per event.
+            v.chunk(t + 10 + i, b"data: x\n\n");
+        }
+        v.end(&End {
+            kind: EndKind::ClientClosed,
+            t: t + 20,
+            message: None,
+        });
+    }
+    let report = v.finish();
+    assert_eq!(report.findings.len(), 10);
+    assert_eq!(report.findings_dropped, 90);
+    assert_eq!(
+        report.warnings, 100,
+        "every finding is counted, kept or not"
+    );
+    assert_eq!(report.stats.per_connection.len(), 3);
+    assert_eq!(report.stats.per_connection_dropped, 17);
+    assert_eq!(
+        report.stats.per_connection[0].index, 17,
+        "the latest connections are kept"
+    );
+    assert_eq!(report.stats.events, 100);
+    assert_eq!(report.stats.gap_ms.unwrap().count, 80);
+}
+
+#[test]
+fn the_opaque_id_window_forgets_the_oldest_ids() {
+    let mut options = ValidateOptions::default();
+    options.window.ids = Some(4);
+    let ids: Vec<String> = (0..10).map(|i| format!("id-{i}")).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    // The second connection replays id-0 (forgotten: window of 4) and id-9 (remembered).
+    let recording = Recording {
+        connections: vec![
+            connection(0, None, &refs),
+            connection(5000, Some("id-9"), &["id-0", "id-9"]),
+        ],
+        ..Recording::default()
+    };
+    let mut v = Validator::new(&options).unwrap();
+    for c in &recording.connections {
+        v.connection(c);
+    }
+    let report = v.finish();
+    let codes: Vec<_> = report.findings.iter().map(|f| (f.rule, f.event)).collect();
+    assert_eq!(codes, [(Rule::ReplayDuplicate, Some(1))], "{report}");
+}
+
+#[test]
+fn chunk_by_chunk_equals_whole_connections() {
+    let recording = Recording {
+        connections: vec![
+            connection(0, None, &["1", "2", "3"]),
+            connection(4000, Some("3"), &["3", "4"]),
+            connection(9000, Some("4"), &["6"]),
+        ],
+        ..Recording::default()
+    };
+    let mut options = ValidateOptions::default();
+    options.ids.consecutive = Some(true);
+    let whole = ssert_core::validate::validate(&recording, &options).unwrap();
+    let mut v = Validator::new(&options).unwrap();
+    for c in &recording.connections {
+        v.request(&c.request);
+        v.response(c.response.as_ref().unwrap());
+        for chunk in &c.chunks {
+            for byte in chunk.data.chunks(1) {
+                v.chunk(chunk.t, byte);
+            }
+        }
+        v.end(c.end.as_ref().unwrap());
+    }
+    let streamed = v.finish();
+    assert_eq!(whole, streamed);
+    let rules: Vec<_> = whole.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, [Rule::ResumePoint, Rule::ResumePoint], "{whole}");
+}

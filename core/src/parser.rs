@@ -505,9 +505,8 @@ impl Parser {
     pub fn finish<S: Sink>(&mut self, sink: &mut S) {
         if let BomState::Pending(matched) = self.bom {
             // A stream of one or two BOM bytes: they were a partial first line all along.
-            self.line_buf
-                .extend_from_slice(&BOM[..usize::from(matched)]);
             self.line_start = 0;
+            self.buffer_partial(&mut Borrowed::default(), &BOM[..usize::from(matched)], sink);
         }
         if self.after_cr {
             self.after_cr = false;

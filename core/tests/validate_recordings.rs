@@ -336,3 +336,27 @@ fn readme_documents_every_rule() {
         );
     }
 }
+
+#[test]
+fn validate_json_gives_the_same_report_for_every_case() {
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("manifest.json")).unwrap())
+            .unwrap();
+    for (c, case) in manifest["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(load_cases())
+    {
+        let text = std::fs::read_to_string(dir().join(c["recording"].as_str().unwrap())).unwrap();
+        let json = ssert_core::validate::validate_json(&text, &c["options"].to_string())
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let report = validate(&case.recording, &case.options).unwrap();
+        assert_eq!(json, report.to_json(), "{}", case.name);
+    }
+    let err = ssert_core::validate::validate_json("{}", "").unwrap_err();
+    assert!(err.to_string().starts_with("invalid recording"), "{err}");
+    let ok = r#"{"format":"ssert-recording","version":1}"#;
+    let err = ssert_core::validate::validate_json(ok, r#"{"profile":"nope"}"#).unwrap_err();
+    assert!(err.to_string().contains("nope"), "{err}");
+}

@@ -209,3 +209,16 @@ fn chunk_by_chunk_equals_whole_connections() {
     let rules: Vec<_> = whole.findings.iter().map(|f| f.rule).collect();
     assert_eq!(rules, [Rule::ResumePoint, Rule::ResumePoint], "{whole}");
 }
+
+#[test]
+fn data_types_are_send_sync_and_unwind_safe() {
+    fn check<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+    check::<Recording>();
+    check::<ssert_core::validate::Record>();
+    check::<ValidateOptions>();
+    check::<ssert_core::validate::Report>();
+    check::<ssert_core::validate::Finding>();
+    check::<ssert_core::validate::Grammar>();
+    check::<ssert_core::validate::GrammarMatcher>();
+    check::<ssert_core::validate::OptionsError>();
+}

@@ -717,7 +717,8 @@ impl Validator {
         self.core.response(response);
     }
 
-    /// Body bytes of the current connection, received at `t` ms.
+    /// Body bytes of the current connection, received at `t` ms (ignored when no connection
+    /// is open).
     pub fn chunk(&mut self, t: u64, data: &[u8]) {
         let Some(conn) = self.core.conn.as_mut() else {
             return;
@@ -817,6 +818,12 @@ impl Validator {
         self.core.close_connection(end.cloned(), last_id, retry);
     }
 
+    /// The findings kept so far (a live view for soak and load tests; timing findings of a
+    /// connection are added when it ends, once it is known not to be buffered).
+    pub fn findings(&self) -> &[Finding] {
+        &self.core.out.findings
+    }
+
     /// Ends the session and returns the report.
     pub fn finish(mut self) -> Report {
         self.close(None);
@@ -842,6 +849,68 @@ impl Validator {
 /// ```
 pub fn validate(recording: &Recording, options: &ValidateOptions) -> Result<Report, OptionsError> {
     Ok(run(Validator::new(options)?, recording))
+}
+
+/// Why [`validate_json`] could not produce a report.
+#[cfg(feature = "json")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValidateJsonError {
+    /// The recording text is not a recording (JSON, JSON Lines or HAR).
+    Recording(super::recording::LoadError),
+    /// The options text is not valid options.
+    Options(OptionsError),
+}
+
+#[cfg(feature = "json")]
+impl core::fmt::Display for ValidateJsonError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ValidateJsonError::Recording(e) => write!(f, "invalid recording: {e}"),
+            ValidateJsonError::Options(e) => e.fmt(f),
+        }
+    }
+}
+
+#[cfg(feature = "json")]
+impl ValidateOptions {
+    /// Reads options from JSON (`""` or `"null"` mean the defaults).
+    pub fn from_json(text: &str) -> Result<ValidateOptions, OptionsError> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() || trimmed == "null" {
+            return Ok(ValidateOptions::default());
+        }
+        serde_json::from_str(trimmed).map_err(|e| OptionsError {
+            message: format!("{e}"),
+        })
+    }
+}
+
+#[cfg(feature = "json")]
+impl Report {
+    /// The report as JSON: the same text from every binding.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// JSON in, JSON out: reads a recording (JSON, JSON Lines or HAR) and options, validates, and
+/// returns the report as JSON. Bindings call this (or its parts) so that every language gets
+/// byte-identical reports.
+///
+/// ```
+/// let report = ssert_core::validate::validate_json(
+///     r#"{"format":"ssert-recording","version":1,"connections":[]}"#,
+///     r#"{"fail_on":"warning"}"#,
+/// ).unwrap();
+/// assert!(report.starts_with(r#"{"format":"ssert-report","version":1,"passed":true"#));
+/// ```
+#[cfg(feature = "json")]
+pub fn validate_json(recording: &str, options: &str) -> Result<String, ValidateJsonError> {
+    let recording = Recording::from_json(recording).map_err(ValidateJsonError::Recording)?;
+    let options = ValidateOptions::from_json(options).map_err(ValidateJsonError::Options)?;
+    validate(&recording, &options)
+        .map(|r| r.to_json())
+        .map_err(ValidateJsonError::Options)
 }
 
 /// Validates a whole recording, comparing ids with a caller-supplied order.

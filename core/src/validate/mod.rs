@@ -84,6 +84,8 @@ mod report;
 mod rules;
 
 pub use engine::{validate, validate_with_id_order, Validator};
+#[cfg(feature = "json")]
+pub use engine::{validate_json, ValidateJsonError};
 pub use grammar::{Expected, Grammar, GrammarError, GrammarMatcher};
 pub use options::{
     BoxedIdOrder, DataJsonOptions, EventTypeOptions, GrammarOptions, HeartbeatOptions, IdOptions,

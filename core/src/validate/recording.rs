@@ -476,6 +476,7 @@ mod json_io {
 
     impl Recording {
         /// Reads a recording: a whole JSON document, or JSON Lines (a `header` line first).
+        /// A HAR file (an object with `log.entries`) is imported with [`Recording::from_har`].
         pub fn from_json(text: &str) -> Result<Recording, LoadError> {
             let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
             let looks_like_lines =
@@ -483,7 +484,20 @@ mod json_io {
             if looks_like_lines {
                 return Recording::from_json_lines(text);
             }
-            let rec: Recording = serde_json::from_str(text).map_err(|e| json_err(&e, None))?;
+            let rec: Recording = match serde_json::from_str(text) {
+                Ok(rec) => rec,
+                Err(e) => {
+                    let is_har = serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| {
+                        v.pointer("/log/entries")
+                            .is_some_and(serde_json::Value::is_array)
+                    });
+                    return if is_har {
+                        Recording::from_har(text)
+                    } else {
+                        Err(json_err(&e, None))
+                    };
+                }
+            };
             check_header(&rec.format, rec.version).map_err(|message| LoadError {
                 line: None,
                 message,

@@ -1,0 +1,86 @@
+"""The shared validator cases (testdata/recordings/manifest.json) through ssert.validate(), and
+the recordings this package writes checked against testdata/recording.schema.json."""
+
+from __future__ import annotations
+
+import base64
+import json
+import pathlib
+from typing import Any, Dict, List
+
+import httpx
+import jsonschema  # type: ignore[import-untyped]
+import pytest
+from _support import TESTDATA
+
+import ssert
+from ssert.httpx import connect_sse
+
+RECORDINGS = TESTDATA / "recordings"
+CASES: List[Dict[str, Any]] = json.loads((RECORDINGS / "manifest.json").read_text())["cases"]
+SCHEMA = json.loads((TESTDATA / "recording.schema.json").read_text())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_manifest_case_reports_exactly_its_expected_codes(case: Dict[str, Any]) -> None:
+    report = ssert.validate(pathlib.Path(RECORDINGS / case["recording"]), **case["options"])
+    assert report.codes == sorted(set(case["expect"])), str(report)
+    details = report.to_dict()
+    if "not_checked" in case:
+        assert sorted({n["code"] for n in details["not_checked"]}) == sorted(case["not_checked"])
+    errors = [f for f in details["findings"] if f["severity"] == "error"]
+    assert report.passed == (not errors)
+    assert report.errors == len(errors)
+
+
+def test_report_json_is_the_shared_report_format() -> None:
+    case = next(c for c in CASES if c["expect"])
+    details = ssert.validate(pathlib.Path(RECORDINGS / case["recording"]), **case["options"]).to_dict()
+    assert details["format"] == "ssert-report" and details["version"] == 1
+    finding = details["findings"][0]
+    assert {"code", "name", "severity", "message"} <= set(finding)
+
+
+def test_recording_text_bytes_dict_and_path_give_the_same_report() -> None:
+    case = next(c for c in CASES if c["name"] == "good-session")
+    path = RECORDINGS / case["recording"]
+    text = path.read_text()
+    reports = [
+        ssert.validate(source, **case["options"]).to_json()
+        for source in (path, text, text.encode(), json.loads(text))
+    ]
+    assert len(set(reports)) == 1
+
+
+def test_bad_recordings_and_options_raise_typed_errors() -> None:
+    with pytest.raises(ssert.RecordingError, match="format"):
+        ssert.validate({"format": "nope", "version": 1})
+    with pytest.raises(ssert.RecordingError):
+        ssert.validate("{not json")
+    with pytest.raises(ssert.OptionsError, match="no_such_rule_option"):
+        ssert.validate({"format": "ssert-recording", "version": 1}, no_such_rule_option=True)
+
+
+def test_hand_built_recorder_matches_the_schema() -> None:
+    recorder = ssert.Recorder("test")
+    connection = recorder.connection("GET", "http://127.0.0.1:1/x", [("accept", "text/event-stream")])
+    connection.response(200, [("content-type", "text/event-stream")])
+    connection.chunk(b"id: 1\ndata: a\n\n")
+    connection.end("network_error", "reset")
+    recorder.connection("GET", "http://127.0.0.1:1/x", None).end("timeout")
+    recorder.expect("1", type="message", data="a")
+    jsonschema.validate(recorder.to_dict(), SCHEMA)
+    with pytest.raises(ValueError, match="end kind"):
+        connection.end("closed")
+
+
+def test_httpx_recordings_match_the_schema(server: str, tmp_path: pathlib.Path) -> None:
+    with httpx.Client() as client, connect_sse(client, "GET", f"{server}/events?count=7&per_connection=3") as source:
+        events = list(source.iter_sse(max_reconnects=5))
+        assert source.recording is not None
+        source.recording.save(tmp_path / "session.json")
+    saved = json.loads((tmp_path / "session.json").read_text())
+    jsonschema.validate(saved, SCHEMA)
+    body = b"".join(base64.b64decode(c["data"]) for conn in saved["connections"] for c in conn["chunks"])
+    assert body.count(b"data: event ") == len(events) == 7
+    assert ssert.validate(tmp_path / "session.json").passed

@@ -384,6 +384,28 @@ case("mcp-batch-2025-03-26", recording([conn([rpc(10, [{"jsonrpc": "2.0", "metho
                                              **MCP_POST)]),
      [], ["SSE504"], options={"profile": "mcp-2025-03-26"}, description="2025-03-26 allows batches.")
 
+# --- what the client's last event id is: id-only blocks count, discarded tails do not -------
+ID_ONLY = [(10, "retry: 1000\nid: 1\ndata: a\n\n"), (20, "id: 2\n\n")]
+case("id-only-block", recording([conn(ID_ONLY, end="network_error", end_t=30),
+                                 conn(events([3, 4], start_t=1050), t0=1040, last_event_id="2")]),
+     [], ["SSE401", "SSE402", "SSE404"], options=REPLAY_OPTIONS,
+     description="`id: 2` with no data sets the last event id without an event: the reconnect sends 2.")
+case("id-only-block-ignored", recording([conn(ID_ONLY, end="network_error", end_t=30),
+                                         conn(events([2, 3], start_t=1050), t0=1040, last_event_id="1")]),
+     ["SSE401"], ["SSE401", "SSE402", "SSE403"], options=REPLAY_OPTIONS,
+     description="The client sent 1 although the id-only block had set 2; the server resent from 2 as asked "
+                 "(charged to the client).")
+TAIL = [(10, "retry: 1000\nid: 1\ndata: a\n\n"), (20, "id: 2\ndata: b")]
+case("discarded-tail-id", recording([conn(TAIL, end="network_error", end_t=30),
+                                     conn(events([2, 3], start_t=1050), t0=1040, last_event_id="1")]),
+     [], ["SSE401", "SSE402", "SSE403"], options=REPLAY_OPTIONS,
+     description="The connection broke inside event 2: its id never took effect, so the reconnect sends 1 "
+                 "and gets 2 again.")
+case("discarded-tail-id-sent", recording([conn(TAIL, end="network_error", end_t=30),
+                                          conn(events([3], start_t=1050), t0=1040, last_event_id="2")]),
+     ["SSE401"], ["SSE401", "SSE404"], options=REPLAY_OPTIONS,
+     description="The client sent the id of a discarded event (2): event 2 is lost (charged to SSE401).")
+
 # --- what recorders cannot always see --------------------------------------------------------
 case("headers-unknown", recording([conn(events([1, 2]), end="network_error", end_t=30, headers_seen=False),
                                    conn(events([3], start_t=3050), t0=3040, headers_seen=False)]),

@@ -338,6 +338,10 @@ struct Conn {
     first_terminator: Option<Terminator>,
     mixed_flagged: bool,
     block_has_id: bool,
+    /// The block being built dispatched an event (so it is not an id-only block).
+    event_in_block: bool,
+    /// The block's last valid `id` line.
+    id_line: Option<(u64, u64)>,
     ignored_id_at: Option<u64>,
     saw_retry: bool,
     first_event_t: Option<u64>,
@@ -1039,6 +1043,8 @@ impl Core {
             first_terminator: None,
             mixed_flagged: false,
             block_has_id: false,
+            event_in_block: false,
+            id_line: None,
             ignored_id_at: None,
             saw_retry: false,
             first_event_t: None,
@@ -1388,16 +1394,19 @@ impl Core {
                 && (line.start == 0 || view.byte(line.start) != Some(0xEF));
             if plain {
                 match line.kind {
-                    LineKind::Blank => {
+                    LineKind::Blank if !conn.block_has_id || conn.event_in_block => {
                         conn.block_has_id = false;
+                        conn.event_in_block = false;
                         return;
                     }
                     LineKind::Field(FieldName::Id) => {
                         if conn.ignored_id_at != Some(line.start) {
                             conn.block_has_id = true;
+                            conn.id_line = Some((line.start, line.end));
                         }
                         return;
                     }
+                    LineKind::Blank => {}
                     LineKind::Field(FieldName::Data | FieldName::Event | FieldName::Retry)
                     | LineKind::Comment => return,
                     LineKind::Field(FieldName::Unknown) | LineKind::Oversized => {}
@@ -1441,10 +1450,18 @@ impl Core {
                 }
                 let conn = self.conn.as_mut().expect("checked above");
                 match line.kind {
-                    LineKind::Blank => conn.block_has_id = false,
+                    LineKind::Blank => {
+                        if conn.block_has_id && !conn.event_in_block {
+                            self.id_only_block(view);
+                        }
+                        let conn = self.conn.as_mut().expect("checked above");
+                        conn.block_has_id = false;
+                        conn.event_in_block = false;
+                    }
                     LineKind::Field(FieldName::Id) => {
                         if conn.ignored_id_at != Some(line.start) {
                             conn.block_has_id = true;
+                            conn.id_line = Some((line.start, line.end));
                         }
                     }
                     LineKind::Field(FieldName::Unknown) => {
@@ -1492,6 +1509,40 @@ impl Core {
             }
             Trace::Bom { .. } => {}
         }
+    }
+
+    /// A block with an `id` and no data sets the client's last event id without an event (a
+    /// checkpoint): its id counts for resume and accounting like an event's.
+    fn id_only_block(&mut self, view: &View<'_>) {
+        let Some(conn) = self.conn.as_ref() else {
+            return;
+        };
+        let Some((start, end)) = conn.id_line else {
+            return;
+        };
+        let len = end - start;
+        if len > self.cfg.excerpt_bytes as u64 {
+            return; // not kept in every chunking: skip rather than depend on it
+        }
+        let Some(line) = view.line(start, usize::try_from(len).unwrap_or(usize::MAX)) else {
+            return;
+        };
+        let value = match line.get(2..) {
+            Some([b':', b' ', rest @ ..]) | Some([b':', rest @ ..]) => rest,
+            _ => &[],
+        };
+        let id = String::from_utf8_lossy(value).into_owned();
+        if id.is_empty() {
+            return;
+        }
+        let loc = Loc {
+            connection: Some(conn.index),
+            event: None,
+            offset: Some(start),
+            t: None,
+            excerpt: view.excerpt(start),
+        };
+        self.on_id(&id, None, &loc);
     }
 
     fn unknown_field(&mut self, start: u64, end: u64, view: &View<'_>) {
@@ -1614,6 +1665,7 @@ impl Core {
         let index = conn.events;
         conn.events += 1;
         let own_id = conn.block_has_id;
+        conn.event_in_block = true;
         let first_in_connection = index == 0;
         // Timing.
         let mut ttfe_late = None;
@@ -1750,7 +1802,7 @@ impl Core {
         // Ids.
         let mut jump = None;
         if own_id && !event.id.is_empty() {
-            jump = self.on_id(event.id, event_type, event.data, &loc);
+            jump = self.on_id(event.id, Some((event_type, event.data)), &loc);
         } else if self.cfg.on(Rule::MissingId) && self.cfg.ids_required && !own_id {
             self.finding(
                 Rule::MissingId,
@@ -1830,28 +1882,31 @@ impl Core {
     }
 
     /// Checks an event's own id. Returns the key of a forward jump recorded at this event.
-    fn on_id(&mut self, id: &str, event_type: &str, data: &str, loc: &Loc) -> Option<u64> {
+    /// `content` is the event's type and data (`None` for an id-only block).
+    fn on_id(&mut self, id: &str, content: Option<(&str, &str)>, loc: &Loc) -> Option<u64> {
         let kind = self.id_order_kind(id);
         let position = self.position(kind, id);
         let conn_index = loc.connection.unwrap_or(0);
         // Expected log membership and content.
         if let Some(log) = &self.expected {
             if self.cfg.on(Rule::ExpectedLog) {
-                let problem = match position
+                let entry = position
                     .and_then(|p| usize::try_from(p).ok())
-                    .and_then(|p| log.events.get(p))
-                {
-                    None => Some(format!("id {id:?} is not in the expected log")),
-                    Some(e) if e.event_type.as_deref().is_some_and(|ty| ty != event_type) => {
+                    .and_then(|p| log.events.get(p));
+                let problem = match (entry, content) {
+                    (None, _) => Some(format!("id {id:?} is not in the expected log")),
+                    (Some(e), Some((event_type, _)))
+                        if e.event_type.as_deref().is_some_and(|ty| ty != event_type) =>
+                    {
                         Some(format!(
                             "event {id:?} has type {event_type:?}, the log says {:?}",
                             e.event_type.as_deref().unwrap_or("")
                         ))
                     }
-                    Some(e) if e.data.as_deref().is_some_and(|d| d != data) => {
+                    (Some(e), Some((_, data))) if e.data.as_deref().is_some_and(|d| d != data) => {
                         Some(format!("event {id:?} data differs from the expected log"))
                     }
-                    Some(_) => None,
+                    _ => None,
                 };
                 if let Some(message) = problem {
                     self.finding(Rule::ExpectedLog, message, loc.clone());

@@ -96,3 +96,20 @@ def test_module_entry_point_and_version() -> None:
         [sys.executable, "-m", "ssert", "--version"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0 and result.stdout.startswith("ssert 0.")
+
+
+OPENAI_CHUNK = (
+    'data: {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m", '
+    '"choices": [{"index": 0, "delta": {"content": "%s"}, "finish_reason": null}]}\n\n'
+)
+
+
+def test_lint_with_a_protocol_profile() -> None:
+    good = (OPENAI_CHUNK % "Hel" + OPENAI_CHUNK % "lo" + "data: [DONE]\n\n").encode()
+    assert run("lint", "-", "--profile", "openai-chat", stdin=good).returncode == 0
+    # Without the [DONE] terminator the stream is incomplete for that protocol.
+    cut = run("lint", "-", "--profile", "openai-chat", "--json", stdin=(OPENAI_CHUNK % "Hel").encode())
+    assert cut.returncode == 1
+    assert "SSE309" in codes(cut.stdout)  # grammar: `chunk* ([DONE] | error)` incomplete
+    # Without the profile the same bytes are a fine SSE stream.
+    assert run("lint", "-", stdin=(OPENAI_CHUNK % "Hel").encode()).returncode == 0

@@ -39,10 +39,12 @@ build-python: setup-python
 lint-python: build-python
 	cd $(PY_DIR) && ../$(PY) -m mypy.stubtest ssert --allowlist stubtest-allowlist.txt
 	cd $(PY_DIR) && ../$(PY) -m mypy --strict python/ssert tests
+	$(PY) -m mypy --strict pytest-example benches/python
 
-## test-python: build + install the wheel, lint it, run the pytest suite against the installed package
+## test-python: build + install the wheel, lint it, run the pytest suites against the installed package
 test-python: lint-python
 	cd $(PY_DIR) && ../$(PY) -m pytest -q -p no:cacheprovider tests
+	cd pytest-example && ../$(PY) -m pytest -q -p no:cacheprovider tests
 
 ## demo-python: start the example FastAPI server and run `ssert check` on a correct and a buggy endpoint
 demo-python: build-python

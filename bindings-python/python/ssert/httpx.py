@@ -208,6 +208,12 @@ class EventSource:
         """How many times this source reconnected."""
         return self._session.reconnects
 
+    @property
+    def errors(self) -> List[SSEError]:
+        """Parse errors over all connections so far (e.g. ``IncompleteEventError`` when a
+        connection ended inside an event), as ``ssert.Parser.errors``."""
+        return self._session.parser.errors
+
     def _connect(self) -> httpx.Response:
         session = self._session
         request = self._client.build_request(
@@ -352,6 +358,12 @@ class AsyncEventSource:
     def reconnects(self) -> int:
         """How many times this source reconnected."""
         return self._session.reconnects
+
+    @property
+    def errors(self) -> List[SSEError]:
+        """Parse errors over all connections so far (e.g. ``IncompleteEventError`` when a
+        connection ended inside an event), as ``ssert.Parser.errors``."""
+        return self._session.parser.errors
 
     async def _connect(self) -> httpx.Response:
         session = self._session

@@ -18,7 +18,10 @@ import zipfile
 def content_digest(wheel: pathlib.Path) -> str:
     with zipfile.ZipFile(wheel) as archive:
         record = next(name for name in archive.namelist() if name.endswith(".dist-info/RECORD"))
-        return hashlib.sha256(archive.read(record)).hexdigest()
+        lines = archive.read(record).decode("utf-8").splitlines()
+    # The SBOM maturin adds carries a fresh serial number on every build: not content.
+    kept = sorted(line for line in lines if "/sboms/" not in line)
+    return hashlib.sha256("\n".join(kept).encode("utf-8")).hexdigest()
 
 
 def main() -> int:

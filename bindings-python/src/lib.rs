@@ -594,6 +594,8 @@ impl ParseResult {
     }
 }
 
+/// Parses a whole stream (bytes or str), end of stream included, and returns a `ParseResult`.
+/// With `strict=True` the first error is raised instead, carrying the events in `.events`.
 #[pyfunction]
 #[pyo3(signature = (
     data, *, strict=false, trace=false,
@@ -739,6 +741,8 @@ fn encoder(line_ending: &str) -> PyResult<Encoder> {
     Ok(Encoder::new().line_ending(ending))
 }
 
+/// Encodes events (Event objects, mappings or objects with event/data/id/retry) to the wire
+/// format; raises an SSEError subclass for a value that cannot be framed.
 #[pyfunction]
 #[pyo3(signature = (events, *, line_ending="lf"))]
 fn encode(py: Python<'_>, events: &Bound<'_, PyAny>, line_ending: &str) -> PyResult<String> {
@@ -753,6 +757,7 @@ fn encode(py: Python<'_>, events: &Bound<'_, PyAny>, line_ending: &str) -> PyRes
     Ok(out)
 }
 
+/// Encodes a comment; multi-line text becomes several `:` lines.
 #[pyfunction]
 #[pyo3(signature = (text, *, line_ending="lf"))]
 fn encode_comment(text: &str, line_ending: &str) -> PyResult<String> {
@@ -829,6 +834,8 @@ impl Report {
     }
 }
 
+/// Validates a recording given as text (JSON, JSON Lines or HAR) with options given as JSON.
+/// `ssert.validate()` is the Python-friendly entry point.
 #[pyfunction]
 #[pyo3(signature = (recording, *, format="json", options=None))]
 fn validate_json(
@@ -882,6 +889,7 @@ fn validate_json(
 
 // ---------------------------------------------------------------------------------------------
 
+/// The native module `ssert._ssert`.
 #[pymodule]
 fn _ssert(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;

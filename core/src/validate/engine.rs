@@ -335,6 +335,10 @@ struct Conn {
     end_t: Option<u64>,
     tail: Vec<u8>,
     tail_start: u64,
+    /// Where the block being built starts (just after the last blank line).
+    block_start: u64,
+    /// Offset of the last 0xEF byte fed: a line starting after it cannot start with a BOM.
+    last_ef: Option<u64>,
     first_terminator: Option<Terminator>,
     mixed_flagged: bool,
     block_has_id: bool,
@@ -746,6 +750,10 @@ impl Validator {
                 ));
             }
         }
+        // One SIMD scan per chunk spares every line the BOM check.
+        if let Some(i) = memchr::memrchr(0xEF, data) {
+            conn.last_ef = Some(self.parser.offset() + i as u64);
+        }
         let tail = core::mem::take(&mut conn.tail);
         let tail_start = conn.tail_start;
         {
@@ -764,19 +772,25 @@ impl Validator {
         let keep = self.core.cfg.excerpt_bytes;
         let conn = self.core.conn.as_mut().expect("connection still open");
         conn.tail = tail;
-        // Keep between `keep` and `2 * keep` bytes so trimming is amortised O(1) per byte.
-        if data.len() >= keep {
+        // Everything quoted later lies in the block being built (lines are quoted when they
+        // complete, events when they dispatch), and only if it is at most `keep` bytes long:
+        // so keep the current block's bytes, at most the last `keep` of them.
+        let end = self.parser.offset();
+        let chunk_start = end - data.len() as u64;
+        let keep_from = conn
+            .block_start
+            .max(end.saturating_sub(keep as u64))
+            .max(conn.tail_start);
+        if keep_from >= chunk_start {
+            let skip = usize::try_from(keep_from - chunk_start).unwrap_or(data.len());
             conn.tail.clear();
-            conn.tail.extend_from_slice(&data[data.len() - keep..]);
-            conn.tail_start = self.parser.offset() - keep as u64;
+            conn.tail.extend_from_slice(&data[skip.min(data.len())..]);
         } else {
+            let drop = usize::try_from(keep_from - conn.tail_start).unwrap_or(0);
+            conn.tail.drain(..drop.min(conn.tail.len()));
             conn.tail.extend_from_slice(data);
-            if conn.tail.len() > 2 * keep {
-                let cut = conn.tail.len() - keep;
-                conn.tail.drain(..cut);
-                conn.tail_start += cut as u64;
-            }
         }
+        conn.tail_start = keep_from;
     }
 
     /// The current connection ended.
@@ -959,6 +973,7 @@ impl Sink for FeedSink<'_> {
         self.core.on_error(error, &self.view);
     }
 
+    #[inline(always)]
     fn trace(&mut self, record: Trace) {
         self.core.on_trace(record, &self.view);
     }
@@ -1040,6 +1055,8 @@ impl Core {
             end_t: None,
             tail: Vec::new(),
             tail_start: 0,
+            block_start: 0,
+            last_ef: None,
             first_terminator: None,
             mixed_flagged: false,
             block_has_id: false,
@@ -1385,32 +1402,35 @@ impl Core {
         }
     }
 
+    #[inline(always)]
     fn on_trace(&mut self, record: Trace, view: &View<'_>) {
         // The common line: nothing pending, the stream's usual terminator, a known field or a
-        // comment or blank line, no BOM byte. Kept small: it runs for every line.
+        // comment or blank line, no BOM byte. Kept small and mostly branch-free: it runs for
+        // every line, and line kinds alternate too much for branches to predict well.
         if let (Trace::Line(line), Some(conn)) = (&record, self.conn.as_mut()) {
+            let blank = line.kind == LineKind::Blank;
+            let id = line.kind == LineKind::Field(FieldName::Id);
             let plain = conn.pending.is_empty()
                 && Some(line.terminator) == conn.first_terminator
-                && (line.start == 0 || view.byte(line.start) != Some(0xEF));
+                && !matches!(
+                    line.kind,
+                    LineKind::Field(FieldName::Unknown) | LineKind::Oversized
+                )
+                && !(blank && conn.block_has_id && !conn.event_in_block)
+                && (conn.last_ef.is_none_or(|at| at < line.start)
+                    || line.start == 0
+                    || view.byte(line.start) != Some(0xEF));
             if plain {
-                match line.kind {
-                    LineKind::Blank if !conn.block_has_id || conn.event_in_block => {
-                        conn.block_has_id = false;
-                        conn.event_in_block = false;
-                        return;
-                    }
-                    LineKind::Field(FieldName::Id) => {
-                        if conn.ignored_id_at != Some(line.start) {
-                            conn.block_has_id = true;
-                            conn.id_line = Some((line.start, line.end));
-                        }
-                        return;
-                    }
-                    LineKind::Blank => {}
-                    LineKind::Field(FieldName::Data | FieldName::Event | FieldName::Retry)
-                    | LineKind::Comment => return,
-                    LineKind::Field(FieldName::Unknown) | LineKind::Oversized => {}
+                let own_id = id && conn.ignored_id_at != Some(line.start);
+                conn.block_has_id = (conn.block_has_id || own_id) && !blank;
+                conn.event_in_block &= !blank;
+                if blank {
+                    conn.block_start = line.end;
                 }
+                if own_id {
+                    conn.id_line = Some((line.start, line.end));
+                }
+                return;
             }
         }
         self.on_trace_slow(record, view);
@@ -1457,6 +1477,7 @@ impl Core {
                         let conn = self.conn.as_mut().expect("checked above");
                         conn.block_has_id = false;
                         conn.event_in_block = false;
+                        conn.block_start = line.end;
                     }
                     LineKind::Field(FieldName::Id) => {
                         if conn.ignored_id_at != Some(line.start) {
@@ -1742,7 +1763,7 @@ impl Core {
                 }
             }
         }
-        // JSON data and profile payload checks share one parse.
+        // JSON data and profile payload checks share one parse (off the common path).
         let json_rule = self.cfg.on(Rule::DataJson)
             && self
                 .cfg
@@ -1753,50 +1774,11 @@ impl Core {
             .cfg
             .profile
             .filter(|p| self.cfg.on(profiles::rule_of(*p)));
-        let parsed = if json_rule || profile.is_some() {
-            Some(json::parse(event.data))
+        let token = if json_rule || profile.is_some() {
+            self.payload_checks(event, json_rule, profile, first_in_connection, &loc)
         } else {
-            None
+            event_type
         };
-        if json_rule {
-            if let Some(Err(e)) = &parsed {
-                self.finding(
-                    Rule::DataJson,
-                    format!(
-                        "data of a {event_type:?} event is not JSON: {} at byte {}",
-                        e.message, e.position
-                    ),
-                    loc.clone(),
-                );
-            }
-        }
-        let mut token: &str = event_type;
-        if let Some(profile) = profile {
-            let scope_is_conn = self.cfg.grammar_scope == Scope::Connection;
-            let state = if scope_is_conn {
-                &mut self.conn.as_mut().expect("open").seq.profile
-            } else {
-                &mut self.session_seq.profile
-            };
-            if let Some(verdict) = profiles::check(
-                profile,
-                state,
-                event_type,
-                event.data,
-                parsed.as_ref(),
-                first_in_connection,
-            ) {
-                if profiles::uses_payload_tokens(profile) {
-                    token = verdict.token;
-                }
-                if let Some(problem) = verdict.problem {
-                    self.finding(profiles::rule_of(profile), problem, loc.clone());
-                }
-            }
-        }
-        if parsed.is_some() {
-            drop(parsed);
-        }
         // Grammar and terminal events.
         self.sequence(token, &loc);
         // Ids.
@@ -1831,6 +1813,57 @@ impl Core {
                 at.excerpt = excerpt;
             }
         }
+    }
+
+    /// The `data-json` rule and the profile's payload checks; returns the grammar token.
+    #[inline(never)]
+    fn payload_checks<'e>(
+        &mut self,
+        event: &Event<'e>,
+        json_rule: bool,
+        profile: Option<Profile>,
+        first_in_connection: bool,
+        loc: &Loc,
+    ) -> &'e str {
+        let event_type = event.event_type();
+        let parsed = json::parse(event.data);
+        if json_rule {
+            if let Err(e) = &parsed {
+                self.finding(
+                    Rule::DataJson,
+                    format!(
+                        "data of a {event_type:?} event is not JSON: {} at byte {}",
+                        e.message, e.position
+                    ),
+                    loc.clone(),
+                );
+            }
+        }
+        let mut token: &'e str = event_type;
+        if let Some(profile) = profile {
+            let scope_is_conn = self.cfg.grammar_scope == Scope::Connection;
+            let state = if scope_is_conn {
+                &mut self.conn.as_mut().expect("open").seq.profile
+            } else {
+                &mut self.session_seq.profile
+            };
+            if let Some(verdict) = profiles::check(
+                profile,
+                state,
+                event_type,
+                event.data,
+                Some(&parsed),
+                first_in_connection,
+            ) {
+                if profiles::uses_payload_tokens(profile) {
+                    token = verdict.token;
+                }
+                if let Some(problem) = verdict.problem {
+                    self.finding(profiles::rule_of(profile), problem, loc.clone());
+                }
+            }
+        }
+        token
     }
 
     fn sequence(&mut self, token: &str, loc: &Loc) {
@@ -1886,6 +1919,9 @@ impl Core {
     fn on_id(&mut self, id: &str, content: Option<(&str, &str)>, loc: &Loc) -> Option<u64> {
         let kind = self.id_order_kind(id);
         let position = self.position(kind, id);
+        if let Some(jump) = self.fresh_integer_id(kind, position, id, loc) {
+            return jump;
+        }
         let conn_index = loc.connection.unwrap_or(0);
         // Expected log membership and content.
         if let Some(log) = &self.expected {
@@ -2026,6 +2062,50 @@ impl Core {
             None => self.ids.texts.insert(id, conn_index, self.cfg.window_ids),
         }
         jump
+    }
+
+    /// The common case of integer ids, kept cheap: an id above every id seen so far, with no
+    /// resume to check, can be neither a duplicate nor out of order. Returns `None` when the
+    /// id needs the general path, else the id's forward-jump key (as `on_id`).
+    #[inline]
+    fn fresh_integer_id(
+        &mut self,
+        kind: IdOrderKind,
+        position: Option<u64>,
+        id: &str,
+        loc: &Loc,
+    ) -> Option<Option<u64>> {
+        let p = position?;
+        if kind != IdOrderKind::Integer || self.expected.is_some() {
+            return None;
+        }
+        let conn = self.conn.as_mut()?;
+        let fresh = conn.resume.is_none()
+            && conn.ints.max().is_none_or(|m| p > m)
+            && self.ids.delivered.max().is_none_or(|m| p > m)
+            && (!conn.has_prev || conn.prev_pos.is_some());
+        if !fresh {
+            return None;
+        }
+        conn.ints.insert(p);
+        conn.prev_pos = Some(p);
+        conn.prev_id.clear();
+        conn.prev_id.push_str(id);
+        conn.has_prev = true;
+        let mut jump = None;
+        if self.cfg.consecutive {
+            if let Some(max) = self.ids.delivered.max() {
+                if p > max.saturating_add(1)
+                    && self.ids.jumps.len() < self.cfg.window_ids
+                    && !self.ids.jumps.contains_key(&(max + 1))
+                {
+                    self.ids.jumps.insert(max + 1, loc.clone());
+                    jump = Some(max + 1);
+                }
+            }
+        }
+        self.ids.delivered.insert(p);
+        Some(jump)
     }
 
     /// Checks the first id after a reconnect; returns whether SSE402 fired.

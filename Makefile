@@ -18,7 +18,10 @@ CLEAN_TARGETS :=
 
 CARGO ?= cargo
 
-include $(sort $(wildcard mk/*.mk))
+# Rust first: its setup installs the toolchain pieces (wasm32 target, nightly) the bindings'
+# builds need, and its tests are the quickest signal that the core is broken.
+include mk/rust.mk
+include $(filter-out mk/rust.mk,$(sort $(wildcard mk/*.mk)))
 
 .PHONY: setup test demo fuzz bench clean help
 

@@ -5,8 +5,8 @@
 
 use proptest::prelude::*;
 use ssert_core::validate::{
-    validate, Chunk, Connection, End, EndKind, Recording, Report, Request, Response,
-    ValidateOptions,
+    validate, Chunk, Connection, End, EndKind, ExpectedEvent, IdOrderKind, Profile, Recording,
+    Report, Request, Response, ValidateOptions,
 };
 
 const RETRY_MS: u64 = 1000;
@@ -263,5 +263,148 @@ proptest! {
                 prop_assert!(report.findings.is_empty(), "{}", report);
             }
         }
+    }
+}
+
+/// Bodies made of SSE-ish fragments and arbitrary bytes, so the parser and every rule meet
+/// real structure as well as garbage.
+fn body() -> impl Strategy<Value = Vec<u8>> {
+    let fragment = prop_oneof![
+        Just(b"data: x\n".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\r".to_vec()),
+        Just(b"id: 1\n".to_vec()),
+        Just(b"id: 2\n".to_vec()),
+        Just(b"id\n".to_vec()),
+        Just(b"event: message_start\n".to_vec()),
+        Just(b"data: {\"type\":\"ping\"}\n".to_vec()),
+        Just(b"data: [DONE]\n".to_vec()),
+        Just(b"retry: 5\n".to_vec()),
+        Just(b"retry: x\n".to_vec()),
+        Just(b": c\n".to_vec()),
+        Just(b"Data: y\n".to_vec()),
+        Just("\u{feff}".as_bytes().to_vec()),
+        Just(b"\xe2\x82".to_vec()),
+        Just(b"id: a\0b\n".to_vec()),
+        proptest::collection::vec(any::<u8>(), 0..12),
+    ];
+    proptest::collection::vec(fragment, 0..24).prop_map(|parts| parts.concat())
+}
+
+fn arbitrary_connection() -> impl Strategy<Value = Connection> {
+    (
+        any::<u16>(),
+        prop_oneof![Just(200u16), Just(204), any::<u16>()],
+        proptest::option::of(prop_oneof![
+            Just("1".to_owned()),
+            Just("2".to_owned()),
+            Just(String::new())
+        ]),
+        body(),
+        proptest::collection::vec(0usize..64, 0..6),
+        0u8..5,
+        any::<bool>(),
+    )
+        .prop_map(|(t0, status, last_id, body, cuts, end, headers_seen)| {
+            let t0 = u64::from(t0);
+            let mut chunks = Vec::new();
+            let mut rest = &body[..];
+            for (i, cut) in cuts.iter().enumerate() {
+                let n = (*cut).min(rest.len());
+                chunks.push(Chunk {
+                    t: t0 + i as u64 * 7000,
+                    data: rest[..n].to_vec(),
+                });
+                rest = &rest[n..];
+            }
+            chunks.push(Chunk {
+                t: t0 + 50_000,
+                data: rest.to_vec(),
+            });
+            let mut headers = vec![("accept".to_owned(), "text/event-stream".to_owned())];
+            if let Some(id) = last_id {
+                headers.push(("last-event-id".into(), id));
+            }
+            let end = match end {
+                0 => None,
+                1 => Some(EndKind::Eof),
+                2 => Some(EndKind::ClientClosed),
+                3 => Some(EndKind::NetworkError),
+                _ => Some(EndKind::Timeout),
+            };
+            Connection {
+                request: Request {
+                    t: t0,
+                    headers: headers_seen.then_some(headers),
+                    ..Request::default()
+                },
+                response: (status != 0).then(|| Response {
+                    status,
+                    headers: good_headers(),
+                    t: Some(t0 + 1),
+                }),
+                chunks,
+                end: end.map(|kind| End {
+                    kind,
+                    t: t0 + 60_000,
+                    message: None,
+                }),
+            }
+        })
+}
+
+fn arbitrary_options() -> impl Strategy<Value = ValidateOptions> {
+    let profile = proptest::option::of(prop_oneof![
+        Just(Profile::OpenAiChat),
+        Just(Profile::OpenAiResponses),
+        Just(Profile::AnthropicMessages),
+        Just(Profile::Mcp),
+        Just(Profile::Mcp20250326),
+    ]);
+    let order = proptest::option::of(prop_oneof![
+        Just(IdOrderKind::Integer),
+        Just(IdOrderKind::Lexicographic),
+        Just(IdOrderKind::Ulid),
+        Just(IdOrderKind::Uuid7),
+        Just(IdOrderKind::None),
+    ]);
+    (profile, order, any::<bool>(), 8usize..64, any::<bool>()).prop_map(
+        |(profile, order, consecutive, limit, log)| {
+            let mut o = ValidateOptions {
+                profile,
+                ..ValidateOptions::default()
+            };
+            o.ids.order = order;
+            o.ids.consecutive = Some(consecutive);
+            o.limits.max_line_len = Some(limit);
+            o.limits.max_event_size = Some(limit);
+            o.window.ids = Some(3);
+            o.window.findings = Some(if log { 5 } else { 1000 });
+            o.grammar.pattern = (!log).then(|| "(message | message_start)* message?".to_owned());
+            o.enable.push("data-json".into());
+            o
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Whatever the recording and options, validation finishes, deterministically.
+    #[test]
+    fn arbitrary_sessions_never_panic(
+        connections in proptest::collection::vec(arbitrary_connection(), 0..4),
+        options in arbitrary_options(),
+        with_log in any::<bool>(),
+    ) {
+        let expected = with_log.then(|| {
+            ["1", "2", "3"].iter().map(|id| ExpectedEvent { id: (*id).into(), ..ExpectedEvent::default() }).collect()
+        });
+        let recording = Recording { connections, expected, ..Recording::default() };
+        let first = validate(&recording, &options).expect("options");
+        let second = validate(&recording, &options).expect("options");
+        prop_assert_eq!(&first, &second);
+        prop_assert!(!first.to_string().is_empty());
     }
 }

@@ -165,14 +165,18 @@ fn main() -> ExitCode {
                         )
                     }
                 };
+                let events_per_sec = match result.contender {
+                    // The floor loops dispatch nothing.
+                    Contender::Floor | Contender::FloorSimd => "-".to_string(),
+                    _ => format!("{:.0}", result.bytes_per_sec * events_per_byte),
+                };
                 println!(
-                    "{:<14} {:<4} {:<19} {:>9.1} {:>12.0} {:>8}  {}",
+                    "{:<14} {:<4} {:<19} {:>9.1} {:>12} {:>8}  {}",
                     kind.name(),
                     chunking.name(),
                     result.contender.name(),
                     result.bytes_per_sec / 1e6,
-                    // Events per second at this contender's speed, for the events ssert found.
-                    result.bytes_per_sec * events_per_byte,
+                    events_per_sec,
                     if result.contender == Contender::Ssert {
                         "-".to_string()
                     } else {

@@ -7,6 +7,9 @@ from typing import Iterator
 import pytest
 from _server import make_app, serve
 
+# pytester runs small pytest sessions in-process: how the plugin's own output is tested.
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[str]:

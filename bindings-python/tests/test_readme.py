@@ -18,8 +18,18 @@ README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 EXAMPLE_APP = pathlib.Path(__file__).resolve().parents[2] / "pytest-example" / "app.py"
 
 
-def python_blocks() -> List[str]:
+def all_python_blocks() -> List[str]:
     return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+
+
+def python_blocks() -> List[str]:
+    """Blocks executed directly (not test files)."""
+    return [b for b in all_python_blocks() if not b.startswith("# file: ")]
+
+
+def example_test_files() -> List[str]:
+    """Blocks that are pytest files (first line `# file: NAME`), run with pytester."""
+    return [b for b in all_python_blocks() if b.startswith("# file: ")]
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +44,15 @@ def example_server() -> Iterator[str]:
 
 def test_readme_has_examples() -> None:
     assert len(python_blocks()) >= 8
+    assert len(example_test_files()) >= 1
+
+
+def test_readme_pytest_examples_pass(pytester: pytest.Pytester, example_server: str) -> None:
+    for block in example_test_files():
+        name = block.splitlines()[0].removeprefix("# file: ").strip()
+        pytester.makepyfile(**{name.removesuffix(".py"): block.replace("http://127.0.0.1:8000", example_server)})
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=len(example_test_files()))
 
 
 def test_readme_examples_run(example_server: str) -> None:

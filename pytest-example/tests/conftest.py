@@ -1,4 +1,5 @@
-"""Fixtures: the example app served by a real uvicorn on 127.0.0.1 (a free port), in a thread.
+"""Fixtures: the example app served by a real uvicorn on 127.0.0.1 (a free port), in a thread
+(``ssert.testing.serve_asgi``).
 
 A real server, not httpx's ASGITransport: that transport buffers whole streaming responses, so
 every event would arrive at once and endless streams would never return.
@@ -8,13 +9,12 @@ from __future__ import annotations
 
 import importlib.util
 import pathlib
-import threading
-import time
 from typing import Any, Iterator
 
 import httpx
 import pytest
-import uvicorn
+
+from ssert.testing import serve_asgi
 
 APP_FILE = pathlib.Path(__file__).resolve().parents[1] / "app.py"
 
@@ -28,20 +28,15 @@ def load_app() -> Any:
 
 
 @pytest.fixture(scope="session")
-def base_url() -> Iterator[str]:
-    config = uvicorn.Config(load_app(), host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    server.force_exit = True
-    thread.join(timeout=10)
+def orders_app() -> Any:
+    """The example FastAPI app (app.py)."""
+    return load_app()
+
+
+@pytest.fixture(scope="session")
+def base_url(orders_app: Any) -> Iterator[str]:
+    with serve_asgi(orders_app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,12 +4,14 @@ validate the recording. The buggy endpoints show what each check catches."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
 
 import ssert
 from ssert.httpx import connect_sse
+from ssert.pytest_plugin import SSEFixture
 
 
 def test_events_have_increasing_ids_and_json_data(base_url: str, client: httpx.Client) -> None:
@@ -73,3 +75,11 @@ def test_cli_check_exit_status(base_url: str, path: str) -> None:
     report = json.loads(result.stdout)
     assert result.returncode == (0 if path == "/orders/stream" else 1)
     assert report["passed"] is (path == "/orders/stream")
+
+
+def test_with_the_sse_fixture(sse: SSEFixture, orders_app: Any) -> None:
+    """The same resume check through the `sse` fixture of ssert's pytest plugin."""
+    base_url = sse.serve(orders_app)
+    events = sse.events(f"{base_url}/orders/stream", max_events=9, force_reconnect_after=3, max_reconnects=2)
+    assert [int(e.id) for e in events] == list(range(1, 10))
+    sse.assert_valid(ids={"order": "integer", "consecutive": True})

@@ -74,6 +74,7 @@
 //! `Recording::from_har` and the writers (through `serde_json`, still `no_std`).
 
 mod base64;
+mod config;
 mod engine;
 mod grammar;
 mod json;
@@ -82,6 +83,7 @@ mod profiles;
 mod recording;
 mod report;
 mod rules;
+mod track;
 
 pub use engine::{validate, validate_with_id_order, Validator};
 #[cfg(feature = "json")]

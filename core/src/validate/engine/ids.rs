@@ -1,0 +1,407 @@
+//! Id rules: order, duplicates, resume points, losses and the expected log (SSE30x, SSE40x).
+
+use super::*;
+
+impl Core {
+    pub(super) fn id_order_kind(&mut self, id: &str) -> IdOrderKind {
+        if let Some(k) = self.ids.order {
+            return k;
+        }
+        let kind = match self.cfg.order {
+            IdOrderKind::Auto if integer_id(id).is_some() => IdOrderKind::Integer,
+            IdOrderKind::Auto => {
+                self.not_checked(
+                    Rule::IdOrder,
+                    None,
+                    "ids are not integers and no `ids.order` was given",
+                );
+                IdOrderKind::None
+            }
+            IdOrderKind::Custom if self.custom_order.is_none() => {
+                self.not_checked(
+                    Rule::IdOrder,
+                    None,
+                    "`ids.order` is custom but no comparator was supplied",
+                );
+                IdOrderKind::None
+            }
+            k => k,
+        };
+        self.ids.order = Some(kind);
+        kind
+    }
+
+    /// `Some(Greater)` when `b` comes after `a`... i.e. compares `b` to `a` under the order.
+    pub(super) fn compare(
+        &self,
+        kind: IdOrderKind,
+        later: &str,
+        earlier: &str,
+    ) -> Result<Ordering, String> {
+        let bad = |id: &str, what: &str| format!("id {id:?} is not {what}");
+        match kind {
+            IdOrderKind::Integer => {
+                let l = integer_id(later).ok_or_else(|| bad(later, "a decimal integer"))?;
+                let e = integer_id(earlier).ok_or_else(|| bad(earlier, "a decimal integer"))?;
+                Ok(l.cmp(&e))
+            }
+            IdOrderKind::Lexicographic => Ok(later.as_bytes().cmp(earlier.as_bytes())),
+            IdOrderKind::Ulid | IdOrderKind::Uuid7 => {
+                let time = if kind == IdOrderKind::Ulid {
+                    ulid_time
+                } else {
+                    uuid7_time
+                };
+                let what = if kind == IdOrderKind::Ulid {
+                    "a ULID"
+                } else {
+                    "a UUIDv7"
+                };
+                let l = time(later).ok_or_else(|| bad(later, what))?;
+                let e = time(earlier).ok_or_else(|| bad(earlier, what))?;
+                // Time-ordered ids may share a millisecond: equal times count as increasing.
+                Ok(if l == e { Ordering::Greater } else { l.cmp(&e) })
+            }
+            IdOrderKind::Custom => match &self.custom_order {
+                Some(order) => order.compare(later, earlier).ok_or_else(|| {
+                    format!("the comparator cannot order {later:?} and {earlier:?}")
+                }),
+                None => Ok(Ordering::Greater),
+            },
+            IdOrderKind::Auto | IdOrderKind::None => Ok(Ordering::Greater),
+        }
+    }
+
+    /// The accounting position of an id: its index in the expected log, or its integer value
+    /// when ids are integers. `None` when ids are opaque.
+    pub(super) fn position(&self, kind: IdOrderKind, id: &str) -> Option<u64> {
+        match &self.expected {
+            Some(log) => log.index.get(id).copied(),
+            None if kind == IdOrderKind::Integer => integer_id(id),
+            None => None,
+        }
+    }
+
+    pub(super) fn counts_losses(&self, kind: IdOrderKind) -> bool {
+        self.expected.is_some() || (kind == IdOrderKind::Integer && self.cfg.consecutive)
+    }
+
+    /// Checks an event's own id. Returns the key of a forward jump recorded at this event.
+    /// `content` is the event's type and data (`None` for an id-only block).
+    pub(super) fn on_id(
+        &mut self,
+        id: &str,
+        content: Option<(&str, &str)>,
+        loc: &Loc,
+    ) -> Option<u64> {
+        let kind = self.id_order_kind(id);
+        let position = self.position(kind, id);
+        if let Some(jump) = self.fresh_integer_id(kind, position, id, loc) {
+            return jump;
+        }
+        let conn_index = loc.connection.unwrap_or(0);
+        // Expected log membership and content.
+        if let Some(log) = &self.expected {
+            if self.cfg.on(Rule::ExpectedLog) {
+                let entry = position
+                    .and_then(|p| usize::try_from(p).ok())
+                    .and_then(|p| log.events.get(p));
+                let problem = match (entry, content) {
+                    (None, _) => Some(format!("id {id:?} is not in the expected log")),
+                    (Some(e), Some((event_type, _)))
+                        if e.event_type.as_deref().is_some_and(|ty| ty != event_type) =>
+                    {
+                        Some(format!(
+                            "event {id:?} has type {event_type:?}, the log says {:?}",
+                            e.event_type.as_deref().unwrap_or("")
+                        ))
+                    }
+                    (Some(e), Some((_, data))) if e.data.as_deref().is_some_and(|d| d != data) => {
+                        Some(format!("event {id:?} data differs from the expected log"))
+                    }
+                    _ => None,
+                };
+                if let Some(message) = problem {
+                    self.finding(Rule::ExpectedLog, message, loc.clone());
+                }
+            }
+        }
+        // Resume point: the first id of a reconnect.
+        let resume = self.conn.as_mut().expect("open").resume.take();
+        if let Some(resume) = resume {
+            let resume_wrong = self.check_resume(kind, &resume, id, position, loc);
+            if (resume_wrong || resume.header_wrong) && self.counts_losses(kind) {
+                // Attribute the consequences (re-delivered or skipped events) to that finding.
+                let first_needed = if resume.should.is_empty() {
+                    self.expected.as_ref().map(|_| 0)
+                } else {
+                    self.position(kind, &resume.should)
+                        .and_then(|p| p.checked_add(1))
+                };
+                if let (Some(needed), Some(got)) = (first_needed, position) {
+                    if got < needed {
+                        self.conn.as_mut().expect("open").excused_dups = Some((got, needed - 1));
+                    } else if got > needed {
+                        self.ids.excused.insert_range(needed, got - 1);
+                    }
+                }
+            }
+        }
+        // Duplicates.
+        let conn = self.conn.as_mut().expect("open");
+        let (dup_in_conn, dup_earlier, excused) = match position {
+            Some(p) => {
+                let in_conn = conn.ints.contains(p);
+                let earlier = !in_conn && self.ids.delivered.contains(p);
+                let excused = conn.excused_dups.is_some_and(|(a, b)| (a..=b).contains(&p));
+                conn.ints.insert(p);
+                (in_conn, earlier, excused)
+            }
+            None => {
+                let in_conn = conn.texts.get(id).is_some();
+                let earlier = !in_conn && self.ids.texts.get(id).is_some();
+                conn.texts.insert(id, conn_index, self.cfg.window_ids);
+                (in_conn, earlier, false)
+            }
+        };
+        if dup_in_conn && self.cfg.on(Rule::DuplicateId) {
+            self.finding(
+                Rule::DuplicateId,
+                format!("id {id:?} was already used in this connection"),
+                loc.clone(),
+            );
+        }
+        if dup_earlier && !excused && self.cfg.on(Rule::ReplayDuplicate) {
+            self.finding(
+                Rule::ReplayDuplicate,
+                format!("event {id:?} was already delivered on an earlier connection"),
+                loc.clone(),
+            );
+        }
+        // Order within the connection.
+        if !dup_in_conn && !dup_earlier {
+            let conn = self.conn.as_mut().expect("open");
+            let integer = kind == IdOrderKind::Integer && self.expected.is_none();
+            let fast = match (
+                integer,
+                position,
+                conn.has_prev.then_some(conn.prev_pos).flatten(),
+            ) {
+                (true, Some(now), Some(before)) => Some(now > before),
+                _ => None,
+            };
+            conn.prev_pos = position.filter(|_| integer);
+            let prev = match fast {
+                Some(true) => None,
+                _ => conn.has_prev.then(|| core::mem::take(&mut conn.prev_id)),
+            };
+            if let Some(prev) = &prev {
+                if self.cfg.on(Rule::IdOrder) {
+                    match self.compare(kind, id, prev) {
+                        Ok(Ordering::Greater) => {}
+                        Ok(_) => self.finding(
+                            Rule::IdOrder,
+                            format!("id {id:?} does not come after the previous id {prev:?} ({kind:?} order)"),
+                            loc.clone(),
+                        ),
+                        Err(message) => self.finding(Rule::IdOrder, message, loc.clone()),
+                    }
+                }
+            }
+            let conn = self.conn.as_mut().expect("open");
+            // Reuse the buffer: no allocation per event.
+            if let Some(buffer) = prev {
+                conn.prev_id = buffer;
+            }
+            conn.prev_id.clear();
+            conn.prev_id.push_str(id);
+            conn.has_prev = true;
+        }
+        // Session accounting.
+        let mut jump = None;
+        match position {
+            Some(p) => {
+                if self.counts_losses(kind) {
+                    if let Some(max) = self.ids.delivered.max() {
+                        if p > max.saturating_add(1)
+                            && self.ids.jumps.len() < self.cfg.window_ids
+                            && !self.ids.jumps.contains_key(&(max + 1))
+                        {
+                            self.ids.jumps.insert(max + 1, loc.clone());
+                            jump = Some(max + 1);
+                        }
+                    }
+                }
+                self.ids.delivered.insert(p);
+            }
+            None => self.ids.texts.insert(id, conn_index, self.cfg.window_ids),
+        }
+        jump
+    }
+
+    /// The common case of integer ids, kept cheap: an id above every id seen so far, with no
+    /// resume to check, can be neither a duplicate nor out of order. Returns `None` when the
+    /// id needs the general path, else the id's forward-jump key (as `on_id`).
+    #[inline]
+    pub(super) fn fresh_integer_id(
+        &mut self,
+        kind: IdOrderKind,
+        position: Option<u64>,
+        id: &str,
+        loc: &Loc,
+    ) -> Option<Option<u64>> {
+        let p = position?;
+        if kind != IdOrderKind::Integer || self.expected.is_some() {
+            return None;
+        }
+        let conn = self.conn.as_mut()?;
+        let fresh = conn.resume.is_none()
+            && conn.ints.max().is_none_or(|m| p > m)
+            && self.ids.delivered.max().is_none_or(|m| p > m)
+            && (!conn.has_prev || conn.prev_pos.is_some());
+        if !fresh {
+            return None;
+        }
+        conn.ints.insert(p);
+        conn.prev_pos = Some(p);
+        conn.prev_id.clear();
+        conn.prev_id.push_str(id);
+        conn.has_prev = true;
+        let mut jump = None;
+        if self.cfg.consecutive {
+            if let Some(max) = self.ids.delivered.max() {
+                if p > max.saturating_add(1)
+                    && self.ids.jumps.len() < self.cfg.window_ids
+                    && !self.ids.jumps.contains_key(&(max + 1))
+                {
+                    self.ids.jumps.insert(max + 1, loc.clone());
+                    jump = Some(max + 1);
+                }
+            }
+        }
+        self.ids.delivered.insert(p);
+        Some(jump)
+    }
+
+    /// Checks the first id after a reconnect; returns whether SSE402 fired.
+    pub(super) fn check_resume(
+        &mut self,
+        kind: IdOrderKind,
+        resume: &Resume,
+        id: &str,
+        position: Option<u64>,
+        loc: &Loc,
+    ) -> bool {
+        if !self.cfg.on(Rule::ResumePoint) {
+            return false;
+        }
+        let sent = resume.sent.as_str();
+        if sent.is_empty() {
+            // Nothing was asked: the server may start anywhere (SSE401 covers the client side).
+            return false;
+        }
+        let problem = if let Some(log) = &self.expected {
+            match log.index.get(sent) {
+                None => None, // the sent id is unknown: reported by last-event-id or expected-log
+                Some(&p) => {
+                    let successor = usize::try_from(p + 1).ok().and_then(|i| log.events.get(i));
+                    match successor {
+                        Some(next) if next.id != id => Some(format!(
+                            "server resumed at {id:?} after `Last-Event-ID: {sent}`; the next event in the expected log is {:?}",
+                            next.id
+                        )),
+                        None => Some(format!(
+                            "server sent {id:?} after `Last-Event-ID: {sent}`, the last event of the expected log"
+                        )),
+                        Some(_) => None,
+                    }
+                }
+            }
+        } else if kind == IdOrderKind::Integer && self.cfg.consecutive {
+            match (integer_id(sent), position) {
+                (Some(s), Some(f)) if f != s.saturating_add(1) => Some(format!(
+                    "server resumed at {id} after `Last-Event-ID: {sent}`; expected {}",
+                    s.saturating_add(1)
+                )),
+                _ => None,
+            }
+        } else if kind == IdOrderKind::None {
+            self.not_checked(
+                Rule::ResumePoint,
+                None,
+                "ids are opaque: give `ids.order` or an expected log",
+            );
+            None
+        } else {
+            match self.compare(kind, id, sent) {
+                Ok(Ordering::Greater) => None,
+                Ok(_) => Some(format!(
+                    "server resumed at {id:?}, which does not come after `Last-Event-ID: {sent}`"
+                )),
+                Err(message) => Some(message),
+            }
+        };
+        match problem {
+            Some(message) => {
+                self.finding(Rule::ResumePoint, message, loc.clone());
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub(super) fn report_losses(&mut self) {
+        if !self.cfg.on(Rule::LostEvent) {
+            return;
+        }
+        let kind = self.ids.order.unwrap_or(IdOrderKind::None);
+        if !self.counts_losses(kind) {
+            return;
+        }
+        let (lo, hi) = match &self.expected {
+            Some(log) if log.events.is_empty() => return,
+            Some(log) => (0, log.events.len() as u64 - 1),
+            None => {
+                let (Some(min), Some(max)) = (self.ids.delivered.min(), self.ids.delivered.max())
+                else {
+                    return;
+                };
+                (self.ids.low.unwrap_or(min).min(min), max)
+            }
+        };
+        let mut covered = self.ids.delivered.clone();
+        for &(a, b) in &self.ids.excused.ranges {
+            covered.insert_range(a, b);
+        }
+        for (a, b) in covered.gaps(lo, hi) {
+            let count = b - a + 1;
+            let message = match &self.expected {
+                Some(log) => {
+                    let id_at = |p: u64| {
+                        usize::try_from(p)
+                            .ok()
+                            .and_then(|i| log.events.get(i))
+                            .map_or("", |e| e.id.as_str())
+                    };
+                    if count == 1 {
+                        format!("expected event {:?} was never delivered", id_at(a))
+                    } else {
+                        format!(
+                            "{count} expected events ({:?} .. {:?}) were never delivered",
+                            id_at(a),
+                            id_at(b)
+                        )
+                    }
+                }
+                None if count == 1 => {
+                    format!("event {a} was never delivered (ids are consecutive)")
+                }
+                None => format!(
+                    "events {a}..{b} were never delivered ({count} events; ids are consecutive)"
+                ),
+            };
+            let loc = self.ids.jumps.get(&a).cloned().unwrap_or_default();
+            self.finding(Rule::LostEvent, message, loc);
+        }
+    }
+}

@@ -1,0 +1,1138 @@
+//! The validator: one incremental engine ([`Validator`]) that consumes a session connection by
+//! connection and chunk by chunk; [`validate`] runs a whole [`Recording`] through it.
+
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+
+use super::config::{Config, EXCERPT_LEN};
+use super::grammar::{Grammar, GrammarMatcher};
+use super::json;
+use super::options::{
+    integer_id, ulid_time, uuid7_time, BoxedIdOrder, IdOrderKind, OptionsError, Profile, Scope,
+    ValidateOptions,
+};
+use super::profiles::{self, ProfileState};
+use super::recording::{
+    Chunk, Connection, End, EndKind, ExpectedEvent, Record, Recording, Request, Response,
+    SentLastEventId, Timing, FORMAT, VERSION,
+};
+use super::report::{ConnectionStats, Finding, Histogram, NotChecked, Report, SessionStats};
+use super::rules::{Rule, Severity};
+use super::track::{IntervalSet, RecentIds, Utf8Check};
+
+mod ids;
+mod transport;
+mod wire;
+use crate::{Error, ErrorKind, Event, FieldName, LineKind, Parser, Sink, Terminator, Trace};
+
+/// Grammar, terminal and profile state for one scope (a connection or the session).
+#[derive(Default)]
+struct SeqState {
+    matcher: Option<GrammarMatcher>,
+    grammar_failed: bool,
+    events: u64,
+    terminal_seen: Option<String>,
+    terminal_flagged: bool,
+    profile: ProfileState,
+}
+
+impl SeqState {
+    fn new(cfg: &Config) -> SeqState {
+        SeqState {
+            matcher: cfg.grammar.as_ref().map(Grammar::matcher),
+            ..SeqState::default()
+        }
+    }
+}
+
+/// What the first event with an id of a reconnect is checked against.
+struct Resume {
+    /// The id the server was asked to resume after.
+    sent: String,
+    /// The id the client should have sent.
+    should: String,
+    /// SSE401 fired for this connection.
+    header_wrong: bool,
+}
+
+struct Conn {
+    index: usize,
+    request_t: u64,
+    status: Option<u16>,
+    parse_body: bool,
+    last_activity: u64,
+    bytes: u64,
+    events: u64,
+    end: Option<EndKind>,
+    end_t: Option<u64>,
+    tail: Vec<u8>,
+    tail_start: u64,
+    /// Where the block being built starts (just after the last blank line).
+    block_start: u64,
+    /// Offset of the last 0xEF byte fed: a line starting after it cannot start with a BOM.
+    last_ef: Option<u64>,
+    first_terminator: Option<Terminator>,
+    mixed_flagged: bool,
+    block_has_id: bool,
+    /// The block being built dispatched an event (so it is not an id-only block).
+    event_in_block: bool,
+    /// The block's last valid `id` line.
+    id_line: Option<(u64, u64)>,
+    ignored_id_at: Option<u64>,
+    saw_retry: bool,
+    first_event_t: Option<u64>,
+    last_event_t: Option<u64>,
+    all_same_t: bool,
+    gaps: Histogram,
+    prev_id: String,
+    /// The previous id's integer value, when ids are integers.
+    prev_pos: Option<u64>,
+    has_prev: bool,
+    ints: IntervalSet,
+    texts: RecentIds,
+    resume: Option<Resume>,
+    excused_dups: Option<(u64, u64)>,
+    deferred: Vec<Finding>,
+    /// Findings waiting for their line's Line trace, to quote it.
+    pending: Vec<(Rule, String, u64)>,
+    /// The tail `finish` discarded, if any.
+    discarded: Option<(u64, u64)>,
+    utf8: Utf8Check,
+    reconnect_delay: Option<u64>,
+    sent_id: Option<String>,
+    seq: SeqState,
+}
+
+/// Where an event or line is, for findings.
+#[derive(Clone, Default)]
+struct Loc {
+    connection: Option<usize>,
+    event: Option<u64>,
+    offset: Option<u64>,
+    t: Option<u64>,
+    excerpt: Option<String>,
+}
+
+/// The bytes a finding can quote from: the kept tail of earlier chunks, then this chunk.
+#[derive(Clone, Copy)]
+struct View<'a> {
+    tail: &'a [u8],
+    tail_start: u64,
+    chunk: &'a [u8],
+}
+
+impl View<'_> {
+    fn byte(&self, offset: u64) -> Option<u8> {
+        let rel = usize::try_from(offset.checked_sub(self.tail_start)?).ok()?;
+        if rel < self.tail.len() {
+            Some(self.tail[rel])
+        } else {
+            self.chunk.get(rel - self.tail.len()).copied()
+        }
+    }
+
+    /// The bytes from `start` up to a line end, at most `max` bytes (None if not kept).
+    fn line(&self, start: u64, max: usize) -> Option<Vec<u8>> {
+        self.byte(start)?;
+        let mut out = Vec::new();
+        let mut at = start;
+        while out.len() < max {
+            match self.byte(at) {
+                Some(b'\r' | b'\n') | None => break,
+                Some(b) => out.push(b),
+            }
+            at += 1;
+        }
+        Some(out)
+    }
+
+    fn excerpt(&self, start: u64) -> Option<String> {
+        let bytes = self.line(start, EXCERPT_LEN)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Session-wide id accounting.
+#[derive(Default)]
+struct Ids {
+    order: Option<IdOrderKind>,
+    /// Positions (integer ids, or indices in the expected log) delivered so far.
+    delivered: IntervalSet,
+    /// Positions whose absence is already explained by a resume finding.
+    excused: IntervalSet,
+    /// Where the first undelivered position of a forward jump was noticed.
+    jumps: BTreeMap<u64, Loc>,
+    /// The lowest position the session should have delivered (first request's resume point).
+    low: Option<u64>,
+    texts: RecentIds,
+}
+
+struct ExpectedLog {
+    events: Vec<ExpectedEvent>,
+    index: BTreeMap<String, u64>,
+}
+
+#[derive(Default)]
+struct Out {
+    findings: Vec<Finding>,
+    dropped: u64,
+    counts: [u64; 3],
+    not_checked: Vec<NotChecked>,
+    not_checked_keys: BTreeSet<(Rule, Option<usize>)>,
+}
+
+struct Prev {
+    status: Option<u16>,
+    end: Option<End>,
+}
+
+struct Core {
+    cfg: Config,
+    custom_order: Option<BoxedIdOrder>,
+    timing: Timing,
+    out: Out,
+    conn: Option<Conn>,
+    connections: usize,
+    prev: Option<Prev>,
+    session_seq: SeqState,
+    ids: Ids,
+    expected: Option<ExpectedLog>,
+    first_request_t: Option<u64>,
+    last_t: u64,
+    events: u64,
+    bytes: u64,
+    gaps: Histogram,
+    reconnect_delays: Histogram,
+    ttfe: Option<u64>,
+    per_connection: VecDeque<ConnectionStats>,
+    per_connection_dropped: u64,
+    last_end: Option<EndKind>,
+    /// Some connection sent a valid `retry`.
+    retry_seen: bool,
+    /// Some connection had a 200 body.
+    bodies: bool,
+}
+
+/// The incremental validator. Feed it a session in order — [`request`](Self::request),
+/// [`response`](Self::response), [`chunk`](Self::chunk)s, [`end`](Self::end), for each
+/// connection — then call [`finish`](Self::finish) for the [`Report`]. It keeps no event and
+/// no body beyond a small excerpt window, so a soak test can stream through it; what it does
+/// keep is bounded by [`WindowOptions`](super::WindowOptions).
+///
+/// ```
+/// use ssert_core::validate::{Validator, ValidateOptions, Request, Response, End, EndKind};
+///
+/// let mut v = Validator::new(&ValidateOptions::default()).unwrap();
+/// v.request(&Request { t: 0, headers: Some(vec![("Accept".into(), "text/event-stream".into())]), ..Request::default() });
+/// v.response(&Response {
+///     status: 200,
+///     headers: vec![
+///         ("Content-Type".into(), "text/event-stream".into()),
+///         ("Cache-Control".into(), "no-cache".into()),
+///         ("X-Accel-Buffering".into(), "no".into()),
+///     ],
+///     t: Some(5),
+/// });
+/// v.chunk(10, b"id: 1\ndata: hello\n\n");
+/// v.chunk(20, b"id: 2\ndata: world\n\n");
+/// v.end(&End { kind: EndKind::ClientClosed, t: 30, message: None });
+/// let report = v.finish();
+/// assert!(report.passed, "{report}");
+/// assert_eq!(report.stats.events, 2);
+/// ```
+pub struct Validator {
+    parser: Parser,
+    core: Core,
+}
+
+impl core::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Validator")
+            .field("connections", &self.core.connections)
+            .field("events", &self.core.events)
+            .field("findings", &self.core.out.findings.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Validator {
+    /// A validator for these options.
+    pub fn new(options: &ValidateOptions) -> Result<Validator, OptionsError> {
+        let cfg = Config::resolve(options)?;
+        Ok(Validator {
+            parser: Parser::with_config(cfg.parser),
+            core: Core {
+                session_seq: SeqState::new(&cfg),
+                cfg,
+                custom_order: None,
+                timing: Timing::Monotonic,
+                out: Out::default(),
+                conn: None,
+                connections: 0,
+                prev: None,
+                ids: Ids::default(),
+                expected: None,
+                first_request_t: None,
+                last_t: 0,
+                events: 0,
+                bytes: 0,
+                gaps: Histogram::default(),
+                reconnect_delays: Histogram::default(),
+                ttfe: None,
+                per_connection: VecDeque::new(),
+                per_connection_dropped: 0,
+                last_end: None,
+                retry_seen: false,
+                bodies: false,
+            },
+        })
+    }
+
+    /// Uses `order` to compare ids (for `ids.order = "custom"`; it also becomes the order when
+    /// `ids.order` is left at `auto`). This is the hook bindings use for JS / Python comparators.
+    pub fn with_id_order(mut self, order: BoxedIdOrder) -> Validator {
+        self.core.custom_order = Some(order);
+        if matches!(self.core.cfg.order, IdOrderKind::Auto) {
+            self.core.cfg.order = IdOrderKind::Custom;
+        }
+        self
+    }
+
+    /// Sets whether timestamps mean anything (default [`Timing::Monotonic`]).
+    pub fn set_timing(&mut self, timing: Timing) {
+        self.core.timing = timing;
+    }
+
+    /// Adds one entry to the expected event log. Give the whole log before the first
+    /// connection: events delivered earlier are not matched against later entries.
+    pub fn expect(&mut self, event: ExpectedEvent) {
+        let log = self.core.expected.get_or_insert_with(|| ExpectedLog {
+            events: Vec::new(),
+            index: BTreeMap::new(),
+        });
+        let position = log.events.len() as u64;
+        log.index.entry(event.id.clone()).or_insert(position);
+        log.events.push(event);
+    }
+
+    /// Consumes one JSON Lines record (see [`Record`]).
+    pub fn record(&mut self, record: &Record) -> Result<(), String> {
+        match record {
+            Record::Header(h) => {
+                if h.format != FORMAT || h.version != VERSION {
+                    return Err(format!(
+                        "unsupported recording {:?} version {}",
+                        h.format, h.version
+                    ));
+                }
+                self.set_timing(h.timing);
+            }
+            Record::Connection(c) => self.connection(c),
+            Record::Request(r) => self.request(r),
+            Record::Response(r) => self.response(r),
+            Record::Chunk(c) => self.chunk(c.t, &c.data),
+            Record::End(e) => self.end(e),
+            Record::Expected { event } => self.expect(event.clone()),
+        }
+        Ok(())
+    }
+
+    /// Consumes a whole connection.
+    pub fn connection(&mut self, connection: &Connection) {
+        self.request(&connection.request);
+        if let Some(r) = &connection.response {
+            self.response(r);
+        }
+        for Chunk { t, data } in &connection.chunks {
+            self.chunk(*t, data);
+        }
+        if let Some(e) = &connection.end {
+            self.end(e);
+        }
+    }
+
+    /// A new connection starts (closing the current one, if still open, as of unknown end).
+    pub fn request(&mut self, request: &Request) {
+        self.close(None);
+        let last_id = String::from(self.parser.last_event_id());
+        let retry = self.parser.reconnection_time();
+        self.core.request(request, last_id, retry);
+    }
+
+    /// The current connection's response head.
+    pub fn response(&mut self, response: &Response) {
+        self.core.response(response);
+    }
+
+    /// Body bytes of the current connection, received at `t` ms (ignored when no connection
+    /// is open).
+    pub fn chunk(&mut self, t: u64, data: &[u8]) {
+        let Some(conn) = self.core.conn.as_mut() else {
+            return;
+        };
+        conn.bytes += data.len() as u64;
+        self.core.bytes += data.len() as u64;
+        self.core.activity(t);
+        let conn = self.core.conn.as_mut().expect("connection checked above");
+        if !conn.parse_body {
+            return;
+        }
+        if self.core.cfg.on(Rule::InvalidUtf8) {
+            let start = self.parser.offset();
+            let mut found = Vec::new();
+            conn.utf8.feed(data, start, |at| found.push(at));
+            for at in found {
+                conn.pending.push((
+                    Rule::InvalidUtf8,
+                    String::from("invalid UTF-8: decoded as U+FFFD"),
+                    at,
+                ));
+            }
+        }
+        // One SIMD scan per chunk spares every line the BOM check.
+        if let Some(i) = memchr::memrchr(0xEF, data) {
+            conn.last_ef = Some(self.parser.offset() + i as u64);
+        }
+        let tail = core::mem::take(&mut conn.tail);
+        let tail_start = conn.tail_start;
+        {
+            let view = View {
+                tail: &tail,
+                tail_start,
+                chunk: data,
+            };
+            let mut sink = FeedSink {
+                core: &mut self.core,
+                view,
+                t,
+            };
+            self.parser.feed(data, &mut sink);
+        }
+        let keep = self.core.cfg.excerpt_bytes;
+        let conn = self.core.conn.as_mut().expect("connection still open");
+        conn.tail = tail;
+        // Everything quoted later lies in the block being built (lines are quoted when they
+        // complete, events when they dispatch), and only if it is at most `keep` bytes long:
+        // so keep the current block's bytes, at most the last `keep` of them.
+        let end = self.parser.offset();
+        let chunk_start = end - data.len() as u64;
+        let keep_from = conn
+            .block_start
+            .max(end.saturating_sub(keep as u64))
+            .max(conn.tail_start);
+        if keep_from >= chunk_start {
+            let skip = usize::try_from(keep_from - chunk_start).unwrap_or(data.len());
+            conn.tail.clear();
+            conn.tail.extend_from_slice(&data[skip.min(data.len())..]);
+        } else {
+            let drop = usize::try_from(keep_from - conn.tail_start).unwrap_or(0);
+            conn.tail.drain(..drop.min(conn.tail.len()));
+            conn.tail.extend_from_slice(data);
+        }
+        conn.tail_start = keep_from;
+    }
+
+    /// The current connection ended.
+    pub fn end(&mut self, end: &End) {
+        if self.core.conn.is_none() {
+            return;
+        }
+        self.core.activity(end.t);
+        self.close(Some(end));
+    }
+
+    fn close(&mut self, end: Option<&End>) {
+        let Some(conn) = self.core.conn.as_mut() else {
+            return;
+        };
+        conn.end = end.map(|e| e.kind);
+        conn.end_t = end.map(|e| e.t);
+        let mut cut = None;
+        conn.utf8.finish(|at| cut = Some(at));
+        if let Some(at) = cut.filter(|_| conn.parse_body && self.core.cfg.on(Rule::InvalidUtf8)) {
+            let message =
+                String::from("invalid UTF-8: the stream ends inside a multi-byte sequence");
+            conn.pending.push((Rule::InvalidUtf8, message, at));
+        }
+        if conn.parse_body {
+            let tail = core::mem::take(&mut conn.tail);
+            let tail_start = conn.tail_start;
+            let t = end.map_or(conn.last_activity, |e| e.t);
+            let view = View {
+                tail: &tail,
+                tail_start,
+                chunk: &[],
+            };
+            let mut sink = FeedSink {
+                core: &mut self.core,
+                view,
+                t,
+            };
+            self.parser.finish(&mut sink);
+        }
+        let last_id = String::from(self.parser.last_event_id());
+        let retry = self.parser.reconnection_time();
+        self.core.close_connection(end.cloned(), last_id, retry);
+    }
+
+    /// The findings kept so far (a live view for soak and load tests; timing findings of a
+    /// connection are added when it ends, once it is known not to be buffered).
+    pub fn findings(&self) -> &[Finding] {
+        &self.core.out.findings
+    }
+
+    /// Ends the session and returns the report.
+    pub fn finish(mut self) -> Report {
+        self.close(None);
+        self.core.finish()
+    }
+}
+
+/// Validates a whole recording.
+///
+/// ```
+/// # #[cfg(feature = "json")] {
+/// use ssert_core::validate::{validate, Recording, ValidateOptions};
+/// let recording = Recording::from_json(r#"{"format":"ssert-recording","version":1,"connections":[
+///   {"request":{"t":0,"headers":[["accept","text/event-stream"]]},
+///    "response":{"status":200,"headers":[["content-type","text/event-stream"],["cache-control","no-cache"]],"t":3},
+///    "chunks":[{"t":4,"text":"id: 1\ndata: a\n\n"},{"t":9,"text":"id: 3\ndata: c\n\n"}],
+///    "end":{"kind":"eof","t":10}}]}"#).unwrap();
+/// let options: ValidateOptions = serde_json::from_str(r#"{"ids":{"consecutive":true}}"#).unwrap();
+/// let report = validate(&recording, &options).unwrap();
+/// assert!(!report.passed);
+/// assert_eq!(report.codes(), ["SSE105", "SSE404"]);
+/// # }
+/// ```
+pub fn validate(recording: &Recording, options: &ValidateOptions) -> Result<Report, OptionsError> {
+    Ok(run(Validator::new(options)?, recording))
+}
+
+/// Why [`validate_json`] could not produce a report.
+#[cfg(feature = "json")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValidateJsonError {
+    /// The recording text is not a recording (JSON, JSON Lines or HAR).
+    Recording(super::recording::LoadError),
+    /// The options text is not valid options.
+    Options(OptionsError),
+}
+
+#[cfg(feature = "json")]
+impl core::fmt::Display for ValidateJsonError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ValidateJsonError::Recording(e) => write!(f, "invalid recording: {e}"),
+            ValidateJsonError::Options(e) => e.fmt(f),
+        }
+    }
+}
+
+#[cfg(feature = "json")]
+impl ValidateOptions {
+    /// Reads options from JSON (`""` or `"null"` mean the defaults).
+    pub fn from_json(text: &str) -> Result<ValidateOptions, OptionsError> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() || trimmed == "null" {
+            return Ok(ValidateOptions::default());
+        }
+        serde_json::from_str(trimmed).map_err(|e| OptionsError {
+            message: format!("{e}"),
+        })
+    }
+}
+
+#[cfg(feature = "json")]
+impl Report {
+    /// The report as JSON: the same text from every binding.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// JSON in, JSON out: reads a recording (JSON, JSON Lines or HAR) and options, validates, and
+/// returns the report as JSON. Bindings call this (or its parts) so that every language gets
+/// byte-identical reports.
+///
+/// ```
+/// let report = ssert_core::validate::validate_json(
+///     r#"{"format":"ssert-recording","version":1,"connections":[]}"#,
+///     r#"{"fail_on":"warning"}"#,
+/// ).unwrap();
+/// assert!(report.starts_with(r#"{"format":"ssert-report","version":1,"passed":true"#));
+/// ```
+#[cfg(feature = "json")]
+pub fn validate_json(recording: &str, options: &str) -> Result<String, ValidateJsonError> {
+    let recording = Recording::from_json(recording).map_err(ValidateJsonError::Recording)?;
+    let options = ValidateOptions::from_json(options).map_err(ValidateJsonError::Options)?;
+    validate(&recording, &options)
+        .map(|r| r.to_json())
+        .map_err(ValidateJsonError::Options)
+}
+
+/// Validates a whole recording, comparing ids with a caller-supplied order.
+pub fn validate_with_id_order(
+    recording: &Recording,
+    options: &ValidateOptions,
+    order: BoxedIdOrder,
+) -> Result<Report, OptionsError> {
+    Ok(run(
+        Validator::new(options)?.with_id_order(order),
+        recording,
+    ))
+}
+
+fn run(mut v: Validator, recording: &Recording) -> Report {
+    v.set_timing(recording.timing);
+    for e in recording.expected.iter().flatten() {
+        v.expect(e.clone());
+    }
+    for c in &recording.connections {
+        v.connection(c);
+    }
+    v.finish()
+}
+
+struct FeedSink<'a> {
+    core: &'a mut Core,
+    view: View<'a>,
+    t: u64,
+}
+
+impl Sink for FeedSink<'_> {
+    fn event(&mut self, event: Event<'_>) {
+        self.core.on_event(&event, self.t, &self.view);
+    }
+
+    fn retry(&mut self, millis: u64) {
+        self.core.on_retry(millis);
+    }
+
+    fn error(&mut self, error: Error) {
+        self.core.on_error(error, &self.view);
+    }
+
+    #[inline(always)]
+    fn trace(&mut self, record: Trace) {
+        self.core.on_trace(record, &self.view);
+    }
+}
+
+fn header_tokens(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(',')
+        .map(|d| d.split('=').next().unwrap_or("").trim())
+}
+
+impl Core {
+    fn finding(&mut self, rule: Rule, message: String, loc: Loc) {
+        let severity = self.cfg.severity[rule.index()];
+        self.out.counts[severity as usize] += 1;
+        if self.out.findings.len() < self.cfg.window_findings {
+            self.out.findings.push(Finding {
+                rule,
+                severity,
+                message,
+                connection: loc.connection,
+                event: loc.event,
+                offset: loc.offset,
+                t: loc.t,
+                excerpt: loc.excerpt,
+            });
+        } else {
+            self.out.dropped += 1;
+        }
+    }
+
+    fn not_checked(&mut self, rule: Rule, connection: Option<usize>, reason: &str) {
+        if self.cfg.on(rule) && self.out.not_checked_keys.insert((rule, connection)) {
+            self.out.not_checked.push(NotChecked {
+                rule,
+                connection,
+                reason: reason.into(),
+            });
+        }
+    }
+
+    fn conn_loc(&self) -> Loc {
+        Loc {
+            connection: self.conn.as_ref().map(|c| c.index),
+            ..Loc::default()
+        }
+    }
+
+    /// A location at `offset` quoting the line `[start, end)`. The quote is only taken from a
+    /// line no longer than the excerpt window, which is then always fully kept, so the report
+    /// is the same however the body was chunked.
+    fn line_loc(&self, offset: u64, start: u64, end: u64, view: &View<'_>) -> Loc {
+        let quotable = end.saturating_sub(start) <= self.cfg.excerpt_bytes as u64;
+        Loc {
+            offset: Some(offset),
+            excerpt: if quotable { view.excerpt(start) } else { None },
+            ..self.conn_loc()
+        }
+    }
+
+    fn timed(&self) -> bool {
+        self.timing == Timing::Monotonic
+    }
+
+    /// Bytes (or the head, or the end) arrived at `t`: checks the silence before it.
+    fn activity(&mut self, t: u64) {
+        self.last_t = self.last_t.max(t);
+        let max = self.cfg.max_silence;
+        let on = self.cfg.on(Rule::Heartbeat);
+        let timed = self.timed();
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        let silence = t.saturating_sub(conn.last_activity);
+        let from = conn.last_activity;
+        conn.last_activity = conn.last_activity.max(t);
+        if on && timed && silence > max {
+            let loc = Loc {
+                connection: Some(conn.index),
+                t: Some(t),
+                ..Loc::default()
+            };
+            let severity = self.cfg.severity[Rule::Heartbeat.index()];
+            conn.deferred.push(Finding {
+                rule: Rule::Heartbeat,
+                severity,
+                message: format!(
+                    "no bytes for {silence} ms (t={from}..{t}), longer than heartbeat.max_silence_ms = {max}"
+                ),
+                connection: loc.connection,
+                event: None,
+                offset: None,
+                t: loc.t,
+                excerpt: None,
+            });
+        }
+    }
+
+    fn on_event(&mut self, event: &Event<'_>, t: u64, view: &View<'_>) {
+        let timed = self.timed();
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        let index = conn.events;
+        conn.events += 1;
+        let own_id = conn.block_has_id;
+        conn.event_in_block = true;
+        let first_in_connection = index == 0;
+        // Timing.
+        let mut ttfe_late = None;
+        match conn.last_event_t {
+            None => {
+                conn.first_event_t = Some(t);
+                let ttfe = t.saturating_sub(conn.request_t);
+                if conn.index == 0 || self.ttfe.is_none() {
+                    self.ttfe.get_or_insert(ttfe);
+                }
+                if ttfe > self.cfg.ttfe_max {
+                    ttfe_late = Some(ttfe);
+                }
+            }
+            Some(last) => {
+                let gap = t.saturating_sub(last);
+                // Merged into the session's histogram when the connection closes.
+                conn.gaps.add(gap);
+                if Some(t) != conn.first_event_t {
+                    conn.all_same_t = false;
+                }
+            }
+        }
+        conn.last_event_t = Some(t);
+        let conn_index = conn.index;
+        self.events += 1;
+        let loc = Loc {
+            connection: Some(conn_index),
+            event: Some(index),
+            offset: Some(event.span.start),
+            t: Some(t),
+            excerpt: None,
+        };
+        // The quote is made only if this event gets a finding (it costs an allocation).
+        let quotable = event.span.end - event.span.start <= self.cfg.excerpt_bytes as u64;
+        let quote = || {
+            if quotable {
+                view.excerpt(event.span.start)
+            } else {
+                None
+            }
+        };
+        let findings_before = self.out.findings.len();
+        if let Some(ttfe) = ttfe_late {
+            if self.cfg.on(Rule::TimeToFirstEvent) && timed {
+                let severity = self.cfg.severity[Rule::TimeToFirstEvent.index()];
+                let max = self.cfg.ttfe_max;
+                let conn = self.conn.as_mut().expect("open");
+                conn.deferred.push(Finding {
+                    rule: Rule::TimeToFirstEvent,
+                    severity,
+                    message: format!("first event {ttfe} ms after the request, more than time_to_first_event.max_ms = {max}"),
+                    connection: loc.connection,
+                    event: loc.event,
+                    offset: loc.offset,
+                    t: loc.t,
+                    excerpt: quote(),
+                });
+            }
+        }
+        let event_type = event.event_type();
+        // Event type allow-list.
+        if self.cfg.on(Rule::EventType) {
+            if let Some(allowed) = &self.cfg.allowed_types {
+                if allowed
+                    .binary_search_by(|a| a.as_str().cmp(event_type))
+                    .is_err()
+                {
+                    self.finding(
+                        Rule::EventType,
+                        format!("event type {event_type:?} is not allowed"),
+                        loc.clone(),
+                    );
+                }
+            }
+        }
+        // JSON data and profile payload checks share one parse (off the common path).
+        let json_rule = self.cfg.on(Rule::DataJson)
+            && self
+                .cfg
+                .json_types
+                .as_ref()
+                .is_none_or(|types| types.iter().any(|ty| ty == event_type));
+        let profile = self
+            .cfg
+            .profile
+            .filter(|p| self.cfg.on(profiles::rule_of(*p)));
+        let token = if json_rule || profile.is_some() {
+            self.payload_checks(event, json_rule, profile, first_in_connection, &loc)
+        } else {
+            event_type
+        };
+        // Grammar and terminal events.
+        self.sequence(token, &loc);
+        // Ids.
+        let mut jump = None;
+        if own_id && !event.id.is_empty() {
+            jump = self.on_id(event.id, Some((event_type, event.data)), &loc);
+        } else if self.cfg.on(Rule::MissingId) && self.cfg.ids_required && !own_id {
+            self.finding(
+                Rule::MissingId,
+                String::from("event has no `id` field: a reconnect cannot resume after it"),
+                loc.clone(),
+            );
+        }
+        // Events without own ids cannot be matched against the log.
+        let unmatched = !own_id || event.id.is_empty();
+        if unmatched && self.expected.is_some() && self.cfg.on(Rule::ExpectedLog) {
+            self.finding(
+                Rule::ExpectedLog,
+                String::from("event has no id, so it cannot be matched to the expected log"),
+                loc,
+            );
+        }
+        if self.out.findings.len() > findings_before || jump.is_some() {
+            let excerpt = quote();
+            for f in &mut self.out.findings[findings_before..] {
+                if f.excerpt.is_none() && f.event == Some(index) && f.connection == Some(conn_index)
+                {
+                    f.excerpt.clone_from(&excerpt);
+                }
+            }
+            if let Some(at) = jump.and_then(|k| self.ids.jumps.get_mut(&k)) {
+                at.excerpt = excerpt;
+            }
+        }
+    }
+
+    /// The `data-json` rule and the profile's payload checks; returns the grammar token.
+    #[inline(never)]
+    fn payload_checks<'e>(
+        &mut self,
+        event: &Event<'e>,
+        json_rule: bool,
+        profile: Option<Profile>,
+        first_in_connection: bool,
+        loc: &Loc,
+    ) -> &'e str {
+        let event_type = event.event_type();
+        let parsed = json::parse(event.data);
+        if json_rule {
+            if let Err(e) = &parsed {
+                self.finding(
+                    Rule::DataJson,
+                    format!(
+                        "data of a {event_type:?} event is not JSON: {} at byte {}",
+                        e.message, e.position
+                    ),
+                    loc.clone(),
+                );
+            }
+        }
+        let mut token: &'e str = event_type;
+        if let Some(profile) = profile {
+            let scope_is_conn = self.cfg.grammar_scope == Scope::Connection;
+            let state = if scope_is_conn {
+                &mut self.conn.as_mut().expect("open").seq.profile
+            } else {
+                &mut self.session_seq.profile
+            };
+            if let Some(verdict) = profiles::check(
+                profile,
+                state,
+                event_type,
+                event.data,
+                Some(&parsed),
+                first_in_connection,
+            ) {
+                if profiles::uses_payload_tokens(profile) {
+                    token = verdict.token;
+                }
+                if let Some(problem) = verdict.problem {
+                    self.finding(profiles::rule_of(profile), problem, loc.clone());
+                }
+            }
+        }
+        token
+    }
+
+    fn sequence(&mut self, token: &str, loc: &Loc) {
+        if !self.cfg.on(Rule::Grammar) && !self.cfg.on(Rule::AfterTerminal) {
+            return;
+        }
+        for scope in [Scope::Connection, Scope::Session] {
+            let grammar_here = self.cfg.on(Rule::Grammar) && self.cfg.grammar_scope == scope;
+            let terminal_here =
+                self.cfg.on(Rule::AfterTerminal) && self.cfg.terminal_scope == scope;
+            if !grammar_here && !terminal_here {
+                continue;
+            }
+            let seq = match scope {
+                Scope::Connection => &mut self.conn.as_mut().expect("open").seq,
+                Scope::Session => &mut self.session_seq,
+            };
+            seq.events += 1;
+            let mut findings: Vec<(Rule, String)> = Vec::new();
+            if terminal_here {
+                if let Some(term) = &seq.terminal_seen {
+                    if !seq.terminal_flagged {
+                        seq.terminal_flagged = true;
+                        findings.push((
+                            Rule::AfterTerminal,
+                            format!("event {token:?} after the terminal event {term:?}"),
+                        ));
+                    }
+                } else if self.cfg.terminal.iter().any(|t| t == token) {
+                    seq.terminal_seen = Some(token.into());
+                }
+            }
+            if grammar_here && !seq.grammar_failed {
+                if let (Some(grammar), Some(m)) = (&self.cfg.grammar, seq.matcher.as_mut()) {
+                    let expected = m.expected(grammar);
+                    if !m.step(grammar, token) {
+                        seq.grammar_failed = true;
+                        findings.push((
+                            Rule::Grammar,
+                            format!("event {token:?} does not fit the grammar `{}`: expected {expected}", grammar.source()),
+                        ));
+                    }
+                }
+            }
+            for (rule, message) in findings {
+                self.finding(rule, message, loc.clone());
+            }
+        }
+    }
+
+    fn close_connection(&mut self, end: Option<End>, last_id: String, retry: Option<u64>) {
+        let empty = View {
+            tail: &[],
+            tail_start: 0,
+            chunk: &[],
+        };
+        self.flush_pending(None, &empty);
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        let loc = Loc {
+            connection: Some(conn.index),
+            t: end.as_ref().map(|e| e.t),
+            ..Loc::default()
+        };
+        if let Some(e) = &end {
+            self.last_t = self.last_t.max(e.t);
+        }
+        self.retry_seen |= conn.saw_retry;
+        self.bodies |= conn.parse_body;
+        let buffered = self.timed() && conn.events >= 2 && conn.all_same_t;
+        if buffered && self.cfg.on(Rule::BufferedTransport) {
+            self.finding(
+                Rule::BufferedTransport,
+                format!(
+                    "all {} events arrived at t={} ms: something buffered the stream, so timing rules could not be checked",
+                    conn.events,
+                    conn.first_event_t.unwrap_or(0)
+                ),
+                loc.clone(),
+            );
+        }
+        if buffered {
+            let reason = "every event arrived at the same time (buffered transport)";
+            self.not_checked(Rule::Heartbeat, Some(conn.index), reason);
+            self.not_checked(Rule::TimeToFirstEvent, Some(conn.index), reason);
+        } else {
+            for f in conn.deferred.drain(..) {
+                self.finding(
+                    f.rule,
+                    f.message,
+                    Loc {
+                        connection: f.connection,
+                        event: f.event,
+                        offset: f.offset,
+                        t: f.t,
+                        excerpt: f.excerpt,
+                    },
+                );
+            }
+        }
+        if !self.timed() {
+            self.not_checked(Rule::Heartbeat, None, "the recording has no timing");
+            self.not_checked(Rule::TimeToFirstEvent, None, "the recording has no timing");
+            self.not_checked(Rule::BufferedTransport, None, "the recording has no timing");
+        }
+        let ended_cleanly = end.as_ref().is_some_and(|e| e.kind == EndKind::Eof);
+        if ended_cleanly
+            && self.cfg.on(Rule::Grammar)
+            && self.cfg.grammar_scope == Scope::Connection
+        {
+            self.grammar_end(Some(&mut conn.seq), loc.clone());
+        }
+        self.gaps.merge(&conn.gaps);
+        let duration = end.as_ref().map(|e| e.t.saturating_sub(conn.request_t));
+        let stats = ConnectionStats {
+            index: conn.index,
+            status: conn.status,
+            end: conn.end,
+            events: conn.events,
+            bytes: conn.bytes,
+            duration_ms: duration.filter(|_| self.timed()),
+            time_to_first_event_ms: conn
+                .first_event_t
+                .map(|t| t.saturating_sub(conn.request_t))
+                .filter(|_| self.timed()),
+            gap_ms: conn.gaps.summary().filter(|_| self.timed()),
+            throughput_bytes_per_s: duration
+                .filter(|&d| d > 0 && self.timed())
+                .map(|d| conn.bytes.saturating_mul(1000) / d),
+            reconnect_delay_ms: conn.reconnect_delay,
+            last_event_id_sent: conn.sent_id.take(),
+            last_event_id: last_id,
+            retry_ms: retry,
+        };
+        if self.cfg.window_connections > 0 {
+            if self.per_connection.len() == self.cfg.window_connections {
+                self.per_connection.pop_front();
+                self.per_connection_dropped += 1;
+            }
+            self.per_connection.push_back(stats);
+        } else {
+            self.per_connection_dropped += 1;
+        }
+        self.last_end = end.as_ref().map(|e| e.kind);
+        self.prev = Some(Prev {
+            status: conn.status,
+            end,
+        });
+    }
+
+    /// At the end of a scope that ended cleanly: the grammar must have matched completely.
+    fn grammar_end(&mut self, seq: Option<&mut SeqState>, loc: Loc) {
+        let seq = match seq {
+            Some(s) => s,
+            None => &mut self.session_seq,
+        };
+        let Some(grammar) = &self.cfg.grammar else {
+            return;
+        };
+        let Some(m) = &seq.matcher else { return };
+        if seq.events == 0 || seq.grammar_failed || m.is_accepting(grammar) {
+            return;
+        }
+        let message = format!(
+            "the stream ended before the grammar `{}` was complete: expected {}",
+            grammar.source(),
+            m.expected(grammar)
+        );
+        self.finding(Rule::Grammar, message, loc);
+    }
+
+    fn finish(mut self) -> Report {
+        if self.last_end == Some(EndKind::Eof)
+            && self.cfg.on(Rule::Grammar)
+            && self.cfg.grammar_scope == Scope::Session
+        {
+            let mut seq = core::mem::take(&mut self.session_seq);
+            self.grammar_end(Some(&mut seq), Loc::default());
+        }
+        if self.bodies && !self.retry_seen && self.cfg.retry_required && self.cfg.on(Rule::Retry) {
+            self.finding(
+                Rule::Retry,
+                String::from("the session never sent a valid `retry` field (retry.required)"),
+                Loc::default(),
+            );
+        }
+        self.report_losses();
+        let passed = self.out.counts[self.cfg.fail_on as usize..]
+            .iter()
+            .all(|&n| n == 0);
+        let duration = self
+            .first_request_t
+            .map(|first| self.last_t.saturating_sub(first))
+            .filter(|_| self.timed());
+        Report {
+            format: "ssert-report",
+            version: 1,
+            passed,
+            fail_on: self.cfg.fail_on,
+            errors: self.out.counts[Severity::Error as usize],
+            warnings: self.out.counts[Severity::Warning as usize],
+            infos: self.out.counts[Severity::Info as usize],
+            findings: self.out.findings,
+            findings_dropped: self.out.dropped,
+            not_checked: self.out.not_checked,
+            stats: SessionStats {
+                connections: self.connections as u64,
+                reconnects: self.connections.saturating_sub(1) as u64,
+                events: self.events,
+                bytes: self.bytes,
+                duration_ms: duration,
+                time_to_first_event_ms: self.ttfe.filter(|_| self.timing == Timing::Monotonic),
+                gap_ms: self
+                    .gaps
+                    .summary()
+                    .filter(|_| self.timing == Timing::Monotonic),
+                reconnect_delay_ms: self.reconnect_delays.summary(),
+                throughput_bytes_per_s: duration
+                    .filter(|&d| d > 0)
+                    .map(|d| self.bytes.saturating_mul(1000) / d),
+                per_connection: self.per_connection.into_iter().collect(),
+                per_connection_dropped: self.per_connection_dropped,
+            },
+        }
+    }
+}

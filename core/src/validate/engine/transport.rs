@@ -1,0 +1,247 @@
+//! Transport rules (SSE1xx) and the checks made when a reconnect starts (SSE401, SSE405, SSE406).
+
+use super::*;
+
+impl Core {
+    pub(super) fn request(&mut self, request: &Request, last_id: String, retry: Option<u64>) {
+        let index = self.connections;
+        self.connections += 1;
+        self.first_request_t.get_or_insert(request.t);
+        self.last_t = self.last_t.max(request.t);
+        let mut conn = Conn {
+            index,
+            request_t: request.t,
+            status: None,
+            parse_body: false,
+            last_activity: request.t,
+            bytes: 0,
+            events: 0,
+            end: None,
+            end_t: None,
+            tail: Vec::new(),
+            tail_start: 0,
+            block_start: 0,
+            last_ef: None,
+            first_terminator: None,
+            mixed_flagged: false,
+            block_has_id: false,
+            event_in_block: false,
+            id_line: None,
+            ignored_id_at: None,
+            saw_retry: false,
+            first_event_t: None,
+            last_event_t: None,
+            all_same_t: true,
+            gaps: Histogram::default(),
+            prev_id: String::new(),
+            prev_pos: None,
+            has_prev: false,
+            ints: IntervalSet::default(),
+            texts: RecentIds::default(),
+            resume: None,
+            excused_dups: None,
+            deferred: Vec::new(),
+            pending: Vec::new(),
+            discarded: None,
+            utf8: Utf8Check::default(),
+            reconnect_delay: None,
+            sent_id: None,
+            seq: SeqState::new(&self.cfg),
+        };
+        let sent = request.last_event_id();
+        if let SentLastEventId::Sent(s) = sent {
+            conn.sent_id = Some(s.into());
+        }
+        let loc = Loc {
+            connection: Some(index),
+            t: Some(request.t),
+            ..Loc::default()
+        };
+        if self.cfg.on(Rule::AcceptHeader) {
+            match &request.headers {
+                None => self.not_checked(
+                    Rule::AcceptHeader,
+                    Some(index),
+                    "request headers were not recorded",
+                ),
+                Some(_) => {
+                    let accept = request.header("accept").unwrap_or("");
+                    if !header_tokens(accept).any(|m| m.eq_ignore_ascii_case("text/event-stream")) {
+                        self.finding(
+                            Rule::AcceptHeader,
+                            format!("request did not send `Accept: text/event-stream` (sent {accept:?})"),
+                            loc.clone(),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(prev) = self.prev.take() {
+            if prev.status == Some(204) && self.cfg.on(Rule::ReconnectAfter204) {
+                self.finding(
+                    Rule::ReconnectAfter204,
+                    String::from(
+                        "the client reconnected after a 204 No Content, which tells it to stop",
+                    ),
+                    loc.clone(),
+                );
+            }
+            if let Some(end) = &prev.end {
+                let delay = request.t.saturating_sub(end.t);
+                if self.timed() {
+                    conn.reconnect_delay = Some(delay);
+                    self.reconnect_delays.add(delay);
+                }
+                if self.cfg.on(Rule::ReconnectDelay) && self.cfg.reconnect_after.contains(&end.kind)
+                {
+                    match (self.timed(), retry) {
+                        (false, _) => self.not_checked(Rule::ReconnectDelay, None, "the recording has no timing"),
+                        (true, Some(retry)) if delay.saturating_add(self.cfg.slack) < retry => self.finding(
+                            Rule::ReconnectDelay,
+                            format!(
+                                "reconnected {delay} ms after the previous connection ended ({}), sooner than the retry of {retry} ms in force",
+                                end.kind.as_str()
+                            ),
+                            loc.clone(),
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+            // Every later connection is a reconnect of the same EventSource.
+            let should = last_id;
+            let (sent_value, header_wrong) = match sent {
+                SentLastEventId::Unknown => {
+                    self.not_checked(
+                        Rule::LastEventId,
+                        Some(index),
+                        "request headers were not recorded",
+                    );
+                    (should.clone(), false)
+                }
+                SentLastEventId::Absent => (String::new(), !should.is_empty()),
+                SentLastEventId::Sent(s) => (String::from(s), s != should),
+            };
+            if header_wrong && self.cfg.on(Rule::LastEventId) {
+                let message = if should.is_empty() {
+                    format!("reconnect sent `Last-Event-ID: {sent_value}` but the client had no last event id")
+                } else if sent_value.is_empty() {
+                    format!("reconnect sent no `Last-Event-ID`; the client's last event id was {should:?}")
+                } else {
+                    format!("reconnect sent `Last-Event-ID: {sent_value}`; the client's last event id was {should:?}")
+                };
+                self.finding(Rule::LastEventId, message, loc);
+            }
+            if !sent_value.is_empty() || header_wrong {
+                conn.resume = Some(Resume {
+                    sent: sent_value,
+                    should,
+                    header_wrong,
+                });
+            }
+        } else if let SentLastEventId::Sent(s) = sent {
+            // A first request that resumes (e.g. a recorder that joined mid-session).
+            conn.resume = Some(Resume {
+                sent: s.into(),
+                should: s.into(),
+                header_wrong: false,
+            });
+            if self.expected.is_none() && self.ids.low.is_none() {
+                self.ids.low = integer_id(s).and_then(|n| n.checked_add(1));
+            }
+        }
+        self.conn = Some(conn);
+    }
+
+    pub(super) fn response(&mut self, response: &Response) {
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        conn.status = Some(response.status);
+        conn.parse_body = response.status == 200;
+        let index = conn.index;
+        if let Some(t) = response.t {
+            self.activity(t);
+        }
+        let loc = Loc {
+            connection: Some(index),
+            t: response.t,
+            ..Loc::default()
+        };
+        let status = response.status;
+        if status != 200 && status != 204 {
+            if self.cfg.on(Rule::Status) {
+                self.finding(
+                    Rule::Status,
+                    format!("status {status}: an EventSource fails the connection (only 200 streams; 204 stops)"),
+                    loc,
+                );
+            }
+            return;
+        }
+        if status == 204 {
+            return;
+        }
+        if self.cfg.on(Rule::ContentType) {
+            let problem = match response.header("content-type") {
+                None => Some(String::from(
+                    "no `Content-Type`; an EventSource requires text/event-stream",
+                )),
+                Some(value) => {
+                    let mut parts = value.split(';');
+                    let essence = parts.next().unwrap_or("").trim();
+                    if !essence.eq_ignore_ascii_case("text/event-stream") {
+                        Some(format!("`Content-Type: {value}` is not text/event-stream"))
+                    } else {
+                        parts
+                            .filter_map(|p| p.split_once('='))
+                            .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
+                            .map(|(_, v)| v.trim().trim_matches('"'))
+                            .filter(|cs| !cs.eq_ignore_ascii_case("utf-8"))
+                            .map(|cs| {
+                                format!("`Content-Type` charset {cs:?}: the stream is always UTF-8")
+                            })
+                    }
+                }
+            };
+            if let Some(message) = problem {
+                self.finding(Rule::ContentType, message, loc.clone());
+            }
+        }
+        if self.cfg.on(Rule::CacheControl) {
+            let value = response.header("cache-control").unwrap_or("");
+            if !header_tokens(value)
+                .any(|d| d.eq_ignore_ascii_case("no-cache") || d.eq_ignore_ascii_case("no-store"))
+            {
+                self.finding(
+                    Rule::CacheControl,
+                    format!("`Cache-Control` ({value:?}) has neither no-cache nor no-store; caches may hold the stream"),
+                    loc.clone(),
+                );
+            }
+        }
+        if self.cfg.on(Rule::ContentEncoding) {
+            if let Some(enc) = response.header("content-encoding") {
+                if !enc.trim().eq_ignore_ascii_case("identity") && !enc.trim().is_empty() {
+                    self.finding(
+                        Rule::ContentEncoding,
+                        format!("`Content-Encoding: {enc}`: compressors and proxies buffer, delaying events"),
+                        loc.clone(),
+                    );
+                }
+            }
+        }
+        if self.cfg.on(Rule::AccelBuffering) {
+            let value = response.header("x-accel-buffering");
+            if !value.is_some_and(|v| v.trim().eq_ignore_ascii_case("no")) {
+                self.finding(
+                    Rule::AccelBuffering,
+                    String::from(
+                        "no `X-Accel-Buffering: no`: an nginx-style proxy may buffer the stream",
+                    ),
+                    loc,
+                );
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@ Not httpx's ASGITransport, which buffers whole streaming responses (TOOLCHAIN pi
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -86,6 +87,22 @@ def make_app() -> FastAPI:
 
         return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
 
+    @app.get("/drop-mid-event")
+    async def drop_mid_event(last_event_id: Optional[str] = Header(default=None)) -> Response:
+        """A server that cuts its first response inside event 3, then resumes correctly."""
+        if last_event_id is None:
+            parts = [b"retry: 10\n\n", _frame(1, "one"), _frame(2, "two"), b"id: 3\ndata: thr"]
+        elif last_event_id == "2":
+            parts = [_frame(3, "three"), _frame(4, "four")]
+        else:
+            return Response(status_code=204)
+
+        async def body() -> AsyncIterator[bytes]:
+            for part in parts:
+                yield part
+
+        return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
+
     @app.get("/silent")
     async def silent() -> StreamingResponse:
         """One event, then nothing at all, forever (only a client-side timeout ends it)."""
@@ -133,6 +150,33 @@ def make_app() -> FastAPI:
         return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
 
     return app
+
+
+@contextmanager
+def one_shot_server(body: bytes) -> Iterator[str]:
+    """A raw socket server that answers exactly one request with `body` (after an SSE response
+    head), then closes its listening socket: every later connection attempt is refused."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+
+    def answer_once() -> None:
+        connection, _ = listener.accept()
+        listener.close()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n"
+                b"connection: close\r\n\r\n" + body
+            )
+
+    thread = threading.Thread(target=answer_once, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}/once"
+    finally:
+        thread.join(timeout=10)
 
 
 @contextmanager

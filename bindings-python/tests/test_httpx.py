@@ -185,3 +185,29 @@ def test_async_reconnect_and_bounds(server: str) -> None:
     assert asyncio.run(run()) == [f"event {i}" for i in range(1, 8)] + [
         "tick 1", "tick 2", "tick 3", "only", "first", "second",
     ]
+
+
+def test_a_cut_event_is_reported_and_the_resume_completes_it(server: str) -> None:
+    with httpx.Client() as client, connect_sse(client, "GET", f"{server}/drop-mid-event") as source:
+        events = list(source.iter_sse(max_reconnects=3, timeout=10))
+        assert [(e.code, e.offset) for e in source.errors] == [("INCOMPLETE_EVENT", 45)]
+        assert source.recording is not None
+        report = ssert.validate(source.recording)
+    assert [e.data for e in events] == ["one", "two", "three", "four"]
+    assert "SSE203" in report.codes  # unterminated-event: the server cut an event
+    assert not report.passed
+
+
+def test_refused_reconnects_are_recorded_and_bounded() -> None:
+    from _server import one_shot_server
+
+    with one_shot_server(b"retry: 10\n\nid: 1\ndata: only\n\n") as url:
+        with httpx.Client() as client, connect_sse(client, "GET", url) as source:
+            events = list(source.iter_sse(max_reconnects=2, timeout=10))
+            assert source.reconnects == 2
+            assert source.recording is not None
+            connections = source.recording.to_dict()["connections"]
+    assert [e.data for e in events] == ["only"]
+    assert [c["end"]["kind"] for c in connections] == ["eof", "network_error", "network_error"]
+    assert "response" in connections[0] and all("response" not in c for c in connections[1:])
+    assert [sent_last_event_id(c) for c in connections] == [None, "1", "1"]

@@ -115,7 +115,9 @@ fn plan(
 }
 
 /// A recording of the planned connections: one chunk per event, split at random points.
-fn record(conns: &[Vec<u64>], fault: Fault, rng: &mut Rng) -> Recording {
+/// Also returns how many ids went out as id-only checkpoints (no event).
+fn record(conns: &[Vec<u64>], fault: Fault, rng: &mut Rng) -> (Recording, u64) {
+    let mut checkpoints = 0;
     let mut t = 0;
     let mut connections = Vec::new();
     let mut last_id: Option<u64> = None;
@@ -156,7 +158,14 @@ fn record(conns: &[Vec<u64>], fault: Fault, rng: &mut Rng) -> Recording {
             } else {
                 ""
             };
-            let body = format!("{comment}{retry}id: {id}\ndata: payload {id}\n\n").into_bytes();
+            // Now and then an id-only block: it sets the last event id without an event.
+            let body = if i > 0 && rng.below(12) == 0 {
+                checkpoints += 1;
+                format!("{comment}{retry}id: {id}\n\n")
+            } else {
+                format!("{comment}{retry}id: {id}\ndata: payload {id}\n\n")
+            }
+            .into_bytes();
             let mut rest = &body[..];
             while !rest.is_empty() {
                 let n = 1 + rng.below(rest.len());
@@ -173,6 +182,17 @@ fn record(conns: &[Vec<u64>], fault: Fault, rng: &mut Rng) -> Recording {
         } else {
             EndKind::NetworkError
         };
+        // Sometimes the connection breaks inside the next event: the client discards it, keeps
+        // its last id, and the server sends that event again after the reconnect.
+        if kind == EndKind::NetworkError && rng.below(3) == 0 {
+            if let Some(next) = conns.get(c + 1).and_then(|n| n.first()) {
+                chunks.push(Chunk {
+                    t,
+                    data: format!("id: {next}\ndata: cut short").into_bytes(),
+                });
+                t += 1;
+            }
+        }
         connections.push(Connection {
             request,
             response: Some(response),
@@ -187,10 +207,13 @@ fn record(conns: &[Vec<u64>], fault: Fault, rng: &mut Rng) -> Recording {
         last_id = ids.last().copied().or(last_id);
         t += RETRY_MS + rng.range(0, 2000);
     }
-    Recording {
-        connections,
-        ..Recording::default()
-    }
+    (
+        Recording {
+            connections,
+            ..Recording::default()
+        },
+        checkpoints,
+    )
 }
 
 fn options() -> ValidateOptions {
@@ -201,16 +224,22 @@ fn options() -> ValidateOptions {
     o
 }
 
-fn session(seed: u64, total: usize, cut_count: usize, fault: Fault) -> Option<(Recording, Report)> {
+/// A generated session, its report, and how many of its ids were id-only checkpoints.
+fn session(
+    seed: u64,
+    total: usize,
+    cut_count: usize,
+    fault: Fault,
+) -> Option<(Recording, Report, u64)> {
     let mut rng = Rng(seed | 1);
     let first = rng.range(0, 1_000_000);
     let mut cuts: Vec<usize> = (0..cut_count).map(|_| 1 + rng.below(total - 1)).collect();
     cuts.sort_unstable();
     cuts.dedup();
     let conns = plan(first, total, &cuts, fault, &mut rng)?;
-    let recording = record(&conns, fault, &mut rng);
+    let (recording, checkpoints) = record(&conns, fault, &mut rng);
     let report = validate(&recording, &options()).expect("options");
-    Some((recording, report))
+    Some((recording, report, checkpoints))
 }
 
 fn assert_exactly(report: &Report, code: &str) -> Result<(), TestCaseError> {
@@ -224,35 +253,35 @@ proptest! {
 
     #[test]
     fn well_behaved_sessions_have_no_findings(seed in any::<u64>(), total in 2usize..60, cuts in 0usize..6) {
-        let (_, report) = session(seed, total, cuts, Fault::None).expect("no fault to place");
+        let (_, report, checkpoints) = session(seed, total, cuts, Fault::None).expect("no fault to place");
         prop_assert!(report.findings.is_empty(), "{}", report);
         prop_assert!(report.passed);
-        prop_assert_eq!(report.stats.events, total as u64);
+        prop_assert_eq!(report.stats.events + checkpoints, total as u64);
     }
 
     #[test]
     fn one_lost_event_is_one_finding(seed in any::<u64>(), total in 3usize..60, cuts in 0usize..6) {
-        if let Some((_, report)) = session(seed, total, cuts, Fault::Lost) {
+        if let Some((_, report, _)) = session(seed, total, cuts, Fault::Lost) {
             assert_exactly(&report, "SSE404")?;
         }
     }
 
     #[test]
     fn one_duplicate_is_one_finding(seed in any::<u64>(), total in 2usize..60, cuts in 0usize..6) {
-        let (_, report) = session(seed, total, cuts, Fault::Duplicate).expect("always placeable");
+        let (_, report, _) = session(seed, total, cuts, Fault::Duplicate).expect("always placeable");
         assert_exactly(&report, "SSE303")?;
     }
 
     #[test]
     fn one_wrong_resume_is_one_finding(seed in any::<u64>(), total in 3usize..60, cuts in 1usize..6, too_early in any::<bool>()) {
-        if let Some((_, report)) = session(seed, total, cuts, Fault::WrongResume { too_early }) {
+        if let Some((_, report, _)) = session(seed, total, cuts, Fault::WrongResume { too_early }) {
             assert_exactly(&report, "SSE402")?;
         }
     }
 
     #[test]
     fn one_late_heartbeat_is_one_finding(seed in any::<u64>(), total in 4usize..60, cuts in 0usize..3) {
-        if let Some((recording, report)) = session(seed, total, cuts, Fault::LateHeartbeat) {
+        if let Some((recording, report, _)) = session(seed, total, cuts, Fault::LateHeartbeat) {
             // The late chunk exists only if its connection has enough events.
             let late = recording.connections.iter().any(|c| {
                 c.chunks.windows(2).any(|w| w[1].t - w[0].t > MAX_SILENCE_MS)

@@ -167,6 +167,7 @@ impl Grammar {
         let mut m = GrammarMatcher {
             live: Vec::new(),
             scratch: Vec::new(),
+            stack: Vec::new(),
             seen: vec![0; self.insts.len()],
             generation: 0,
         };
@@ -356,6 +357,8 @@ impl PatternParser<'_, '_> {
 pub struct GrammarMatcher {
     live: Vec<usize>,
     scratch: Vec<usize>,
+    /// Work list of the epsilon closure, kept to avoid an allocation per step.
+    stack: Vec<usize>,
     seen: Vec<u32>,
     generation: u32,
 }
@@ -380,7 +383,9 @@ impl GrammarMatcher {
 
     /// Adds `state` and its epsilon closure to `set`, skipping states already in it.
     fn add(&mut self, grammar: &Grammar, state: usize, set: &mut Vec<usize>) {
-        let mut stack = vec![state];
+        let mut stack = core::mem::take(&mut self.stack);
+        stack.clear();
+        stack.push(state);
         while let Some(s) = stack.pop() {
             if self.seen[s] == self.generation {
                 continue;
@@ -394,10 +399,11 @@ impl GrammarMatcher {
                 Inst::Accept | Inst::Match(..) => set.push(s),
             }
         }
+        self.stack = stack;
     }
 
-    /// Consumes one event type. Returns `false` if no continuation of the sequence can match
-    /// any more (the matcher is then dead until [`reset`](Self::reset)).
+    /// Consumes one event type. Returns `false`, and stays where it was, if no match can
+    /// continue with it: [`expected`](Self::expected) then tells what would have fit.
     pub fn step(&mut self, grammar: &Grammar, token: &str) -> bool {
         let symbol = grammar.symbol_of(token);
         let mut next = core::mem::take(&mut self.scratch);
@@ -415,9 +421,14 @@ impl GrammarMatcher {
                 }
             }
         }
+        if next.is_empty() {
+            self.live = live;
+            self.scratch = next;
+            return false;
+        }
         self.scratch = live;
         self.live = next;
-        !self.live.is_empty()
+        true
     }
 
     /// Whether the sequence so far is a complete match.
@@ -425,11 +436,6 @@ impl GrammarMatcher {
         self.live
             .iter()
             .any(|&s| matches!(grammar.insts[s], Inst::Accept))
-    }
-
-    /// Whether no continuation can match.
-    pub fn is_dead(&self) -> bool {
-        self.live.is_empty()
     }
 
     /// What could come next from the current state.
@@ -507,7 +513,13 @@ mod tests {
         assert_eq!(e.names, ["done", "error", "stage", "token"]);
         assert!(!e.end && !e.any);
         assert!(!mt.step(&g, "bogus"));
-        assert!(mt.is_dead());
+        assert_eq!(
+            mt.expected(&g),
+            e,
+            "a rejected token leaves the matcher where it was"
+        );
+        assert!(mt.step(&g, "done"));
+        assert!(mt.is_accepting(&g));
         assert_eq!(alloc::format!("{e}"), "`done`, `error`, `stage`, `token`");
     }
 

@@ -943,8 +943,8 @@ impl Core {
             }
             if grammar_here && !seq.grammar_failed {
                 if let (Some(grammar), Some(m)) = (&self.cfg.grammar, seq.matcher.as_mut()) {
-                    let expected = m.expected(grammar);
                     if !m.step(grammar, token) {
+                        let expected = m.expected(grammar);
                         seq.grammar_failed = true;
                         findings.push((
                             Rule::Grammar,

@@ -51,7 +51,7 @@ setup-js:
 	@echo "setup-js: ok (node $$(node --version); $$(wasm-bindgen --version); wasm-opt $$($(JS_BIN)/wasm-opt --version | awk '{print $$3}'); $$($(JS_K6) version | awk '{print $$1, $$2}'))"
 
 ## build-js: the npm package in bindings-js/dist (wasm-bindgen build + k6 build) and its tarball
-build-js: build-js-wasm pack-js
+build-js: build-js-wasm build-js-k6 pack-js
 
 build-js-wasm:
 	$(JS_WASM_PROFILE_ENV) $(CARGO) build -p ssert-wasm --release --target wasm32-unknown-unknown
@@ -80,12 +80,12 @@ pack-js:
 	  ../.pack/ssert-$(JS_VERSION).tgz >/dev/null
 
 ## test-js: build the package, then its Node, type, browser and k6 tests
-test-js: build-js lint-js test-js-node test-js-types test-js-browser
+test-js: build-js lint-js test-js-node test-js-types test-js-browser test-js-k6
 
 lint-js:
-	$(CARGO) fmt -p ssert-wasm -- --check
-	$(CARGO) clippy -p ssert-wasm --all-targets -- -D warnings
-	$(CARGO) test -p ssert-wasm
+	$(CARGO) fmt -p ssert-wasm -p ssert-k6 -- --check
+	$(CARGO) clippy -p ssert-wasm -p ssert-k6 --all-targets -- -D warnings
+	$(CARGO) test -p ssert-wasm -p ssert-k6
 
 test-js-node:
 	cd $(JS_CONSUMER) && node --test --test-reporter=spec node/

@@ -40,3 +40,13 @@ export class UsageError extends SsertError {
     this.name = 'UsageError';
   }
 }
+
+/** A recording (or validator options) that the core validator could not read. */
+export class RecordingError extends SsertError {
+  constructor(code, message, line) {
+    super(code, line == null ? message : `line ${line}: ${message}`, -1);
+    this.name = 'RecordingError';
+    /** 1-based line of the input where reading failed, if known. */
+    this.line = line ?? undefined;
+  }
+}

@@ -3,18 +3,10 @@
 // that records every connection, and validation of recordings by the core validator.
 
 import { createParser } from './api.js';
-import { SsertError } from './errors.js';
+import { RecordingError } from './errors.js';
 import { recordingFromHar, recordingFromJsonLines, validateJson } from './ssert_wasm.js';
 
-/** A recording (or its options) that the core validator could not read. */
-export class RecordingError extends SsertError {
-  constructor(code, message, line) {
-    super(code, line == null ? message : `line ${line}: ${message}`, -1);
-    this.name = 'RecordingError';
-    /** 1-based line of the input where reading failed, if known. */
-    this.line = line ?? undefined;
-  }
-}
+export { RecordingError };
 
 function rethrowInput(error) {
   if (error && error.ssert === true) throw new RecordingError(error.code, error.message, error.line);
@@ -257,6 +249,14 @@ export function connect(url, options = {}) {
     onError,
   });
 
+  // Waits the reconnection time counted from the recorded end of the connection. Timers may
+  // fire a little early (libuv caches its clock), so wait again until the recorded clock agrees:
+  // the recording must show a delay of at least `retry`, as the validator checks.
+  async function waitToReconnect(endedAt) {
+    const until = endedAt + Number(parser.reconnectionTime ?? retry);
+    while (!controller.signal.aborted && recorder.now() < until) await sleep(until - recorder.now(), controller.signal);
+  }
+
   async function run() {
     let connections = 0;
     try {
@@ -271,7 +271,7 @@ export function connect(url, options = {}) {
         } catch (error) {
           handle.end(controller.signal.aborted ? 'client_closed' : 'network_error', error?.message ?? String(error));
           if (controller.signal.aborted) break;
-          await sleep(Number(parser.reconnectionTime ?? retry), controller.signal);
+          await waitToReconnect(handle.record.end.t);
           continue;
         }
         handle.response(response);
@@ -297,7 +297,7 @@ export function connect(url, options = {}) {
         }
         parser.end();
         if (controller.signal.aborted || connections >= maxConnections) break;
-        await sleep(Number(parser.reconnectionTime ?? retry), controller.signal);
+        await waitToReconnect(handle.record.end.t);
       }
       stopReason ??= controller.signal.aborted ? 'closed' : 'max-connections';
     } finally {

@@ -1,0 +1,48 @@
+// Type declarations of `ssert/k6`, the k6 entry point (same core, translated by wasm2js).
+import type { Counter, Rate, Trend } from 'k6/metrics';
+import type { ParserCallbacks, ParserOptions, ParseResult, Recording, Report, SsertEvent, ValidateOptions } from './index.js';
+
+export { ParseError, RecordingError, SsertError, UsageError } from './index.js';
+
+/** A push parser for k6 scripts; `feed` returns the events completed by the chunk. */
+export class Parser {
+  constructor(options?: ParserCallbacks & ParserOptions);
+  feed(chunk: ArrayBuffer | Uint8Array | ArrayBufferView | string): SsertEvent[];
+  end(): SsertEvent[];
+  reset(): void;
+  free(): void;
+  readonly lastEventId: string;
+  /** The last valid `retry` value in ms, or `undefined`. */
+  readonly reconnectionTime: number | undefined;
+}
+
+/** Parses a whole body at once. */
+export function parse(input: ArrayBuffer | Uint8Array | string, options?: ParserOptions): Omit<ParseResult, 'trace'>;
+
+/** Validates a recording with the core validator. */
+export function validate(recording: Recording | string, options?: ValidateOptions): Report;
+
+/** Builds a recording from k6 responses, one connection per response. */
+export class Recorder {
+  constructor(options?: { source?: string });
+  add(
+    response: { url: string; status: number; body: ArrayBuffer | string | null; headers: Record<string, string>; timings?: { duration: number; receiving: number }; error_code?: number },
+    request?: { method?: string; headers?: Record<string, string> },
+  ): Recording['connections'][number];
+  toJSON(): Recording;
+}
+
+/** The k6 metrics `createMetrics` makes. */
+export interface SseMetrics {
+  events: Counter;
+  violations: Counter;
+  passed: Rate;
+  timeToFirstEvent: Trend;
+  maxEventGap: Trend;
+}
+
+/** Makes the SSE metrics (init context): `<prefix>_events`, `_violations`, `_validation_passed`, `_time_to_first_event`, `_max_event_gap`. */
+export function createMetrics(prefix?: string): SseMetrics;
+
+/** Adds a validation report to the metrics. */
+export function recordReport(metrics: SseMetrics, report: Report, tags?: Record<string, string>): void;

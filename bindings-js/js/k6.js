@@ -1,0 +1,312 @@
+// k6 entry point of `ssert` (`ssert/k6`): the same Rust core, compiled as a plain C-ABI wasm
+// module (bindings-js/k6) and translated to JavaScript by binaryen's wasm2js (k6_core.js),
+// because k6's runtime has no WebAssembly. This shim converts: strings and bytes in, events,
+// reports and k6 metrics out. k6 also lacks TextEncoder/TextDecoder, so UTF-8 is converted here
+// when they are missing.
+import { b64encode } from 'k6/encoding';
+import { Counter, Rate, Trend } from 'k6/metrics';
+import { deliver } from './batch.js';
+import { ParseError, RecordingError, SsertError, UsageError } from './errors.js';
+import * as engine from './k6_core.js';
+
+export { ParseError, RecordingError, SsertError, UsageError };
+
+const CHUNK = 8192;
+
+function asciiString(bytes) {
+  let text = '';
+  for (let at = 0; at < bytes.length; at += CHUNK) text += String.fromCharCode.apply(null, bytes.subarray(at, at + CHUNK));
+  return text;
+}
+
+/** Valid UTF-8 (the engine only ever returns valid UTF-8) to a string. */
+function utf8String(bytes) {
+  if (typeof TextDecoder !== 'undefined') return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  let text = '';
+  const units = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const lead = bytes[at];
+    let point;
+    if (lead < 0x80) {
+      point = lead;
+      at += 1;
+    } else if (lead < 0xe0) {
+      point = ((lead & 0x1f) << 6) | (bytes[at + 1] & 0x3f);
+      at += 2;
+    } else if (lead < 0xf0) {
+      point = ((lead & 0x0f) << 12) | ((bytes[at + 1] & 0x3f) << 6) | (bytes[at + 2] & 0x3f);
+      at += 3;
+    } else {
+      point = ((lead & 0x07) << 18) | ((bytes[at + 1] & 0x3f) << 12) | ((bytes[at + 2] & 0x3f) << 6) | (bytes[at + 3] & 0x3f);
+      at += 4;
+    }
+    if (point > 0xffff) {
+      point -= 0x10000;
+      units.push(0xd800 + (point >> 10), 0xdc00 + (point & 0x3ff));
+    } else {
+      units.push(point);
+    }
+    if (units.length >= CHUNK) {
+      text += String.fromCharCode.apply(null, units);
+      units.length = 0;
+    }
+  }
+  return text + String.fromCharCode.apply(null, units);
+}
+
+/** A string to UTF-8 bytes; lone surrogates become U+FFFD, as TextEncoder does. */
+function utf8Bytes(text) {
+  if (typeof TextEncoder !== 'undefined') return new TextEncoder().encode(text);
+  const out = new Uint8Array(text.length * 3);
+  let length = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    let point = text.charCodeAt(i);
+    if (point >= 0xd800 && point <= 0xdfff) {
+      const next = text.charCodeAt(i + 1);
+      if (point <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        point = 0x10000 + ((point - 0xd800) << 10) + (next - 0xdc00);
+        i += 1;
+      } else {
+        point = 0xfffd;
+      }
+    }
+    if (point < 0x80) {
+      out[length++] = point;
+    } else if (point < 0x800) {
+      out[length++] = 0xc0 | (point >> 6);
+      out[length++] = 0x80 | (point & 0x3f);
+    } else if (point < 0x10000) {
+      out[length++] = 0xe0 | (point >> 12);
+      out[length++] = 0x80 | ((point >> 6) & 0x3f);
+      out[length++] = 0x80 | (point & 0x3f);
+    } else {
+      out[length++] = 0xf0 | (point >> 18);
+      out[length++] = 0x80 | ((point >> 12) & 0x3f);
+      out[length++] = 0x80 | ((point >> 6) & 0x3f);
+      out[length++] = 0x80 | (point & 0x3f);
+    }
+  }
+  return out.subarray(0, length);
+}
+
+function toBytes(chunk) {
+  if (typeof chunk === 'string') return utf8Bytes(chunk);
+  if (chunk instanceof Uint8Array) return chunk;
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError(`ssert/k6: a chunk must be bytes or a string, got ${typeof chunk}`);
+}
+
+/** Copies bytes into the engine's input buffer. */
+function writeInput(bytes) {
+  const at = engine.ssert_input(bytes.length);
+  new Uint8Array(engine.memory.buffer, at, bytes.length).set(bytes);
+}
+
+function readOutput(len) {
+  return new Uint8Array(engine.memory.buffer, engine.ssert_output(), len).slice();
+}
+
+const header = engine.ssert_header();
+
+function readBatch(words, handlers) {
+  if (words === 0) return;
+  const buffer = engine.memory.buffer;
+  const h = new Uint32Array(buffer, header, 6);
+  const ops = new Uint32Array(buffer, h[0], words).slice();
+  const utf8 = h[3] === 0 ? '' : utf8String(new Uint8Array(buffer, h[2], h[3]));
+  const ascii = h[5] === 0 ? '' : asciiString(new Uint8Array(buffer, h[4], h[5]));
+  deliver(ops, words, utf8, ascii, handlers);
+}
+
+/**
+ * A push parser for k6 scripts. `feed(chunk)` parses bytes (an `ArrayBuffer` from
+ * `http.get(url, { responseType: 'binary' })`, or a `Uint8Array`) or a string, and returns the
+ * events completed by that chunk; `onEvent`, `onRetry`, `onComment`, `onError` callbacks are
+ * called too. Same options and semantics as `createParser` of the main entry point.
+ */
+export class Parser {
+  constructor(options = {}) {
+    const { onEvent, onRetry, onComment, onError, maxLineLen = 0, maxEventSize = 0, maxBuffered = 0, strictUtf8 = false } = options;
+    this.handle = engine.ssert_parser_new(maxLineLen >>> 0, maxEventSize >>> 0, maxBuffered >>> 0, strictUtf8 ? 1 : 0);
+    this.callbacks = { onEvent, onRetry, onComment, onError };
+    this.pendingHigh = '';
+  }
+
+  live() {
+    if (this.handle === 0) throw new UsageError('PARSER_FREED', 'ssert: this parser was freed');
+    return this.handle;
+  }
+
+  run(words) {
+    const events = [];
+    const { onEvent, onRetry, onComment, onError } = this.callbacks;
+    readBatch(words, {
+      onEvent(event) {
+        events.push(event);
+        if (onEvent) onEvent(event);
+      },
+      onRetry,
+      onComment,
+      onError,
+    });
+    return events;
+  }
+
+  /** Parses the next chunk; returns the events it completed. */
+  feed(chunk) {
+    const handle = this.live();
+    if (typeof chunk === 'string') {
+      // A surrogate pair split across two string chunks is held back and joined (as in the main
+      // entry point); a lone surrogate becomes U+FFFD.
+      chunk = this.pendingHigh + chunk;
+      this.pendingHigh = '';
+      const last = chunk.charCodeAt(chunk.length - 1);
+      if (last >= 0xd800 && last <= 0xdbff) {
+        this.pendingHigh = chunk[chunk.length - 1];
+        chunk = chunk.slice(0, -1);
+      }
+    } else if (this.pendingHigh !== '') {
+      const lone = this.pendingHigh;
+      this.pendingHigh = '';
+      return this.feed(lone).concat(this.feed(chunk));
+    }
+    const bytes = toBytes(chunk);
+    writeInput(bytes);
+    return this.run(engine.ssert_feed(handle, bytes.length));
+  }
+
+  /** Ends the stream (an unterminated event is discarded and reported to `onError`). */
+  end() {
+    const handle = this.live();
+    let events = [];
+    if (this.pendingHigh !== '') {
+      const lone = this.pendingHigh;
+      this.pendingHigh = '';
+      events = this.feed(lone);
+    }
+    return events.concat(this.run(engine.ssert_finish(handle)));
+  }
+
+  /** Back to a fresh parser. */
+  reset() {
+    engine.ssert_reset(this.live());
+    this.pendingHigh = '';
+  }
+
+  /** Releases the parser's memory (k6 has no finalizers: call it, or reuse one parser). */
+  free() {
+    if (this.handle !== 0) engine.ssert_parser_free(this.handle);
+    this.handle = 0;
+  }
+
+  /** The last valid `retry` value in ms (how long to wait before reconnecting), or `undefined`. */
+  get reconnectionTime() {
+    const millis = engine.ssert_reconnection_time(this.live());
+    return millis < 0 ? undefined : millis;
+  }
+
+  /** The last event ID: what a reconnect sends as `Last-Event-ID`. */
+  get lastEventId() {
+    return utf8String(readOutput(engine.ssert_last_event_id(this.live())));
+  }
+}
+
+/** Parses a whole body at once: `{ events, retries, comments, errors, lastEventId }`. */
+export function parse(input, options = {}) {
+  const result = { events: [], retries: [], comments: [], errors: [], lastEventId: '' };
+  const parser = new Parser({
+    ...options,
+    onRetry: (value) => result.retries.push(value),
+    onComment: (text) => result.comments.push(text),
+    onError: (error) => result.errors.push(error),
+  });
+  try {
+    result.events = parser.feed(input).concat(parser.end());
+    result.lastEventId = parser.lastEventId;
+  } finally {
+    parser.free();
+  }
+  return result;
+}
+
+/**
+ * Validates a recording (object or JSON text) with the core validator; `options` is the shared
+ * `ValidateOptions` JSON. Returns the shared report JSON; throws `RecordingError` on bad input.
+ */
+export function validate(recording, options = {}) {
+  const recordingBytes = utf8Bytes(typeof recording === 'string' ? recording : JSON.stringify(recording));
+  const optionBytes = utf8Bytes(JSON.stringify(options));
+  const both = new Uint8Array(recordingBytes.length + optionBytes.length);
+  both.set(recordingBytes, 0);
+  both.set(optionBytes, recordingBytes.length);
+  writeInput(both);
+  const out = JSON.parse(utf8String(readOutput(engine.ssert_validate(recordingBytes.length, optionBytes.length))));
+  if (out.error) throw new RecordingError(out.error.code, out.error.message, out.error.line);
+  return out.report;
+}
+
+function pairs(headers) {
+  return Object.keys(headers ?? {}).map((name) => [name.toLowerCase(), String(headers[name])]);
+}
+
+/**
+ * Builds a recording from k6 responses, one connection per response, in order (k6's `http`
+ * delivers a body whole, so each body is one chunk). Timestamps are milliseconds since the
+ * recorder was made; `request.headers` should include the `Last-Event-ID` that was sent.
+ */
+export class Recorder {
+  constructor({ source = 'ssert-js k6' } = {}) {
+    this.start = Date.now();
+    this.recording = { format: 'ssert-recording', version: 1, timing: 'monotonic', source, connections: [] };
+  }
+
+  /** Records a finished k6 response (fetch it with `responseType: 'binary'` to keep the bytes exact). */
+  add(response, { method = 'GET', headers } = {}) {
+    const end = Date.now() - this.start;
+    const duration = Math.round(response.timings?.duration ?? 0);
+    const t = Math.max(0, end - duration);
+    const body = response.body == null ? new Uint8Array(0) : toBytes(response.body);
+    const connection = {
+      request: { method, url: String(response.url), t, headers: pairs(headers ?? response.request?.headers) },
+      chunks: body.length > 0 ? [{ t: end, data: b64encode(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength), 'std') }] : [],
+      end: { kind: response.error_code ? 'network_error' : 'eof', t: end },
+    };
+    if (response.status) {
+      connection.response = { status: response.status, t: Math.max(t, Math.round(end - (response.timings?.receiving ?? 0))), headers: pairs(response.headers) };
+    }
+    this.recording.connections.push(connection);
+    return connection;
+  }
+
+  toJSON() {
+    return JSON.parse(JSON.stringify(this.recording));
+  }
+}
+
+/**
+ * k6 metrics for SSE checks, to be made in the init context:
+ * `sse_events` (Counter), `sse_violations` (Counter of findings), `sse_validation_passed` (Rate),
+ * `sse_time_to_first_event` and `sse_max_event_gap` (time Trends). Use them in thresholds, e.g.
+ * `{ sse_violations: ['count==0'], sse_time_to_first_event: ['p(95)<500'] }`.
+ */
+export function createMetrics(prefix = 'sse') {
+  return {
+    events: new Counter(`${prefix}_events`),
+    violations: new Counter(`${prefix}_violations`),
+    passed: new Rate(`${prefix}_validation_passed`),
+    timeToFirstEvent: new Trend(`${prefix}_time_to_first_event`, true),
+    maxEventGap: new Trend(`${prefix}_max_event_gap`, true),
+  };
+}
+
+/** Adds a validation report to the metrics of `createMetrics`. */
+export function recordReport(metrics, report, tags) {
+  const stats = report.stats ?? {};
+  metrics.events.add(stats.events ?? 0, tags);
+  metrics.violations.add(report.findings.length + (report.findings_dropped ?? 0), tags);
+  metrics.passed.add(report.passed, tags);
+  if (stats.time_to_first_event_ms != null) metrics.timeToFirstEvent.add(stats.time_to_first_event_ms, tags);
+  if (stats.gap_ms != null) metrics.maxEventGap.add(stats.gap_ms.max, tags);
+}

@@ -1,0 +1,74 @@
+// k6 script run by k6.test.mjs with the real k6 binary: the shared conformance vectors and the
+// shared validator cases through `ssert/k6` (the wasm2js build), plus the metric helpers.
+// k6 resolves no npm packages, so the installed package is imported by its path.
+import { check } from 'k6';
+import { b64decode } from 'k6/encoding';
+import { createMetrics, parse, Parser, recordReport, validate } from '../node_modules/ssert/dist/k6.js';
+import { chunkings, cut, expected, prng, run } from '../shared/vectors.js';
+
+const vectors = JSON.parse(open(__ENV.SSERT_VECTORS));
+const cases = JSON.parse(open(__ENV.SSERT_CASES));
+const seed = Number(__ENV.SSERT_CHUNK_SEED);
+const metrics = createMetrics('sse');
+
+export const options = {
+  vus: 1,
+  iterations: 1,
+  thresholds: {
+    checks: ['rate==1'],
+    sse_events: ['count>0'],
+  },
+};
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+export default function () {
+  let failures = 0;
+  for (const vector of vectors) {
+    const bytes = new Uint8Array(b64decode(vector.input, 'std'));
+    const want = expected(vector);
+    let problem = null;
+    for (const [kind, input] of [['bytes', bytes], ['string', vector.text]]) {
+      if (input === undefined) continue;
+      const random = prng(seed);
+      // k6 runs the wasm2js build, ~20x slower than wasm: every split point is left to the Node
+      // and browser runs; whole, one unit at a time and seeded random splits run here.
+      for (const plan of chunkings(input.length, random, 3, false)) {
+        const { seen, shapeProblems } = run((o) => new Parser(o), vector, cut(input, plan.cuts));
+        if (want.comments === undefined) seen.comments = undefined;
+        if (shapeProblems.length > 0 || !same(seen, want)) {
+          problem = `${kind} input, ${plan.name}: got ${JSON.stringify(seen)} ${shapeProblems}, want ${JSON.stringify(want)}`;
+          break;
+        }
+      }
+      if (problem) break;
+    }
+    if (problem) {
+      failures += 1;
+      console.error(`vector ${vector.name}: ${problem}`);
+    }
+    check(null, { [`vector ${vector.name}`]: () => problem === null });
+  }
+
+  for (const testCase of cases) {
+    const report = validate(testCase.recording, testCase.options);
+    const codes = report.findings.map((f) => f.code).filter((c, i, all) => all.indexOf(c) === i).sort();
+    const ok = same(codes, testCase.expect.slice().sort());
+    if (!ok) console.error(`case ${testCase.name}: got ${codes}, want ${testCase.expect}`);
+    check(report, { [`validator case ${testCase.name}`]: () => ok });
+    recordReport(metrics, report, { case: testCase.name });
+  }
+
+  const whole = parse('retry: 1000\n: hi\nid: 1\ndata: x\n\ndata: cut');
+  check(whole, {
+    'parse(): events, retries, comments, errors, lastEventId': (r) =>
+      same(r.events, [{ type: 'message', data: 'x', id: '1' }]) &&
+      same(r.retries, [1000]) &&
+      same(r.comments, ['hi']) &&
+      r.errors.length === 1 &&
+      r.errors[0].code === 'INCOMPLETE_EVENT' &&
+      r.errors[0].name === 'ParseError' &&
+      r.lastEventId === '1',
+  });
+  console.log(`ssert/k6: ${vectors.length} vectors, ${cases.length} validator cases, ${failures} vector failures`);
+}

@@ -222,3 +222,30 @@ fn data_types_are_send_sync_and_unwind_safe() {
     check::<ssert_core::validate::GrammarMatcher>();
     check::<ssert_core::validate::OptionsError>();
 }
+
+#[test]
+fn a_small_id_window_settles_old_gaps_early_without_losing_or_repeating_them() {
+    let ids: Vec<String> = (0..40u64).map(|i| (1 + 2 * i).to_string()).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let recording = Recording {
+        connections: vec![connection(0, None, &refs)],
+        ..Recording::default()
+    };
+    let lost = |window: usize| {
+        let mut options = ValidateOptions::default();
+        options.ids.consecutive = Some(true);
+        options.window.ids = Some(window);
+        let report = ssert_core::validate::validate(&recording, &options).unwrap();
+        assert!(
+            report.findings.iter().all(|f| f.rule == Rule::LostEvent),
+            "{report}"
+        );
+        let mut messages: Vec<String> = report.findings.iter().map(|f| f.message.clone()).collect();
+        messages.sort();
+        messages
+    };
+    let unbounded = lost(100_000);
+    assert_eq!(unbounded.len(), 39, "one finding per missing even id");
+    assert_eq!(lost(4), unbounded);
+    assert_eq!(lost(2), unbounded);
+}

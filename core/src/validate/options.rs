@@ -263,8 +263,9 @@ pub struct LimitOptions {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct WindowOptions {
-    /// Most non-integer ids remembered for duplicate detection (default 100000; older ones
-    /// are forgotten first). Integer ids are kept as ranges and need no window.
+    /// Most opaque ids remembered for duplicate detection (default 100000; older ones are
+    /// forgotten first), and most separate ranges of delivered integer ids (or expected-log
+    /// positions): past it the oldest gap is reported as lost at once and forgotten.
     pub ids: Option<usize>,
     /// Most per-connection stats kept in the report (default 10000; the latest are kept).
     pub connections: Option<usize>,

@@ -155,6 +155,10 @@ impl Core {
                 let earlier = !in_conn && self.ids.delivered.contains(p);
                 let excused = conn.excused_dups.is_some_and(|(a, b)| (a..=b).contains(&p));
                 conn.ints.insert(p);
+                if conn.ints.ranges.len() > self.cfg.window_ids.max(2) {
+                    // Forget the oldest ids of this connection (duplicates of them go unnoticed).
+                    conn.ints.ranges.remove(0);
+                }
                 (in_conn, earlier, excused)
             }
             None => {
@@ -233,6 +237,7 @@ impl Core {
                     }
                 }
                 self.ids.delivered.insert(p);
+                self.bound_delivered();
             }
             None => self.ids.texts.insert(id, conn_index, self.cfg.window_ids),
         }
@@ -280,6 +285,7 @@ impl Core {
             }
         }
         self.ids.delivered.insert(p);
+        self.bound_delivered();
         Some(jump)
     }
 
@@ -374,34 +380,62 @@ impl Core {
             covered.insert_range(a, b);
         }
         for (a, b) in covered.gaps(lo, hi) {
-            let count = b - a + 1;
-            let message = match &self.expected {
-                Some(log) => {
-                    let id_at = |p: u64| {
-                        usize::try_from(p)
-                            .ok()
-                            .and_then(|i| log.events.get(i))
-                            .map_or("", |e| e.id.as_str())
-                    };
-                    if count == 1 {
-                        format!("expected event {:?} was never delivered", id_at(a))
-                    } else {
-                        format!(
-                            "{count} expected events ({:?} .. {:?}) were never delivered",
-                            id_at(a),
-                            id_at(b)
-                        )
-                    }
+            self.report_lost(a, b);
+        }
+    }
+
+    /// Reports positions `a..=b` as never delivered.
+    fn report_lost(&mut self, a: u64, b: u64) {
+        let count = b - a + 1;
+        let message = match &self.expected {
+            Some(log) => {
+                let id_at = |p: u64| {
+                    usize::try_from(p)
+                        .ok()
+                        .and_then(|i| log.events.get(i))
+                        .map_or("", |e| e.id.as_str())
+                };
+                if count == 1 {
+                    format!("expected event {:?} was never delivered", id_at(a))
+                } else {
+                    format!(
+                        "{count} expected events ({:?} .. {:?}) were never delivered",
+                        id_at(a),
+                        id_at(b)
+                    )
                 }
-                None if count == 1 => {
-                    format!("event {a} was never delivered (ids are consecutive)")
+            }
+            None if count == 1 => format!("event {a} was never delivered (ids are consecutive)"),
+            None => format!(
+                "events {a}..{b} were never delivered ({count} events; ids are consecutive)"
+            ),
+        };
+        let loc = self.ids.jumps.remove(&a).unwrap_or_default();
+        self.finding(Rule::LostEvent, message, loc);
+    }
+
+    /// Keeps the delivered ranges within `window.ids`: the oldest gap is settled (reported as
+    /// lost now, unless excused) and merged, so memory stays bounded on a gappy endless stream.
+    fn bound_delivered(&mut self) {
+        let cap = self.cfg.window_ids.max(2);
+        while self.ids.delivered.ranges.len() > cap {
+            let (a1, b1) = self.ids.delivered.ranges[0];
+            let (a2, _) = self.ids.delivered.ranges[1];
+            let mut excused = IntervalSet::default();
+            for &(a, b) in self.ids.excused.ranges.iter().filter(|r| r.0 < a2) {
+                excused.insert_range(a, b);
+            }
+            if self.cfg.on(Rule::LostEvent)
+                && self.counts_losses(self.ids.order.unwrap_or(IdOrderKind::None))
+            {
+                for (a, b) in excused.gaps(b1 + 1, a2 - 1) {
+                    self.report_lost(a, b);
                 }
-                None => format!(
-                    "events {a}..{b} were never delivered ({count} events; ids are consecutive)"
-                ),
-            };
-            let loc = self.ids.jumps.get(&a).cloned().unwrap_or_default();
-            self.finding(Rule::LostEvent, message, loc);
+            }
+            self.ids.excused.ranges.retain(|r| r.1 >= a2);
+            self.ids.jumps.retain(|&k, _| k >= a2);
+            self.ids.delivered.ranges[1].0 = a1;
+            self.ids.delivered.ranges.remove(0);
         }
     }
 }

@@ -3,7 +3,7 @@
 
 SETUP_TARGETS += setup-js
 TEST_TARGETS += test-js
-# BENCH_TARGETS += bench-js
+BENCH_TARGETS += bench-js
 CLEAN_TARGETS += clean-js
 
 JS_DIR := bindings-js
@@ -101,7 +101,15 @@ test-js-k6:
 
 ## bench-js: ssert vs eventsource-parser in Node, side by side (not part of `make test`)
 bench-js: build-js
-	node benches/js/bench.mjs
+	@[ -f benches/corpus/manifest.json ] || $(CARGO) run --release -q -p ssert-benches --bin gen-corpus -- benches/corpus
+	@if [ ! -f benches/js/node_modules/.package-lock.json ] || \
+	    [ benches/js/package-lock.json -nt benches/js/node_modules/.package-lock.json ]; then \
+	  cd benches/js && npm ci --no-audit --no-fund; fi
+	rm -rf benches/js/node_modules/ssert
+	cd benches/js && npm install --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
+	  ../../$(JS_TARBALL) >/dev/null
+	node benches/js/bench.mjs benches/corpus
+	@echo "ssert_wasm_bg.wasm: $$(wc -c < $(JS_DIST)/ssert_wasm_bg.wasm) bytes, $$(gzip -9c $(JS_DIST)/ssert_wasm_bg.wasm | wc -c) gzipped"
 
 clean-js:
 	rm -rf $(JS_DIST) $(JS_PACK_DIR) $(JS_CONSUMER)/node_modules

@@ -5,6 +5,7 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { launchChromium } from '../shared/browser.js';
+import { sseHandler } from '../shared/sse-server.js';
 import { startStaticServer } from '../shared/static-server.js';
 
 const vectorDir = new URL('../../../testdata/parser/', import.meta.url);
@@ -14,6 +15,7 @@ const groups = readdirSync(vectorDir)
   .sort()
   .map((name) => JSON.parse(readFileSync(new URL(name, vectorDir), 'utf8')));
 
+const resuming = sseHandler({ total: 9, perConnection: 4, drop: 'end' });
 let server;
 let browser;
 let page;
@@ -26,6 +28,7 @@ before(async () => {
       '/': new URL('./', import.meta.url),
     },
     {
+      '/events': resuming.handle,
       // A streamed SSE response in small, delayed writes, with a split UTF-8 sequence and CRLF.
       '/sse': async (request, response) => {
         response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -126,4 +129,22 @@ it('typed errors survive in the page', async () => {
     }
   });
   assert.deepEqual(result, [true, 'EncodeError', 'ID_HAS_NEWLINE', 1, 0]);
+});
+
+it('connect() reconnects with Last-Event-ID in the page, and validate() runs in the page', async () => {
+  const result = await page.evaluate(async () => {
+    const { connect, validate } = window.ssert;
+    const ids = [];
+    const { reason, recording } = await connect('/events', { onEvent: (event) => ids.push(event.id) }).done;
+    const report = validate(recording, { ids: { order: 'integer', consecutive: true } });
+    return { ids, reason, connections: recording.connections.length, passed: report.passed, findings: report.findings };
+  });
+  assert.deepEqual(result, {
+    ids: ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    reason: 'no-content',
+    connections: 4,
+    passed: true,
+    findings: [],
+  });
+  assert.deepEqual(resuming.requests.map((r) => r.lastEventId), [undefined, '4', '8', '9']);
 });

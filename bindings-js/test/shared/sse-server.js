@@ -9,11 +9,12 @@ export function published(total) {
   return Array.from({ length: total }, (_, i) => ({ id: String(i + 1), type: 'tick', data: JSON.stringify({ n: i + 1 }) }));
 }
 
-export async function startSseServer({ total = 12, perConnection = 5, offByOne = false, retry = 100, gapMs = 2, drop = 'alternate' } = {}) {
+/** The request handler of the server described above, with its `events` and seen `requests`. */
+export function sseHandler({ total = 12, perConnection = 5, offByOne = false, retry = 100, gapMs = 2, drop = 'alternate' } = {}) {
   const events = published(total);
   const requests = [];
   let connections = 0;
-  const server = createServer(async (request, response) => {
+  const handle = async (request, response) => {
     const lastEventId = request.headers['last-event-id'];
     requests.push({ lastEventId });
     const last = lastEventId === undefined ? 0 : Number(lastEventId);
@@ -32,7 +33,13 @@ export async function startSseServer({ total = 12, perConnection = 5, offByOne =
     }
     if (how === 'destroy') response.destroy();
     else response.end();
-  });
+  };
+  return { handle, events, requests };
+}
+
+export async function startSseServer(options) {
+  const { handle, events, requests } = sseHandler(options);
+  const server = createServer(handle);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}/events`,

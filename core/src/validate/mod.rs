@@ -13,7 +13,10 @@
 //! incrementally, for live or endless sessions; `validate` is built on it.
 //!
 //! All of it is configured by one [`ValidateOptions`](crate::validate::ValidateOptions) value, which deserializes (feature
-//! `serde`) from the same JSON in every binding, and the report serializes to the same JSON.
+//! `serde`) from the same JSON in every binding, and the report serializes to the same JSON;
+//! with the `json` feature, `validate_json` is the whole round trip, JSON in and JSON out.
+//! Ids the application orders its own way are compared by a caller-supplied
+//! [`IdOrder`](crate::validate::IdOrder) (how the JS and Python bindings plug in a function).
 //!
 //! # The recording format (version 1)
 //!

@@ -293,6 +293,9 @@ PROFILE_HEADERS = dict(response_headers=GOOD_RESPONSE_HEADERS)
 chat_ok = [(10, f"data: {chat_chunk('Hel')}\n\n"), (20, f"data: {chat_chunk('lo')}\n\n"), (30, "data: [DONE]\n\n")]
 case("openai-chat-good", recording([conn(chat_ok)]), [], ["SSE501", "SSE309", "SSE310", "SSE307"],
      options={"profile": "openai-chat"}, description="Chunks, then [DONE].")
+case("openai-chat-sdk-accept", recording([conn(chat_ok, request_headers=[["accept", "application/json"]])]), [],
+     ["SSE106", "SSE501"], options={"profile": "openai-chat"},
+     description="The OpenAI SDKs send `Accept: application/json`: the profile does not hold that against them.")
 case("openai-chat-bad-chunk", recording([conn([chat_ok[0], (20, f"data: {chat_chunk('lo', cid='chatcmpl-2')}\n\n"),
                                                chat_ok[2]])]),
      ["SSE501"], ["SSE501"], options={"profile": "openai-chat"}, description="A chunk of another completion id.")

@@ -41,6 +41,10 @@ const ANTHROPIC_TYPES: &[&str] = &[
     "error",
 ];
 
+/// Rules the official LLM SDK clients do not satisfy by design: they request streams with
+/// `Accept: application/json`.
+const LLM_CLIENT_RULES: &[&str] = &["accept-header"];
+
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| String::from(*s)).collect()
 }
@@ -63,6 +67,7 @@ pub(crate) fn base_options(profile: Profile) -> ValidateOptions {
     match profile {
         Profile::OpenAiChat => ValidateOptions {
             enable: strings(&["openai-chat"]),
+            disable: strings(LLM_CLIENT_RULES),
             ids: no_ids,
             event_types: EventTypeOptions { allowed: Some(strings(&["message"])) },
             grammar: connection_grammar("chunk* ([DONE] | error)"),
@@ -71,6 +76,7 @@ pub(crate) fn base_options(profile: Profile) -> ValidateOptions {
         },
         Profile::OpenAiResponses => ValidateOptions {
             enable: strings(&["openai-responses"]),
+            disable: strings(LLM_CLIENT_RULES),
             ids: no_ids,
             grammar: connection_grammar(
                 "(response.created .*)? (response.completed | response.failed | response.incomplete | error)",
@@ -82,6 +88,7 @@ pub(crate) fn base_options(profile: Profile) -> ValidateOptions {
             let body = "(ping | content_block_start | content_block_delta | content_block_stop | message_delta)*";
             ValidateOptions {
                 enable: strings(&["anthropic-messages"]),
+                disable: strings(LLM_CLIENT_RULES),
                 ids: no_ids,
                 event_types: EventTypeOptions { allowed: Some(strings(ANTHROPIC_TYPES)) },
                 grammar: connection_grammar(&alloc::format!(

@@ -137,14 +137,16 @@ impl Config {
                 &base.time_to_first_event.max_ms,
                 10_000,
             ),
-            allowed_types: pick(
-                &user.event_types.allowed,
-                &base.event_types.allowed,
-                Vec::new(),
-            )
-            .into_sorted_option(
-                user.event_types.allowed.is_some() || base.event_types.allowed.is_some(),
-            ),
+            allowed_types: user
+                .event_types
+                .allowed
+                .clone()
+                .or_else(|| base.event_types.allowed.clone())
+                .map(|mut types| {
+                    // Sorted for binary search per event.
+                    types.sort();
+                    types
+                }),
             json_types: user
                 .data_json
                 .types
@@ -170,18 +172,5 @@ impl Config {
 
     pub(super) fn on(&self, rule: Rule) -> bool {
         self.enabled[rule.index()]
-    }
-}
-
-trait IntoSortedOption {
-    fn into_sorted_option(self, present: bool) -> Option<Vec<String>>;
-}
-
-impl IntoSortedOption for Vec<String> {
-    fn into_sorted_option(mut self, present: bool) -> Option<Vec<String>> {
-        present.then(|| {
-            self.sort();
-            self
-        })
     }
 }

@@ -260,6 +260,16 @@ fn json_lines_and_streaming_records_give_the_same_report() {
         }
         let streamed = serde_json::to_string(&v.finish()).unwrap();
         assert_eq!(whole, streamed, "{}: streaming validation", case.name);
+        let mut v = Validator::new(&case.options).unwrap();
+        for line in lines.lines() {
+            v.record_json(line).unwrap();
+        }
+        assert_eq!(
+            whole,
+            v.finish().to_json(),
+            "{}: streaming JSON lines",
+            case.name
+        );
     }
 }
 
@@ -318,6 +328,14 @@ fn recording_format_errors_are_reported() {
     let lines = "{\"type\":\"header\",\"format\":\"ssert-recording\",\"version\":1}\n{\"type\":\"chunk\",\"t\":0,\"text\":\"x\"}\n";
     let err = Recording::from_json(lines).unwrap_err();
     assert_eq!(err.line, Some(2));
+    let mut v = Validator::new(&ValidateOptions::default()).unwrap();
+    assert!(v.record_json("{\"type\":\"chunk\"").is_err());
+    let header = r#"{"type":"header","format":"ssert-recording","version":9}"#;
+    assert!(v
+        .record_json(header)
+        .unwrap_err()
+        .message
+        .contains("version 9"));
 }
 
 #[test]

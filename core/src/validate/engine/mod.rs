@@ -349,6 +349,21 @@ impl Validator {
         Ok(())
     }
 
+    /// Consumes one line of a JSON Lines recording (blank lines are ignored): how a binding
+    /// streams a long session through the validator without building the recording.
+    #[cfg(feature = "json")]
+    pub fn record_json(&mut self, line: &str) -> Result<(), crate::validate::LoadError> {
+        let error = |message: String| crate::validate::LoadError {
+            line: None,
+            message,
+        };
+        if line.trim().is_empty() {
+            return Ok(());
+        }
+        let record: Record = serde_json::from_str(line).map_err(|e| error(format!("{e}")))?;
+        self.record(&record).map_err(error)
+    }
+
     /// Consumes a whole connection.
     pub fn connection(&mut self, connection: &Connection) {
         self.request(&connection.request);

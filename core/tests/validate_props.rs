@@ -10,6 +10,14 @@ use ssert_core::validate::{
 };
 
 const RETRY_MS: u64 = 1000;
+
+/// Cases per property: `PROPTEST_CASES` for a deeper run, else the given default.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 const MAX_SILENCE_MS: u64 = 30_000;
 
 /// How a generated session is damaged.
@@ -249,7 +257,7 @@ fn assert_exactly(report: &Report, code: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(96), ..ProptestConfig::default() })]
 
     #[test]
     fn well_behaved_sessions_have_no_findings(seed in any::<u64>(), total in 2usize..60, cuts in 0usize..6) {
@@ -418,7 +426,7 @@ fn arbitrary_options() -> impl Strategy<Value = ValidateOptions> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
 
     /// Whatever the recording and options, validation finishes, deterministically.
     #[test]

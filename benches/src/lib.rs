@@ -345,6 +345,9 @@ pub struct Outcome {
     pub events: u64,
     /// Total length of the events' data in bytes (for the floor loop: invalid UTF-8 sequences).
     pub data_bytes: u64,
+    /// Whether the parser gave up with an error before the end of the input (`sse-stream` and
+    /// `eventsource-stream` stop at invalid UTF-8; ssert never stops).
+    pub stopped_by_error: bool,
 }
 
 /// The sink for ssert: counts events and touches each event's data length.
@@ -380,7 +383,10 @@ pub fn run_sse_stream(chunks: &[&[u8]]) -> Outcome {
     block_on(async {
         let mut outcome = Outcome::default();
         while let Some(item) = events.next().await {
-            let block = item.expect("sse-stream rejected a benchmark corpus");
+            let Ok(block) = item else {
+                outcome.stopped_by_error = true;
+                break;
+            };
             if let Some(data) = block.data {
                 outcome.events += 1;
                 outcome.data_bytes += data.len() as u64;
@@ -398,7 +404,10 @@ pub fn run_eventsource_stream(chunks: &[&[u8]]) -> Outcome {
     block_on(async {
         let mut outcome = Outcome::default();
         while let Some(item) = events.next().await {
-            let event = item.expect("eventsource-stream rejected a benchmark corpus");
+            let Ok(event) = item else {
+                outcome.stopped_by_error = true;
+                break;
+            };
             outcome.events += 1;
             outcome.data_bytes += event.data.len() as u64;
         }
@@ -519,6 +528,7 @@ impl Floor {
         Outcome {
             events: self.line_ends,
             data_bytes: self.invalid + u64::from(self.carry_len > 0),
+            stopped_by_error: false,
         }
     }
 }
@@ -532,6 +542,100 @@ fn utf8_width(lead: u8) -> usize {
         0xF0..=0xF4 => 4,
         _ => 1,
     }
+}
+
+/// An event as the comparison sees it: its type and its data. (Ids are left out: `sse-stream`
+/// reports each block's own `id` field, not the last event ID an EventSource would carry.)
+pub type EventSummary = (String, String);
+
+/// Every event a parser finds in `chunks`, and the error it stopped at, if any.
+fn collect_events(contender: Contender, chunks: &[&[u8]]) -> (Vec<EventSummary>, Option<String>) {
+    let input = || stream::iter(chunks.iter().map(|chunk| Ok::<&[u8], Infallible>(chunk)));
+    let mut events = Vec::new();
+    let mut error = None;
+    match contender {
+        Contender::Ssert => {
+            let mut parser = ssert_core::Parser::new();
+            let mut sink = |event: ssert_core::Event<'_>| {
+                events.push((event.event_type().to_owned(), event.data.to_owned()));
+            };
+            for chunk in chunks {
+                parser.feed(chunk, &mut sink);
+            }
+            parser.finish(&mut sink);
+        }
+        Contender::SseStream => block_on(async {
+            let mut blocks = sse_stream::SseByteStream::new(input());
+            while let Some(item) = blocks.next().await {
+                match item {
+                    Ok(block) => {
+                        if let Some(data) = block.data {
+                            let kind = block.event.filter(|e| !e.is_empty());
+                            events.push((kind.unwrap_or_else(|| "message".into()), data));
+                        }
+                    }
+                    Err(e) => {
+                        error = Some(e.to_string());
+                        break;
+                    }
+                }
+            }
+        }),
+        Contender::EventsourceStream => block_on(async {
+            let mut stream = eventsource_stream::EventStream::new(input());
+            while let Some(item) = stream.next().await {
+                match item {
+                    Ok(event) => events.push((event.event, event.data)),
+                    Err(e) => {
+                        error = Some(e.to_string());
+                        break;
+                    }
+                }
+            }
+        }),
+        Contender::Floor | Contender::FloorSimd => {}
+    }
+    (events, error)
+}
+
+fn excerpt(text: &str) -> String {
+    let mut short: String = text.chars().take(40).collect();
+    if short.len() < text.len() {
+        short.push_str("...");
+    }
+    format!("{short:?}")
+}
+
+/// Why `contender` does not find the events ssert finds in `chunks`: the error it stopped at,
+/// or the first event that differs. `None` when they agree on every event's type and data.
+pub fn explain_difference(contender: Contender, chunks: &[&[u8]]) -> Option<String> {
+    let (expected, _) = collect_events(Contender::Ssert, chunks);
+    let (found, error) = collect_events(contender, chunks);
+    let first_difference = expected.iter().zip(&found).position(|(a, b)| a != b);
+    let detail = match first_difference {
+        Some(index) => format!(
+            "event #{index}: ssert ({}, {}) vs {} ({}, {})",
+            expected[index].0,
+            excerpt(&expected[index].1),
+            contender.name(),
+            found[index].0,
+            excerpt(&found[index].1)
+        ),
+        None if expected.len() == found.len() => {
+            return error.map(|e| format!("stopped at the end with an error: {e}"));
+        }
+        None => format!(
+            "same first {} events, then ssert has {} and {} has {}",
+            expected.len().min(found.len()),
+            expected.len(),
+            contender.name(),
+            found.len()
+        ),
+    };
+    Some(match error {
+        Some(e) => format!("{detail}; {} stopped with an error: {e}", contender.name()),
+        None => detail,
+    })
 }
 
 /// One contender of the comparison.
@@ -585,6 +689,14 @@ impl Contender {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn floor_outcome(line_ends: u64, invalid: u64) -> Outcome {
+        Outcome {
+            events: line_ends,
+            data_bytes: invalid,
+            stopped_by_error: false,
+        }
+    }
 
     #[test]
     fn corpora_are_deterministic_and_sized() {
@@ -649,13 +761,7 @@ mod tests {
     fn floor_counts_line_ends_and_carries_split_characters() {
         let text = "é\n日本語\r\n🙂\r".as_bytes();
         let whole = run_floor(&[text]);
-        assert_eq!(
-            whole,
-            Outcome {
-                events: 4,
-                data_bytes: 0
-            }
-        );
+        assert_eq!(whole, floor_outcome(4, 0));
         for split in 0..=text.len() {
             let (a, b) = text.split_at(split);
             assert_eq!(run_floor(&[a, b]), whole, "split at {split}");
@@ -674,27 +780,30 @@ mod tests {
         // A sequence cut short by a byte that cannot continue it: one error, and the byte that
         // broke it is read again as ordinary input.
         let cut: &[&[u8]] = &[b"a\xE6", b"\x97\n\xFF"];
-        assert_eq!(
-            run_floor(cut),
-            Outcome {
-                events: 1,
-                data_bytes: 2
-            }
-        );
-        assert_eq!(
-            run_floor_simd(cut),
-            Outcome {
-                events: 1,
-                data_bytes: 2
-            }
-        );
+        assert_eq!(run_floor(cut), floor_outcome(1, 2));
+        assert_eq!(run_floor_simd(cut), floor_outcome(1, 2));
         let broken: &[&[u8]] = &[b"\xE6", b"A\n"];
+        assert_eq!(run_floor(broken), floor_outcome(1, 1));
+    }
+
+    #[test]
+    fn differences_are_explained() {
+        // sse-stream and eventsource-stream stop at invalid UTF-8; ssert decodes it to U+FFFD.
+        let input: &[u8] = b"data: one\n\ndata: t\xFFo\n\ndata: three\n\n";
+        let outcome = run_sse_stream(&[input]);
+        assert!(outcome.stopped_by_error);
+        assert!(outcome.events < run_ssert(&[input]).events);
+        let why = explain_difference(Contender::SseStream, &[input]).expect("they differ");
+        assert!(why.contains("ssert has 3"), "{why}");
+        assert!(why.contains("stopped with an error"), "{why}");
+        let why = explain_difference(Contender::EventsourceStream, &[input]).expect("differ");
+        assert!(why.contains("stopped with an error"), "{why}");
+        // An empty `event:` means "message" to every parser.
+        let agreed: &[u8] = b"event:\ndata: x\n\nevent: a\ndata: y\n\n";
+        assert_eq!(explain_difference(Contender::SseStream, &[agreed]), None);
         assert_eq!(
-            run_floor(broken),
-            Outcome {
-                events: 1,
-                data_bytes: 1
-            }
+            explain_difference(Contender::EventsourceStream, &[agreed]),
+            None
         );
     }
 

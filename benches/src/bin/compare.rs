@@ -157,11 +157,13 @@ fn main() -> ExitCode {
                     _ => {
                         disagreements += 1;
                         format!(
-                            "WARNING: {} events / {} data bytes (ssert: {} / {})",
+                            "WARNING: {} events / {} data bytes (ssert: {} / {}); {}",
                             result.outcome.events,
                             result.outcome.data_bytes,
                             ssert.outcome.events,
-                            ssert.outcome.data_bytes
+                            ssert.outcome.data_bytes,
+                            ssert_benches::explain_difference(result.contender, &chunks)
+                                .unwrap_or_else(|| "same event types and data".into())
                         )
                     }
                 };

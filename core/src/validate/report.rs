@@ -175,18 +175,23 @@ impl Histogram {
         }
     }
 
-    fn percentile(&self, per_mille: u64) -> u64 {
-        let rank = (self.count * per_mille).div_ceil(1000).max(1);
-        let mut seen = 0;
-        let exact = self.exact.iter().enumerate().filter(|(_, &n)| n > 0);
+    /// Every non-empty bucket in value order, with its count.
+    fn counts(&self) -> Vec<(u32, u64)> {
         let mut merged: BTreeMap<u32, u64> = self.buckets.clone();
-        for (b, &n) in exact {
+        for (b, &n) in self.exact.iter().enumerate().filter(|(_, &n)| n > 0) {
             // b < 1024.
             #[allow(clippy::cast_possible_truncation)]
             let key = b as u32;
             *merged.entry(key).or_insert(0) += u64::from(n);
         }
-        for (&b, &n) in &merged {
+        merged.into_iter().collect()
+    }
+
+    /// The nearest-rank percentile (`per_mille` of 1000) over `counts`.
+    fn percentile(&self, counts: &[(u32, u64)], per_mille: u64) -> u64 {
+        let rank = (self.count * per_mille).div_ceil(1000).max(1);
+        let mut seen = 0;
+        for &(b, n) in counts {
             seen += n;
             if seen >= rank {
                 return bucket_floor(b).clamp(self.min, self.max);
@@ -196,11 +201,15 @@ impl Histogram {
     }
 
     pub(crate) fn summary(&self) -> Option<Distribution> {
-        (self.count > 0).then(|| Distribution {
+        if self.count == 0 {
+            return None;
+        }
+        let counts = self.counts();
+        Some(Distribution {
             count: self.count,
             min: self.min,
-            p50: self.percentile(500),
-            p95: self.percentile(950),
+            p50: self.percentile(&counts, 500),
+            p95: self.percentile(&counts, 950),
             max: self.max,
         })
     }

@@ -6,9 +6,12 @@ pytest-example/ served by uvicorn on a free port.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import pathlib
 import re
+import subprocess
+import sys
 from typing import Any, Dict, Iterator, List
 
 import pytest
@@ -28,8 +31,29 @@ def python_blocks() -> List[str]:
 
 
 def example_test_files() -> List[str]:
-    """Blocks that are pytest files (first line `# file: NAME`), run with pytester."""
-    return [b for b in all_python_blocks() if b.startswith("# file: ")]
+    """Blocks that are pytest files (first line `# file: test_NAME.py`), run with pytester."""
+    return [b for b in all_python_blocks() if b.startswith("# file: test_")]
+
+
+def test_readme_locustfile_runs(example_server: str, tmp_path: pathlib.Path) -> None:
+    # Locust monkey-patches the standard library on import: it runs as its command, in a
+    # subprocess, never inside the pytest process.
+    (block,) = [b for b in all_python_blocks() if b.startswith("# file: locustfile.py")]
+    locustfile = tmp_path / "locustfile.py"
+    locustfile.write_text(block)
+    result = subprocess.run(
+        [str(pathlib.Path(sys.executable).parent / "locust"), "-f", str(locustfile), "--headless",
+         "-u", "1", "-r", "1", "-t", "4s", "--only-summary", "--host", example_server,
+         "--csv", str(tmp_path / "run")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    with open(tmp_path / "run_stats.csv", newline="") as file:
+        rows = {(r["Type"], r["Name"]): r for r in csv.DictReader(file)}
+    assert int(rows[("SSE", "orders validate")]["Request Count"]) >= 1
+    assert int(rows[("SSE", "orders event")]["Request Count"]) >= 20
+    with open(tmp_path / "run_exceptions.csv", newline="") as file:
+        assert list(csv.DictReader(file)) == []
 
 
 @pytest.fixture(scope="module")

@@ -81,6 +81,8 @@ struct Conn {
     event_in_block: bool,
     /// The block's last valid `id` line.
     id_line: Option<(u64, u64)>,
+    /// The block's first `data` line (quoted for payload findings).
+    data_line: Option<(u64, u64)>,
     ignored_id_at: Option<u64>,
     saw_retry: bool,
     first_event_t: Option<u64>,
@@ -789,6 +791,12 @@ impl Core {
                 None
             }
         };
+        let data_line = self.conn.as_ref().and_then(|c| c.data_line);
+        let keep = self.cfg.excerpt_bytes as u64;
+        let quote_data = || match data_line {
+            Some((start, end)) if end - start <= keep => view.excerpt(start),
+            _ => None,
+        };
         let findings_before = self.out.findings.len();
         if let Some(ttfe) = ttfe_late {
             if self.cfg.on(Rule::TimeToFirstEvent) && timed {
@@ -863,10 +871,20 @@ impl Core {
         }
         if self.out.findings.len() > findings_before || jump.is_some() {
             let excerpt = quote();
+            let mut data_excerpt: Option<Option<String>> = None;
             for f in &mut self.out.findings[findings_before..] {
                 if f.excerpt.is_none() && f.event == Some(index) && f.connection == Some(conn_index)
                 {
-                    f.excerpt.clone_from(&excerpt);
+                    if is_payload_rule(f.rule) {
+                        // Payload findings quote the data line, not the event's first line.
+                        let data = data_excerpt.get_or_insert_with(quote_data);
+                        f.excerpt = data.clone().or_else(|| excerpt.clone());
+                        if let Some((start, _)) = data_line {
+                            f.offset = Some(start);
+                        }
+                    } else {
+                        f.excerpt.clone_from(&excerpt);
+                    }
                 }
             }
             if let Some(at) = jump.and_then(|k| self.ids.jumps.get_mut(&k)) {
@@ -1150,4 +1168,16 @@ impl Core {
             },
         }
     }
+}
+
+/// Rules about an event's `data`, whose findings quote its data line.
+fn is_payload_rule(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::DataJson
+            | Rule::OpenAiChat
+            | Rule::OpenAiResponses
+            | Rule::AnthropicMessages
+            | Rule::Mcp
+    )
 }

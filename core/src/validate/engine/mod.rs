@@ -81,8 +81,6 @@ struct Conn {
     event_in_block: bool,
     /// The block's last valid `id` line.
     id_line: Option<(u64, u64)>,
-    /// The block's first `data` line (quoted for payload findings).
-    data_line: Option<(u64, u64)>,
     ignored_id_at: Option<u64>,
     saw_retry: bool,
     first_event_t: Option<u64>,
@@ -149,6 +147,26 @@ impl View<'_> {
             at += 1;
         }
         Some(out)
+    }
+
+    /// The start of the first `data` line of the block in `span` (whose bytes are kept).
+    fn first_data_line(&self, span: crate::Span) -> Option<u64> {
+        let mut at = span.start;
+        while at < span.end {
+            let line = self.line(at, usize::try_from(span.end - at).unwrap_or(usize::MAX))?;
+            if line.starts_with(b"data") && matches!(line.get(4), None | Some(b':')) {
+                return Some(at);
+            }
+            at += line.len() as u64;
+            // Skip the line terminator (CR, LF or CRLF).
+            if self.byte(at) == Some(b'\r') {
+                at += 1;
+            }
+            if self.byte(at) == Some(b'\n') {
+                at += 1;
+            }
+        }
+        None
     }
 
     fn excerpt(&self, start: u64) -> Option<String> {
@@ -791,11 +809,13 @@ impl Core {
                 None
             }
         };
-        let data_line = self.conn.as_ref().and_then(|c| c.data_line);
-        let keep = self.cfg.excerpt_bytes as u64;
-        let quote_data = || match data_line {
-            Some((start, end)) if end - start <= keep => view.excerpt(start),
-            _ => None,
+        // Payload findings point at the block's first `data` line, found only when needed.
+        let data_line = || {
+            if quotable {
+                view.first_data_line(event.span)
+            } else {
+                None
+            }
         };
         let findings_before = self.out.findings.len();
         if let Some(ttfe) = ttfe_late {
@@ -871,16 +891,18 @@ impl Core {
         }
         if self.out.findings.len() > findings_before || jump.is_some() {
             let excerpt = quote();
-            let mut data_excerpt: Option<Option<String>> = None;
+            let mut data_excerpt: Option<Option<u64>> = None;
             for f in &mut self.out.findings[findings_before..] {
                 if f.excerpt.is_none() && f.event == Some(index) && f.connection == Some(conn_index)
                 {
                     if is_payload_rule(f.rule) {
                         // Payload findings quote the data line, not the event's first line.
-                        let data = data_excerpt.get_or_insert_with(quote_data);
-                        f.excerpt = data.clone().or_else(|| excerpt.clone());
-                        if let Some((start, _)) = data_line {
-                            f.offset = Some(start);
+                        let data = *data_excerpt.get_or_insert_with(data_line);
+                        f.excerpt = data
+                            .and_then(|at| view.excerpt(at))
+                            .or_else(|| excerpt.clone());
+                        if let Some(at) = data {
+                            f.offset = Some(at);
                         }
                     } else {
                         f.excerpt.clone_from(&excerpt);

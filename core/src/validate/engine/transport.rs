@@ -27,7 +27,6 @@ impl Core {
             block_has_id: false,
             event_in_block: false,
             id_line: None,
-            data_line: None,
             ignored_id_at: None,
             saw_retry: false,
             first_event_t: None,

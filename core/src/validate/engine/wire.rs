@@ -115,10 +115,6 @@ impl Core {
                 conn.event_in_block &= !blank;
                 if blank {
                     conn.block_start = line.end;
-                    conn.data_line = None;
-                } else if conn.data_line.is_none() && line.kind == LineKind::Field(FieldName::Data)
-                {
-                    conn.data_line = Some((line.start, line.end));
                 }
                 if own_id {
                     conn.id_line = Some((line.start, line.end));
@@ -171,12 +167,6 @@ impl Core {
                         conn.block_has_id = false;
                         conn.event_in_block = false;
                         conn.block_start = line.end;
-                        conn.data_line = None;
-                    }
-                    LineKind::Field(FieldName::Data) => {
-                        if conn.data_line.is_none() {
-                            conn.data_line = Some((line.start, line.end));
-                        }
                     }
                     LineKind::Field(FieldName::Id) => {
                         if conn.ignored_id_at != Some(line.start) {

@@ -87,3 +87,12 @@ def test_readme_examples_run(example_server: str) -> None:
             exec(compile(code, f"README.md python block {index + 1}", "exec"), namespace)
         except Exception as error:  # pragma: no cover - the message names the block
             raise AssertionError(f"README python block {index + 1} failed:\n{block}") from error
+
+
+def test_package_docstring_examples() -> None:
+    import doctest
+
+    import ssert
+
+    failures, tried = doctest.testmod(ssert)
+    assert tried >= 1 and failures == 0

@@ -4,6 +4,8 @@
 
 SETUP_TARGETS += setup-python
 TEST_TARGETS += test-python
+# `make demo` is the main job: the example server checked by the CLI.
+DEMO_TARGETS += demo-python
 BENCH_TARGETS += bench-python
 CLEAN_TARGETS += clean-python
 

@@ -203,6 +203,10 @@ case("heartbeat-comments", recording([conn([(10, "id: 1\ndata: a\n\n"), (20010, 
 case("time-to-first-event", recording([conn([(12000, "id: 1\ndata: a\n\n"), (12010, "id: 2\ndata: b\n\n")])]),
      ["SSE306"], ["SSE306"], options={"heartbeat": {"max_silence_ms": 60000}},
      description="The first event after 12 s (default limit 10 s).")
+case("time-to-first-event-none", recording([conn([(5000, ": ping\n\n"), (10000, ": ping\n\n")],
+                                                  end="client_closed", end_t=15000)]),
+     ["SSE306"], ["SSE306"],
+     description="Heartbeats for 15 s but never an event, until the client gave up.")
 case("buffered-transport", recording([conn([(10, "id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n")],
                                            end_t=40000)]),
      ["SSE311"], ["SSE311"], not_checked=["SSE305", "SSE306"],

@@ -1051,6 +1051,24 @@ impl Core {
             self.not_checked(Rule::Heartbeat, Some(conn.index), reason);
             self.not_checked(Rule::TimeToFirstEvent, Some(conn.index), reason);
         } else {
+            // A stream that stays open without dispatching anything is as late as it gets.
+            let waited = end.as_ref().map(|e| e.t.saturating_sub(conn.request_t));
+            if let Some(waited) = waited.filter(|&w| w > self.cfg.ttfe_max) {
+                if self.timed()
+                    && conn.events == 0
+                    && conn.status == Some(200)
+                    && self.cfg.on(Rule::TimeToFirstEvent)
+                {
+                    self.finding(
+                        Rule::TimeToFirstEvent,
+                        format!(
+                            "no event in the {waited} ms the connection was open, more than time_to_first_event.max_ms = {}",
+                            self.cfg.ttfe_max
+                        ),
+                        loc.clone(),
+                    );
+                }
+            }
             for f in conn.deferred.drain(..) {
                 self.finding(
                     f.rule,

@@ -91,7 +91,7 @@ test-js-node:
 	cd $(JS_CONSUMER) && node --test --test-reporter=spec node/
 
 test-js-types:
-	cd $(JS_CONSUMER) && ../node_modules/.bin/tsc -p types/tsconfig.json && echo "tsc --noEmit: ok"
+	cd $(JS_CONSUMER) && ../node_modules/.bin/tsc -p types/tsconfig.json && ../node_modules/.bin/tsc -p types/tsconfig.k6.json && echo "tsc --noEmit (index.d.ts, k6.d.ts): ok"
 
 test-js-browser:
 	cd $(JS_CONSUMER) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test --test-reporter=spec browser/

@@ -3,7 +3,7 @@
 
 SETUP_TARGETS += setup-rust
 TEST_TARGETS += test-rust
-DEMO_TARGETS += demo-rust
+# demo-rust is not in `make demo`, which runs the main job (mk/python.mk).
 FUZZ_TARGETS += fuzz-rust
 BENCH_TARGETS += bench-rust
 CLEAN_TARGETS += clean-rust

@@ -123,7 +123,7 @@ pub(crate) fn find_line_end(bytes: &[u8]) -> Option<(usize, u8)> {
     let mut at = 0;
     while at + WORD <= bytes.len().min(SHORT) {
         let word = u64::from_le_bytes(bytes[at..at + WORD].try_into().unwrap_or_default());
-        let found = byte_mask(word, b'\n') | byte_mask(word, b'\r');
+        let found = lowest_match_mask(word, b'\n') | lowest_match_mask(word, b'\r');
         if found != 0 {
             let hit = at + (found.trailing_zeros() / 8) as usize;
             return Some((hit, bytes[hit]));
@@ -140,14 +140,17 @@ pub(crate) fn find_line_end(bytes: &[u8]) -> Option<(usize, u8)> {
     memchr::memchr2(b'\n', b'\r', &bytes[at..]).map(|hit| (at + hit, bytes[at + hit]))
 }
 
-/// The high bit of each byte of `word` that equals `byte`, and no other bit.
+/// A mask whose lowest set bit is the high bit of the first byte of `word` (little-endian
+/// order) that equals `byte`; zero if no byte does.
+///
+/// The classic "has a zero byte" test: bits above the first match may be set falsely (a borrow
+/// runs on from it), but the lowest one never is, and only the lowest is used. OR-ing two such
+/// masks keeps that property.
 #[inline(always)]
-fn byte_mask(word: u64, byte: u8) -> u64 {
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
-    // A byte of x is zero exactly when its high bit stays clear through both steps; the
-    // masking keeps carries from crossing bytes, so there are no false positives.
-    !(((x & LOW7) + LOW7) | x | LOW7)
+fn lowest_match_mask(word: u64, byte: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = word ^ (u64::from(byte) * ONES);
+    x.wrapping_sub(ONES) & !x & (ONES << 7)
 }
 
 /// The result of a step that may need more input, as in httparse.

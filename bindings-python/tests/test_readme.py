@@ -96,3 +96,14 @@ def test_package_docstring_examples() -> None:
 
     failures, tried = doctest.testmod(ssert)
     assert tried >= 1 and failures == 0
+
+
+ROOT_README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_root_readme_python_examples_run() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", ROOT_README.read_text(encoding="utf-8"), flags=re.S)
+    assert blocks, "the root README has a Python section with examples"
+    namespace: Dict[str, Any] = {}
+    for block in blocks:
+        exec(compile(block, str(ROOT_README), "exec"), namespace)

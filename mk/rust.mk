@@ -38,6 +38,8 @@ test-rust:
 	$(CARGO) fmt --manifest-path $(FUZZ_MANIFEST) -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
+	@# Again with every feature: the trace/event JSON forms (serde) and the validator's JSON entry points.
+	$(CARGO) test -p ssert-core --all-features
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc -p ssert-core --no-deps --all-features
 	$(CARGO) build -p ssert-core
 	$(CARGO) build -p ssert-core --no-default-features

@@ -13,9 +13,22 @@ import { textDecoding } from './text.js';
 export { EncodeError, ParseError, SsertError, UsageError };
 
 let memory;
+// Views over the whole wasm memory, rebuilt only when the memory grows (its buffer is then
+// replaced): making typed arrays with offsets on every chunk was a measurable cost.
+const views = { buffer: undefined, u8: undefined, u32: undefined };
 function memoryBuffer() {
   memory ??= wasmMemory();
   return memory.buffer;
+}
+function memoryViews() {
+  const buffer = memoryBuffer();
+  if (views.buffer !== buffer) {
+    views.buffer = buffer;
+    views.u8 = new Uint8Array(buffer);
+    views.u32 = new Uint32Array(buffer);
+    textDecoding.refresh(views);
+  }
+  return views;
 }
 
 /**
@@ -165,13 +178,16 @@ class EventStreamParser {
   }
 
   #dispatch(words) {
-    const buffer = memoryBuffer();
-    const header = new Uint32Array(buffer, this.#header, 6);
+    const { u32 } = memoryViews();
+    const header = this.#header >>> 2;
+    const opsAt = u32[header] >>> 2;
     // Copied (not viewed) so that a callback that feeds a parser, and so moves or grows wasm
     // memory, cannot corrupt the records still to be delivered.
-    const ops = new Uint32Array(buffer, header[0], words).slice();
-    const utf8 = header[3] === 0 ? '' : textDecoding.utf8(buffer, header[2], header[3]);
-    const ascii = header[5] === 0 ? '' : textDecoding.ascii(buffer, header[4], header[5]);
+    const ops = u32.slice(opsAt, opsAt + words);
+    const utf8Len = u32[header + 3];
+    const asciiLen = u32[header + 5];
+    const utf8 = utf8Len === 0 ? '' : textDecoding.utf8(u32[header + 2], utf8Len);
+    const ascii = asciiLen === 0 ? '' : textDecoding.ascii(u32[header + 4], asciiLen);
     deliver(ops, words, utf8, ascii, this.#handlers);
   }
 }

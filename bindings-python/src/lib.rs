@@ -834,17 +834,47 @@ impl Report {
     }
 }
 
+/// A Python `cmp`-style function as the core's id order: negative, zero or positive for
+/// before, same, after. The first exception it raises is kept and re-raised after validation;
+/// the comparison it interrupted counts as "not comparable".
+struct PyIdOrder {
+    compare: Py<PyAny>,
+    raised: std::sync::Arc<std::sync::Mutex<Option<PyErr>>>,
+}
+
+impl ssert_core::validate::IdOrder for PyIdOrder {
+    fn compare(&self, a: &str, b: &str) -> Option<std::cmp::Ordering> {
+        // Validation runs with the GIL released; each comparison takes it back.
+        Python::attach(|py| {
+            let outcome = self
+                .compare
+                .call1(py, (a, b))
+                .and_then(|value| value.extract::<i64>(py));
+            match outcome {
+                Ok(sign) => Some(sign.cmp(&0)),
+                Err(error) => {
+                    if let Ok(mut raised) = self.raised.lock() {
+                        raised.get_or_insert(error);
+                    }
+                    None
+                }
+            }
+        })
+    }
+}
+
 /// Validates a recording given as text (JSON, JSON Lines or HAR) with options given as JSON.
 /// `ssert.validate()` is the Python-friendly entry point.
 #[pyfunction]
-#[pyo3(signature = (recording, *, format="json", options=None))]
+#[pyo3(signature = (recording, *, format="json", options=None, id_order=None))]
 fn validate_json(
     py: Python<'_>,
     recording: &str,
     format: &str,
     options: Option<&str>,
+    id_order: Option<Py<PyAny>>,
 ) -> PyResult<Report> {
-    use ssert_core::validate::{validate, Recording, ValidateOptions};
+    use ssert_core::validate::{validate, validate_with_id_order, Recording, ValidateOptions};
     let options: ValidateOptions = match options {
         Some(json) => serde_json::from_str(json).map_err(|error| {
             value_error(
@@ -865,10 +895,22 @@ fn validate_json(
             )))
         }
     };
+    let raised = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let order = id_order.map(|compare| PyIdOrder {
+        compare,
+        raised: raised.clone(),
+    });
     let outcome = py.detach(|| {
         let recording = load(recording).map_err(|error| Err(error.to_string()))?;
-        validate(&recording, &options).map_err(|error| Ok(error.to_string()))
+        match order {
+            None => validate(&recording, &options),
+            Some(order) => validate_with_id_order(&recording, &options, Box::new(order)),
+        }
+        .map_err(|error| Ok(error.to_string()))
     });
+    if let Some(error) = raised.lock().ok().and_then(|mut raised| raised.take()) {
+        return Err(error);
+    }
     let report = match outcome {
         Ok(report) => report,
         Err(Err(load_error)) => return Err(value_error(py, "RecordingError", load_error)),

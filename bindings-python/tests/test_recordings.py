@@ -84,3 +84,38 @@ def test_httpx_recordings_match_the_schema(server: str, tmp_path: pathlib.Path) 
     body = b"".join(base64.b64decode(c["data"]) for conn in saved["connections"] for c in conn["chunks"])
     assert body.count(b"data: event ") == len(events) == 7
     assert ssert.validate(tmp_path / "session.json").passed
+
+
+def _session_with_ids(ids: List[str]) -> "ssert.Recorder":
+    recorder = ssert.Recorder()
+    connection = recorder.connection("GET", "http://127.0.0.1:9/feed", [("accept", "text/event-stream")])
+    connection.response(200, [("content-type", "text/event-stream"), ("cache-control", "no-cache")])
+    connection.chunk("".join(f"id: {i}\ndata: x\n\n" for i in ids).encode())
+    connection.end("eof")
+    return recorder
+
+
+def _by_suffix(a: str, b: str) -> int:
+    """Ids like "job-2" and "job-10", ordered by their number."""
+    return int(a.split("-")[1]) - int(b.split("-")[1])
+
+
+QUIET: Dict[str, Any] = {"disable": ["x-accel-buffering", "buffered-transport"]}
+
+
+def test_a_python_id_order_decides_what_increasing_means() -> None:
+    in_order = _session_with_ids(["job-2", "job-10", "job-11"])
+    # Lexicographically "job-10" < "job-2": the built-in order sees a regression...
+    assert "SSE302" in ssert.validate(in_order, ids={"order": "lexicographic"}, **QUIET).codes
+    # ...the caller's order does not.
+    assert ssert.validate(in_order, id_order=_by_suffix, **QUIET).codes == []
+    backwards = _session_with_ids(["job-10", "job-2"])
+    assert ssert.validate(backwards, id_order=_by_suffix, **QUIET).codes == ["SSE302"]
+
+
+def test_an_exception_in_the_id_order_propagates() -> None:
+    def broken(a: str, b: str) -> int:
+        raise KeyError(f"cannot order {a!r}")
+
+    with pytest.raises(KeyError, match="cannot order"):
+        ssert.validate(_session_with_ids(["a", "b"]), id_order=broken, **QUIET)

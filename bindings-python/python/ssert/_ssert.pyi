@@ -197,6 +197,9 @@ def validate_json(
     *,
     format: Literal["json", "jsonl", "har"] = "json",
     options: Optional[str] = None,
+    id_order: Optional[Callable[[str, str], int]] = None,
 ) -> Report:
     """Validate a recording given as text (``ssert-recording`` JSON, JSON Lines or HAR) with
-    options given as JSON. Use ``ssert.validate()``, which takes Python objects."""
+    options given as JSON. ``id_order(a, b)`` is a ``cmp``-style function (negative: ``a``
+    comes first) that replaces the built-in id orders; an exception it raises is re-raised.
+    Use ``ssert.validate()``, which takes Python objects."""

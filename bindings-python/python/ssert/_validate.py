@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Callable, Mapping, Optional, Union
 
 from ._recording import Recorder
 from ._ssert import Report, validate_json
@@ -18,12 +18,21 @@ file path (``pathlib.Path`` / ``os.PathLike``; a plain ``str`` is text, not a pa
 _FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".har": "har"}
 
 
-def validate(recording: RecordingLike, *, format: Optional[str] = None, **options: Any) -> Report:
+def validate(
+    recording: RecordingLike,
+    *,
+    format: Optional[str] = None,
+    id_order: Optional[Callable[[str, str], int]] = None,
+    **options: Any,
+) -> Report:
     """Validate a recorded session and return the Report.
 
     ``options`` are the validator's options as keyword arguments, the same keys as the JSON
     options of every binding, e.g. ``validate(rec, ids={"consecutive": True},
     disable=["x-accel-buffering"], profile="openai-chat")``.
+
+    ``id_order(a, b)`` orders ids your way, ``cmp``-style (negative when ``a`` comes first),
+    for the id-order and resume rules; an exception it raises propagates.
 
     ``format`` is ``"json"`` (also reads JSON Lines), ``"jsonl"`` or ``"har"``; for a path it
     defaults from the file suffix. Raises ``RecordingError`` for an unreadable recording and
@@ -47,4 +56,5 @@ def validate(recording: RecordingLike, *, format: Optional[str] = None, **option
         text,
         format=format or "json",  # type: ignore[arg-type]
         options=json.dumps(options) if options else None,
+        id_order=id_order,
     )

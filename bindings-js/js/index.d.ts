@@ -333,6 +333,8 @@ export interface ValidateOptions {
   reconnect?: Record<string, unknown>;
   limits?: Record<string, unknown>;
   window?: Record<string, unknown>;
+  /** Orders ids your way (negative: `a` comes first) for the id-order and resume rules. JS only. */
+  idOrder?: (a: string, b: string) => number;
 }
 
 /** Validates a recording (object or JSON text) with the core validator. */

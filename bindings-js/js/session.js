@@ -17,13 +17,19 @@ function rethrowInput(error) {
  * Validates a recording with the core validator.
  *
  * @param {object | string} recording a recording object, or its JSON text
- * @param {object} [options] the shared `ValidateOptions` JSON (snake_case, as in every binding)
+ * @param {object} [options] the shared `ValidateOptions` JSON (snake_case, as in every binding),
+ *   plus `idOrder`: an `(a, b) => number` comparator of ids (negative: `a` first) that replaces
+ *   the built-in id orders; an exception it throws propagates
  * @returns {object} the shared report JSON: `{ passed, findings, stats, ... }`
  */
 export function validate(recording, options) {
   const text = typeof recording === 'string' ? recording : JSON.stringify(recording);
+  const { idOrder, ...shared } = options ?? {};
+  if (idOrder !== undefined && typeof idOrder !== 'function') {
+    throw new TypeError('validate(): options.idOrder must be a function (a, b) => number');
+  }
   try {
-    return validateJson(text, JSON.stringify(options ?? {}));
+    return validateJson(text, JSON.stringify(shared), idOrder);
   } catch (error) {
     return rethrowInput(error);
   }

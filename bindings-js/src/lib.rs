@@ -17,7 +17,9 @@ pub mod batch;
 
 pub use batch::Batch;
 use serde::{Deserialize, Serialize};
-use ssert_core::validate::{validate, LoadError, Recording, ValidateOptions};
+use ssert_core::validate::{
+    validate, validate_with_id_order, IdOrder, LoadError, Recording, ValidateOptions,
+};
 use ssert_core::{Encoder, Error, LineEnding, Message, Parser, ParserConfig};
 use wasm_bindgen::prelude::*;
 
@@ -285,15 +287,58 @@ fn load_error(error: &LoadError) -> JsValue {
 /// Options cross as JSON text, not through serde-wasm-bindgen, because the latter reads only the
 /// fields a struct names and so would silently accept a misspelt option that
 /// `ValidateOptions` (`deny_unknown_fields`) must reject.
+///
+/// `id_order`, when given, is a JS `(a, b) => number` comparator (negative: `a` comes first)
+/// that replaces the built-in id orders; the first exception it throws is rethrown unchanged.
 #[wasm_bindgen(js_name = validateJson)]
-pub fn validate_json(recording: &str, options: &str) -> Result<JsValue, JsValue> {
+pub fn validate_json(
+    recording: &str,
+    options: &str,
+    id_order: Option<js_sys::Function>,
+) -> Result<JsValue, JsValue> {
     let recording = Recording::from_json(recording).map_err(|error| load_error(&error))?;
     let options: ValidateOptions = serde_json::from_str(options)
         .map_err(|error| input_error("INVALID_OPTIONS", error.to_string(), None))?;
-    let report = validate(&recording, &options)
-        .map_err(|error| input_error("INVALID_OPTIONS", error.message, None))?;
+    let thrown = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let outcome = match id_order {
+        None => validate(&recording, &options),
+        Some(compare) => validate_with_id_order(
+            &recording,
+            &options,
+            Box::new(JsIdOrder {
+                compare,
+                thrown: thrown.clone(),
+            }),
+        ),
+    };
+    if let Some(exception) = thrown.borrow_mut().take() {
+        return Err(exception);
+    }
+    let report = outcome.map_err(|error| input_error("INVALID_OPTIONS", error.message, None))?;
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     Ok(report.serialize(&serializer)?)
+}
+
+/// A JS comparator as the core's id order. A result that is not a number (or is NaN) means
+/// "not comparable"; a throw is kept for `validate_json` to rethrow.
+struct JsIdOrder {
+    compare: js_sys::Function,
+    thrown: std::rc::Rc<std::cell::RefCell<Option<JsValue>>>,
+}
+
+impl IdOrder for JsIdOrder {
+    fn compare(&self, a: &str, b: &str) -> Option<std::cmp::Ordering> {
+        match self
+            .compare
+            .call2(&JsValue::NULL, &JsValue::from_str(a), &JsValue::from_str(b))
+        {
+            Ok(value) => value.as_f64().and_then(|sign| sign.partial_cmp(&0.0)),
+            Err(exception) => {
+                self.thrown.borrow_mut().get_or_insert(exception);
+                None
+            }
+        }
+    }
 }
 
 /// Reads a JSON Lines recording and returns it as the JSON document form (text).

@@ -114,6 +114,35 @@ describe('validate()', () => {
     });
   }
 
+  const sessionWithIds = (ids) => ({
+    format: 'ssert-recording',
+    version: 1,
+    connections: [{
+      request: { method: 'GET', url: 'http://127.0.0.1:9/feed', headers: [['accept', 'text/event-stream']], t: 0 },
+      response: { status: 200, headers: [['content-type', 'text/event-stream'], ['cache-control', 'no-cache']], t: 1 },
+      chunks: [{ t: 2, data: Buffer.from(ids.map((id) => `id: ${id}\ndata: x\n\n`).join('')).toString('base64') }],
+      end: { kind: 'eof', t: 3 },
+    }],
+  });
+  const quiet = { disable: ['x-accel-buffering', 'buffered-transport'] };
+  const bySuffix = (a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]);
+  const codes = (report) => [...new Set(report.findings.map((f) => f.code))].sort();
+
+  it('idOrder: a JS comparator decides what increasing ids are', () => {
+    const inOrder = sessionWithIds(['job-2', 'job-10', 'job-11']);
+    // Lexicographically "job-10" < "job-2": the built-in order sees a regression...
+    assert.deepEqual(codes(validate(inOrder, { ...quiet, ids: { order: 'lexicographic' } })), ['SSE302']);
+    // ...the caller's order does not, and still catches a real one.
+    assert.deepEqual(codes(validate(inOrder, { ...quiet, idOrder: bySuffix })), []);
+    assert.deepEqual(codes(validate(sessionWithIds(['job-10', 'job-2']), { ...quiet, idOrder: bySuffix })), ['SSE302']);
+  });
+
+  it('idOrder: what the comparator throws propagates, and it must be a function', () => {
+    const boom = new RangeError('cannot order these ids');
+    assert.throws(() => validate(sessionWithIds(['a', 'b']), { ...quiet, idOrder: () => { throw boom; } }), (error) => error === boom);
+    assert.throws(() => validate(sessionWithIds(['a']), { idOrder: 'integer' }), TypeError);
+  });
+
   it('throws a RecordingError for what is not a recording, TypeError-like for bad options', () => {
     assert.throws(() => validate('{"format":"nope","version":1,"connections":[]}'), { name: 'RecordingError', code: 'INVALID_RECORDING' });
     assert.throws(() => validate({ format: 'ssert-recording', version: 1, connections: [] }, { no_such_option: 1 }), { name: 'RecordingError', code: 'INVALID_OPTIONS' });

@@ -86,7 +86,7 @@ async function session(url: string): Promise<Report> {
   recorder.expect([{ id: 1, type: 'tick', data: '{}' }]);
   const live: Connection = connect(url, { maxConnections: 2, maxEvents: 10, retry: 100, recorder, onEvent: (e) => void e.id });
   const { reason, recording } = await live.done;
-  const options: ValidateOptions = { ids: { order: 'integer', consecutive: true }, fail_on: 'warning' };
+  const options: ValidateOptions = { ids: { order: 'integer', consecutive: true }, fail_on: 'warning', idOrder: (a: string, b: string) => a.localeCompare(b) };
   const report: Report = validate(recording, options);
   const findings: Finding[] = report.findings;
   const fromLines: Recording = recordingFromJSONLines('');

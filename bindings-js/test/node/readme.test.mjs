@@ -1,12 +1,16 @@
-// Runs every ```js example of bindings-js/README.md as its own ES module, importing the installed
+// Runs every ```js example of bindings-js/README.md and of the root README.md as its own ES module, importing the installed
 // package, so the user docs cannot drift from the code. The examples assert their own results.
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const examples = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((match) => match[1]);
+const blocks = (url) => [...readFileSync(url, 'utf8').matchAll(/```js\n([\s\S]*?)```/g)].map((match) => match[1]);
+// This package's README, then the JavaScript section of the repository's README.
+const examples = [
+  ...blocks(new URL('../../README.md', import.meta.url)),
+  ...blocks(new URL('../../../README.md', import.meta.url)),
+];
 const scratch = new URL('../.readme-examples/', import.meta.url);
 
 it('the README has examples', () => {

@@ -119,7 +119,7 @@ pub(crate) fn shape(line: &[u8]) -> Shape {
 #[inline]
 pub(crate) fn find_line_end(bytes: &[u8]) -> Option<(usize, u8)> {
     const WORD: usize = 8;
-    const SHORT: usize = 4 * WORD;
+    const SHORT: usize = 8 * WORD;
     let mut at = 0;
     while at + WORD <= bytes.len().min(SHORT) {
         let word = u64::from_le_bytes(bytes[at..at + WORD].try_into().unwrap_or_default());

@@ -215,6 +215,9 @@ struct Borrowed<'c> {
     data: Option<&'c str>,
     event: Option<&'c str>,
     id: Option<&'c str>,
+    /// The last event ID string, when a block of this chunk committed it: copied into
+    /// `Parser::last_id` once, when the chunk ends, instead of at every dispatch.
+    last_id: Option<&'c str>,
 }
 
 /// A line's bytes: in the chunk (events can borrow them) or in a temporary buffer.
@@ -733,8 +736,14 @@ impl Parser {
         // "Set the last event ID string of the event source to the value of the last event ID
         // buffer."
         if self.id_dirty {
-            self.last_id.clear();
-            self.last_id.push_str(borrowed.id.unwrap_or(&self.id_buf));
+            match borrowed.id {
+                Some(id) => borrowed.last_id = Some(id),
+                None => {
+                    self.last_id.clear();
+                    self.last_id.push_str(&self.id_buf);
+                    borrowed.last_id = None;
+                }
+            }
             self.id_dirty = false;
         }
         // "If the data buffer is an empty string, set the data buffer and the event type
@@ -745,7 +754,7 @@ impl Parser {
                     .has_event
                     .then(|| borrowed.event.unwrap_or(&self.event_buf)),
                 data: borrowed.data.unwrap_or(&self.data_buf),
-                id: borrowed.id.unwrap_or(&self.last_id),
+                id: borrowed.last_id.unwrap_or(&self.last_id),
                 retry: self.block_retry,
                 span: Span {
                     start: self.block_start.unwrap_or(blank_start),
@@ -759,7 +768,9 @@ impl Parser {
 
     /// Forgets the block being built (after dispatch, or to discard it).
     fn clear_block(&mut self, borrowed: &mut Borrowed<'_>) {
-        *borrowed = Borrowed::default();
+        borrowed.data = None;
+        borrowed.event = None;
+        borrowed.id = None;
         self.has_data = false;
         self.data_len = 0;
         self.has_event = false;
@@ -789,6 +800,10 @@ impl Parser {
         if let Some(id) = borrowed.id {
             self.id_buf.clear();
             self.id_buf.push_str(id);
+        }
+        if let Some(last_id) = borrowed.last_id {
+            self.last_id.clear();
+            self.last_id.push_str(last_id);
         }
     }
 

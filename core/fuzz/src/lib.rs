@@ -1,69 +1,12 @@
-//! Shared pieces of the ssert-core fuzz targets: a sink that records every call, and fuzzer
-//! controlled parser limits.
+//! Shared pieces of the ssert-core fuzz targets: the recording sink of the integration tests
+//! (`core/tests/common/recorder.rs`), and fuzzer-controlled parser limits.
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
-use ssert_core::{Error, Event, OwnedEvent, Parser, ParserConfig, Sink, Trace};
+use ssert_core::ParserConfig;
 
-/// One call a [`Sink`] received, owned, or the parser's state after `finish`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Call {
-    /// `Sink::event`.
-    Event(OwnedEvent),
-    /// `Sink::retry`.
-    Retry(u64),
-    /// `Sink::comment`.
-    Comment(String),
-    /// `Sink::error`.
-    Error(Error),
-    /// `Sink::trace`.
-    Trace(Trace),
-    /// Not a sink call: what the parser reports right after `finish`.
-    Finished {
-        /// `Parser::last_event_id`.
-        last_event_id: String,
-        /// `Parser::reconnection_time`.
-        reconnection_time: Option<u64>,
-        /// `Parser::offset`.
-        offset: u64,
-    },
-}
-
-/// A sink that records every call, trace included, in order.
-#[derive(Default, Debug)]
-pub struct Recorder {
-    /// The calls so far.
-    pub calls: Vec<Call>,
-}
-
-impl Sink for Recorder {
-    fn event(&mut self, event: Event<'_>) {
-        self.calls.push(Call::Event(event.to_owned()));
-    }
-    fn retry(&mut self, millis: u64) {
-        self.calls.push(Call::Retry(millis));
-    }
-    fn comment(&mut self, text: &str) {
-        self.calls.push(Call::Comment(text.to_owned()));
-    }
-    fn error(&mut self, error: Error) {
-        self.calls.push(Call::Error(error));
-    }
-    fn trace(&mut self, record: Trace) {
-        self.calls.push(Call::Trace(record));
-    }
-}
-
-impl Recorder {
-    /// Ends the stream: `finish`, then a [`Call::Finished`] with the parser's state.
-    pub fn finish(&mut self, parser: &mut Parser) {
-        parser.finish(self);
-        self.calls.push(Call::Finished {
-            last_event_id: parser.last_event_id().to_owned(),
-            reconnection_time: parser.reconnection_time(),
-            offset: parser.offset(),
-        });
-    }
-}
+#[path = "../../tests/common/recorder.rs"]
+mod recorder;
+pub use recorder::{Call, Recorder};
 
 /// Parser limits chosen by the fuzzer. Small limits are what reach the error and recovery
 /// paths on inputs of fuzzer size; `None` keeps the default.

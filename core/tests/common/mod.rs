@@ -15,9 +15,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use ssert_core::{
-    Error, Event, FieldName, LineKind, OwnedEvent, Parser, ParserConfig, Sink, Terminator, Trace,
-};
+use ssert_core::{Error, FieldName, LineKind, OwnedEvent, Parser, ParserConfig, Terminator, Trace};
 
 /// The largest integer a JavaScript number holds exactly; larger retries are JSON strings.
 pub const JS_SAFE_MAX: u64 = (1 << 53) - 1;
@@ -360,39 +358,8 @@ pub fn rng_for(seed: u64, name: &str) -> SplitMix64 {
 // ---------------------------------------------------------------------------------------------
 // Recording
 
-/// One call the parser made on its sink.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Call {
-    Event(OwnedEvent),
-    Retry(u64),
-    Comment(String),
-    Error(Error),
-    Trace(Trace),
-}
-
-/// A sink that records every call, in order.
-#[derive(Clone, Debug, Default)]
-pub struct Recorder {
-    pub calls: Vec<Call>,
-}
-
-impl Sink for Recorder {
-    fn event(&mut self, event: Event<'_>) {
-        self.calls.push(Call::Event(event.to_owned()));
-    }
-    fn retry(&mut self, millis: u64) {
-        self.calls.push(Call::Retry(millis));
-    }
-    fn comment(&mut self, text: &str) {
-        self.calls.push(Call::Comment(text.to_owned()));
-    }
-    fn error(&mut self, error: Error) {
-        self.calls.push(Call::Error(error));
-    }
-    fn trace(&mut self, record: Trace) {
-        self.calls.push(Call::Trace(record));
-    }
-}
+mod recorder;
+pub use recorder::{Call, Recorder};
 
 /// What one stream produced: every sink call and the parser state after `finish`.
 #[derive(Clone, Debug, PartialEq, Eq)]

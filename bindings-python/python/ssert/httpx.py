@@ -178,19 +178,16 @@ class _Bounds:
         return remaining is None or delay < remaining
 
 
-class EventSource:
-    """A (reconnecting, recording) event stream over an ``httpx.Client``."""
+class _SessionView:
+    """What the sync and async event sources both expose about their session."""
 
-    def __init__(self, client: httpx.Client, session: _Session) -> None:
-        self._client = client
-        self._session = session
-        self._response: Optional[httpx.Response] = None
-        self._expired = threading.Event()
+    _session: _Session
+    _response: Optional[httpx.Response]
 
     @property
     def response(self) -> httpx.Response:
         """The response of the current (latest) connection."""
-        assert self._response is not None, "connect_sse() opens the first connection"
+        assert self._response is not None, "the first connection opens on entering the context"
         return self._response
 
     @property
@@ -213,6 +210,17 @@ class EventSource:
         """Parse errors over all connections so far (e.g. ``IncompleteEventError`` when a
         connection ended inside an event), as ``ssert.Parser.errors``."""
         return self._session.parser.errors
+
+
+class EventSource(_SessionView):
+    """A (reconnecting, recording) event stream over an ``httpx.Client``."""
+
+    def __init__(self, client: httpx.Client, session: _Session) -> None:
+        self._client = client
+        self._session = session
+        self._response: Optional[httpx.Response] = None
+        self._expired = threading.Event()
+
 
     def _connect(self) -> httpx.Response:
         session = self._session
@@ -330,7 +338,7 @@ class EventSource:
                 session.connection.end("client_closed")
 
 
-class AsyncEventSource:
+class AsyncEventSource(_SessionView):
     """A (reconnecting, recording) event stream over an ``httpx.AsyncClient``."""
 
     def __init__(self, client: httpx.AsyncClient, session: _Session) -> None:
@@ -338,32 +346,6 @@ class AsyncEventSource:
         self._session = session
         self._response: Optional[httpx.Response] = None
 
-    @property
-    def response(self) -> httpx.Response:
-        """The response of the current (latest) connection."""
-        assert self._response is not None, "aconnect_sse() opens the first connection"
-        return self._response
-
-    @property
-    def recording(self) -> Optional[Recorder]:
-        """Every connection so far, in the shared recording format (None with record=False)."""
-        return self._session.recorder
-
-    @property
-    def last_event_id(self) -> str:
-        """The last event ID seen: what the next reconnect sends as Last-Event-ID."""
-        return self._session.parser.last_event_id
-
-    @property
-    def reconnects(self) -> int:
-        """How many times this source reconnected."""
-        return self._session.reconnects
-
-    @property
-    def errors(self) -> List[SSEError]:
-        """Parse errors over all connections so far (e.g. ``IncompleteEventError`` when a
-        connection ended inside an event), as ``ssert.Parser.errors``."""
-        return self._session.parser.errors
 
     async def _connect(self) -> httpx.Response:
         session = self._session

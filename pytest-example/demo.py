@@ -12,29 +12,13 @@ import pathlib
 import shutil
 import subprocess
 import sys
-import threading
-import time
 
-import uvicorn
+from ssert.testing import serve_asgi
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))  # the example app next to this script
 from app import app  # noqa: E402
 
 CHECK = ["--events", "12", "--reconnects", "2", "--duration", "20"]
-
-
-def start_server() -> tuple[uvicorn.Server, threading.Thread, str]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise SystemExit("demo: the example server did not start")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    return server, thread, f"http://127.0.0.1:{port}"
 
 
 def check(url: str) -> int:
@@ -47,16 +31,11 @@ def check(url: str) -> int:
 
 
 def main() -> int:
-    server, thread, base = start_server()
-    try:
+    with serve_asgi(app) as base:
         print("== 1. a correct resumable endpoint ==\n", flush=True)
         good = check(f"{base}/orders/stream")
         print("== 2. the same endpoint with an off-by-one resume bug ==\n", flush=True)
         bad = check(f"{base}/buggy/off-by-one")
-    finally:
-        server.should_exit = True
-        server.force_exit = True
-        thread.join(timeout=10)
     if good != 0 or bad != 1:
         print(f"demo: unexpected outcome (correct endpoint exit {good}, buggy endpoint exit {bad})")
         return 1

@@ -8,13 +8,13 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-import time
 from contextlib import contextmanager
 from typing import AsyncIterator, Dict, Iterator, Optional
 
-import uvicorn
 from fastapi import FastAPI, Header, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
+
+from ssert.testing import serve_asgi
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
@@ -179,22 +179,5 @@ def one_shot_server(body: bytes) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """Run the app on 127.0.0.1 (port chosen by the OS) in a thread; yield its base URL."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        server.force_exit = True
-        thread.join(timeout=10)
+# The package's own helper: the tests serve apps exactly as users of ssert.testing do.
+serve = serve_asgi

@@ -222,25 +222,33 @@ impl Core {
             conn.has_prev = true;
         }
         // Session accounting.
-        let mut jump = None;
         match position {
-            Some(p) => {
-                if self.counts_losses(kind) {
-                    if let Some(max) = self.ids.delivered.max() {
-                        if p > max.saturating_add(1)
-                            && self.ids.jumps.len() < self.cfg.window_ids
-                            && !self.ids.jumps.contains_key(&(max + 1))
-                        {
-                            self.ids.jumps.insert(max + 1, loc.clone());
-                            jump = Some(max + 1);
-                        }
-                    }
-                }
-                self.ids.delivered.insert(p);
-                self.bound_delivered();
+            Some(p) => self.deliver(p, self.counts_losses(kind), loc),
+            None => {
+                self.ids.texts.insert(id, conn_index, self.cfg.window_ids);
+                None
             }
-            None => self.ids.texts.insert(id, conn_index, self.cfg.window_ids),
         }
+    }
+
+    /// Marks integer id position `p` delivered. When losses are counted, a `p` past the next
+    /// expected id first records a forward jump at `loc` (the ids skipped stay missing until
+    /// they arrive); returns that jump's key.
+    fn deliver(&mut self, p: u64, counts_losses: bool, loc: &Loc) -> Option<u64> {
+        let mut jump = None;
+        if counts_losses {
+            if let Some(max) = self.ids.delivered.max() {
+                if p > max.saturating_add(1)
+                    && self.ids.jumps.len() < self.cfg.window_ids
+                    && !self.ids.jumps.contains_key(&(max + 1))
+                {
+                    self.ids.jumps.insert(max + 1, loc.clone());
+                    jump = Some(max + 1);
+                }
+            }
+        }
+        self.ids.delivered.insert(p);
+        self.bound_delivered();
         jump
     }
 
@@ -272,21 +280,8 @@ impl Core {
         conn.prev_id.clear();
         conn.prev_id.push_str(id);
         conn.has_prev = true;
-        let mut jump = None;
-        if self.cfg.consecutive {
-            if let Some(max) = self.ids.delivered.max() {
-                if p > max.saturating_add(1)
-                    && self.ids.jumps.len() < self.cfg.window_ids
-                    && !self.ids.jumps.contains_key(&(max + 1))
-                {
-                    self.ids.jumps.insert(max + 1, loc.clone());
-                    jump = Some(max + 1);
-                }
-            }
-        }
-        self.ids.delivered.insert(p);
-        self.bound_delivered();
-        Some(jump)
+        // Integer ids and no expected log: `counts_losses` is just `consecutive` here.
+        Some(self.deliver(p, self.cfg.consecutive, loc))
     }
 
     /// Checks the first id after a reconnect; returns whether SSE402 fired.

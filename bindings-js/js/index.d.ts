@@ -315,24 +315,95 @@ export interface Report {
   stats: Record<string, unknown> & { events?: number; reconnects?: number };
 }
 
-/** The validator's options: the shared `ValidateOptions` JSON (snake_case, same in every binding). */
+/** How ids are ordered (`ids.order`). `custom` is the order given by `idOrder`. */
+export type IdOrderKind = 'auto' | 'integer' | 'lexicographic' | 'ulid' | 'uuid7' | 'custom' | 'none';
+
+/** Whether a sequence rule looks at each connection alone or at the whole session. */
+export type RuleScope = 'connection' | 'session';
+
+/**
+ * The validator's options: the shared `ValidateOptions` JSON (snake_case, same in every binding).
+ * Every key is optional; an unknown key, at any depth, is rejected with a `RecordingError`
+ * (`INVALID_OPTIONS`). Durations are milliseconds, sizes bytes.
+ */
 export interface ValidateOptions {
+  /** A preset for a known protocol; explicit options override it. */
   profile?: 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'mcp' | 'mcp-2025-03-26' | 'mcp-2025-06-18' | 'mcp-2025-11-25';
+  /** Lowest severity that makes the report fail (default `error`). */
   fail_on?: Severity;
+  /** Rules to turn on, by code (`SSE307`) or name. */
   enable?: string[];
+  /** Rules to turn off, by code or name. */
   disable?: string[];
+  /** Severity overrides, by rule code or name. */
   severity?: Record<string, Severity>;
-  ids?: Record<string, unknown>;
-  retry?: Record<string, unknown>;
-  heartbeat?: Record<string, unknown>;
-  time_to_first_event?: Record<string, unknown>;
-  event_types?: Record<string, unknown>;
-  data_json?: Record<string, unknown>;
-  grammar?: Record<string, unknown>;
-  terminal?: Record<string, unknown>;
-  reconnect?: Record<string, unknown>;
-  limits?: Record<string, unknown>;
-  window?: Record<string, unknown>;
+  ids?: {
+    /** Every event block must carry its own `id` (default true; SSE301). */
+    required?: boolean;
+    /** The order ids must strictly increase in (default `auto`; SSE302). */
+    order?: IdOrderKind;
+    /** Integer ids go up by one: gaps are lost events, a resume starts at `Last-Event-ID + 1` (default false). */
+    consecutive?: boolean;
+  };
+  retry?: {
+    /** Each 200 connection must send a valid `retry` (default false). */
+    required?: boolean;
+    /** Smallest acceptable value (default 100). */
+    min_ms?: number;
+    /** Largest acceptable value (default 600000). */
+    max_ms?: number;
+  };
+  heartbeat?: {
+    /** Longest time without any byte on an open connection (default 30000). */
+    max_silence_ms?: number;
+  };
+  time_to_first_event?: {
+    /** Longest time from request start to the first event (default 10000). */
+    max_ms?: number;
+  };
+  event_types?: {
+    /** The allowed event types (`message` for blocks without `event:`); enables SSE307. */
+    allowed?: string[];
+  };
+  data_json?: {
+    /** Only events of these types must carry JSON (default all); enables SSE308. */
+    types?: string[];
+  };
+  grammar?: {
+    /** A regular expression over event types; enables SSE309. */
+    pattern?: string;
+    /** Per connection or per session (default `session`). */
+    scope?: RuleScope;
+  };
+  terminal?: {
+    /** Event types after which nothing may follow; enables SSE310. */
+    types?: string[];
+    /** Per connection or per session (default `session`). */
+    scope?: RuleScope;
+  };
+  reconnect?: {
+    /** A reconnect may come this much sooner than `retry` (default 0). */
+    slack_ms?: number;
+    /** After which connection ends the delay is checked (default `eof`, `network_error`, `timeout`). */
+    after?: EndKind[];
+  };
+  /** The parser's limits while validating (defaults: the parser's). */
+  limits?: {
+    max_line_len?: number;
+    max_event_size?: number;
+    max_buffered?: number;
+  };
+  /** What the streaming validator keeps, so memory stays bounded. */
+  window?: {
+    /** Opaque ids remembered for duplicate detection, and integer-id ranges (default 100000). */
+    ids?: number;
+    /** Per-connection stats kept in the report (default 10000). */
+    connections?: number;
+    /** Findings kept (default 1000; the rest are only counted). */
+    findings?: number;
+    /** Bytes of recent body kept per connection for excerpts (default 4096). */
+    excerpt_bytes?: number;
+  };
   /** Orders ids your way (negative: `a` comes first) for the id-order and resume rules. JS only. */
   idOrder?: (a: string, b: string) => number;
 }

@@ -86,8 +86,22 @@ async function session(url: string): Promise<Report> {
   recorder.expect([{ id: 1, type: 'tick', data: '{}' }]);
   const live: Connection = connect(url, { maxConnections: 2, maxEvents: 10, retry: 100, recorder, onEvent: (e) => void e.id });
   const { reason, recording } = await live.done;
-  const options: ValidateOptions = { ids: { order: 'integer', consecutive: true }, fail_on: 'warning', idOrder: (a: string, b: string) => a.localeCompare(b) };
+  const options: ValidateOptions = {
+    ids: { order: 'integer', consecutive: true },
+    fail_on: 'warning',
+    retry: { min_ms: 500 },
+    terminal: { types: ['done'], scope: 'connection' },
+    reconnect: { after: ['eof', 'network_error'] },
+    idOrder: (a: string, b: string) => a.localeCompare(b),
+  };
   const report: Report = validate(recording, options);
+  // Nested options are typed as strictly as the validator reads them.
+  // @ts-expect-error misspelt nested option
+  validate(recording, { retry: { min: 500 } });
+  // @ts-expect-error not an id order
+  validate(recording, { ids: { order: 'numeric' } });
+  // @ts-expect-error not a connection end
+  validate(recording, { reconnect: { after: ['closed'] } });
   const findings: Finding[] = report.findings;
   const fromLines: Recording = recordingFromJSONLines('');
   const fromHar: Recording = recordingFromHAR('{}');

@@ -61,7 +61,12 @@ const contenders = {
     return { events, dataUnits };
   },
   // Not a parser: only the UTF-8 -> string step that any parser producing JS strings must do
-  // for these bytes. Printed as the floor the two parsers are measured against.
+  // for these bytes. Printed as the floor the two parsers are measured against, and as a bound:
+  // eventsource-parser's time over this one is the most any parser can beat it by when its
+  // strings come from TextDecoder. On the large-event corpora nearly every byte is event data
+  // with non-ASCII text in every event, so the bound holds for ssert there; on the
+  // mostly-ASCII small-event corpora ssert makes its ASCII strings with a plain copy instead
+  // and the bound does not apply.
   'TextDecoder only'(chunks) {
     const decoder = new TextDecoder();
     let dataUnits = 0;
@@ -110,6 +115,7 @@ for (const corpus of manifest.corpora) {
       console.log(`!! ${corpus.name}/${chunking}: parsers disagree: ssert ${ssert.events} events/${ssert.dataUnits} units, eventsource-parser ${esp.events}/${esp.dataUnits}, manifest ${corpus.events} events`);
     }
     const ratio = esp.secondsPerRun / ssert.secondsPerRun;
+    const bound = esp.secondsPerRun / results['TextDecoder only'].secondsPerRun;
     for (const [name, r] of Object.entries(results)) {
       const mbps = bytes.length / 1e6 / r.secondsPerRun;
       const eps = r.events / r.secondsPerRun || 0;
@@ -117,12 +123,15 @@ for (const corpus of manifest.corpora) {
         `${corpus.name.padEnd(15)} ${chunking.padEnd(7)} ${name.padEnd(18)} ${mbps.toFixed(0).padStart(6)} ${eps.toExponential(2).padStart(11)}   ${name === 'ssert' ? `${ratio.toFixed(2)}x` : ''}`,
       );
     }
-    rows.push({ corpus: corpus.name, small: corpus.small_events, chunking, ratio });
+    rows.push({ corpus: corpus.name, small: corpus.small_events, chunking, ratio, bound });
   }
 }
 console.log(`\nwasm memory after the run: ${(wasmMemoryBytes() / 2 ** 20).toFixed(1)} MiB`);
 for (const row of rows) {
   const target = row.small ? 2 : 4;
-  console.log(`${row.ratio >= target ? 'meets' : 'MISSES'} target ${target}x: ${row.corpus}/${row.chunking} ${row.ratio.toFixed(2)}x`);
+  console.log(
+    `${row.ratio >= target ? 'meets' : 'MISSES'} target ${target}x: ${row.corpus}/${row.chunking} ${row.ratio.toFixed(2)}x` +
+      ` (TextDecoder bound ${row.bound.toFixed(2)}x)`,
+  );
 }
 process.exitCode = failures === 0 ? 0 : 1;

@@ -28,7 +28,8 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Callable, Dict, Iterator, List, Sequence, Tuple
+from collections.abc import Iterator, Sequence
+from typing import Callable
 
 import httpx._decoders
 import httpx_sse._decoders
@@ -36,7 +37,7 @@ import httpx_sse._decoders
 import ssert
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-Outcome = Tuple[int, int]  # (events, characters of data)
+Outcome = tuple[int, int]  # (events, characters of data)
 Runner = Callable[[Sequence[bytes]], Outcome]
 
 
@@ -81,7 +82,7 @@ def run_httpx_sse(chunks: Sequence[bytes]) -> Outcome:
 def run_naive(chunks: Sequence[bytes]) -> Outcome:
     events = chars = 0
     pending = ""
-    data: List[str] = []
+    data: list[str] = []
     for chunk in chunks:
         pending += chunk.decode("utf-8", errors="replace")
         *lines, pending = pending.split("\n")
@@ -97,7 +98,7 @@ def run_naive(chunks: Sequence[bytes]) -> Outcome:
     return events, chars
 
 
-CONTENDERS: Dict[str, Runner] = {"ssert": run_ssert, "httpx-sse": run_httpx_sse, "naive": run_naive}
+CONTENDERS: dict[str, Runner] = {"ssert": run_ssert, "httpx-sse": run_httpx_sse, "naive": run_naive}
 
 
 def str_floor(data: bytes) -> Runner:
@@ -130,7 +131,7 @@ def corpus_dir(requested: str | None) -> pathlib.Path:
     return directory
 
 
-def chunk(data: bytes, lens: Sequence[int]) -> List[bytes]:
+def chunk(data: bytes, lens: Sequence[int]) -> list[bytes]:
     chunks, start = [], 0
     for length in lens:
         chunks.append(data[start : start + length])
@@ -140,14 +141,14 @@ def chunk(data: bytes, lens: Sequence[int]) -> List[bytes]:
     return chunks
 
 
-def measure(runner: Runner, chunks: Sequence[bytes], seconds: float) -> Tuple[float, Outcome]:
+def measure(runner: Runner, chunks: Sequence[bytes], seconds: float) -> tuple[float, Outcome]:
     """Median CPU seconds per run over repeated runs for about `seconds` (at least 3 runs).
 
     CPU time of this process, not wall time: the machine may be shared, and every contender
     runs single-threaded (ssert's GIL-free parsing runs on this thread too), so CPU time is
     the fair measure of the work each one does.
     """
-    times: List[float] = []
+    times: list[float] = []
     outcome = runner(chunks)  # warm-up, and the result to report
     deadline = time.perf_counter() + seconds
     while len(times) < 3 or time.perf_counter() < deadline:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from typing import AsyncIterator, Dict, Iterator, Optional
+from typing import Optional
 
 from fastapi import FastAPI, Header, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -25,7 +26,7 @@ def _frame(event_id: int, data: str) -> bytes:
 
 def make_app() -> FastAPI:
     app = FastAPI()
-    gates: Dict[str, asyncio.Event] = {}
+    gates: dict[str, asyncio.Event] = {}
 
     def gate(name: str) -> asyncio.Event:
         return gates.setdefault(name, asyncio.Event())
@@ -125,7 +126,7 @@ def make_app() -> FastAPI:
         return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
 
     @app.post("/open/{name}")
-    async def open_gate(name: str) -> Dict[str, bool]:
+    async def open_gate(name: str) -> dict[str, bool]:
         gate(name).set()
         return {"opened": True}
 

@@ -11,8 +11,9 @@ import json
 import os
 import pathlib
 import random
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar
+from typing import Any, Optional, TypeVar
 
 import ssert
 
@@ -26,7 +27,7 @@ CHUNK_SEED = int(_seed_env) if _seed_env else random.SystemRandom().randrange(2*
 T = TypeVar("T", bytes, str)
 
 
-def load_vectors() -> List[Dict[str, Any]]:
+def load_vectors() -> list[dict[str, Any]]:
     """Every vector of testdata/parser/*.json, with the file's group name added."""
     vectors = []
     for path in sorted((TESTDATA / "parser").glob("*.json")):
@@ -36,11 +37,11 @@ def load_vectors() -> List[Dict[str, Any]]:
     return vectors
 
 
-def vector_input(vector: Dict[str, Any]) -> bytes:
+def vector_input(vector: dict[str, Any]) -> bytes:
     return base64.b64decode(vector["input"], validate=True)
 
 
-def chunkings(data: T, seed: int = CHUNK_SEED) -> Iterator[Tuple[str, List[T]]]:
+def chunkings(data: T, seed: int = CHUNK_SEED) -> Iterator[tuple[str, list[T]]]:
     """The chunkings every runner uses: whole, one unit at a time, every two-chunk split, and
     seeded random splits. Units are bytes for bytes input and code points for str input."""
     yield "whole", [data]
@@ -61,18 +62,18 @@ def chunkings(data: T, seed: int = CHUNK_SEED) -> Iterator[Tuple[str, List[T]]]:
 class Outcome:
     """Everything one parser run reported, in comparable plain values."""
 
-    events: List[Dict[str, Any]] = field(default_factory=list)
-    retries: List[int] = field(default_factory=list)
-    comments: List[str] = field(default_factory=list)
-    errors: List[Dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    retries: list[int] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
     last_event_id: str = ""
 
 
-def event_dict(event: ssert.Event) -> Dict[str, Any]:
+def event_dict(event: ssert.Event) -> dict[str, Any]:
     return {"type": event.event, "data": event.data, "id": event.id}
 
 
-def run_parser(chunks: Sequence[Any], options: Optional[Dict[str, Any]] = None) -> Outcome:
+def run_parser(chunks: Sequence[Any], options: Optional[dict[str, Any]] = None) -> Outcome:
     """Feed the chunks to a fresh ssert.Parser, close it, and collect everything it reported."""
     outcome = Outcome()
     parser = ssert.Parser(
@@ -86,7 +87,7 @@ def run_parser(chunks: Sequence[Any], options: Optional[Dict[str, Any]] = None) 
     return outcome
 
 
-def expected_outcome(vector: Dict[str, Any]) -> Outcome:
+def expected_outcome(vector: dict[str, Any]) -> Outcome:
     return Outcome(
         events=vector["events"],
         # Values above 2**53-1 are decimal strings in the vectors (for JavaScript).

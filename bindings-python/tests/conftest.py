@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
+
 from _server import make_app, serve
 
 # pytester runs small pytest sessions in-process: how the plugin's own output is tested.

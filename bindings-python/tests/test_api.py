@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 import threading
-from typing import Any, List
+from typing import Any
 
 import httpx_sse
 import pytest
@@ -47,7 +47,7 @@ def test_id_is_last_event_id_in_force_and_survives_events_without_id() -> None:
 
 
 def test_on_retry_called_for_every_valid_retry_even_without_event() -> None:
-    retries: List[int] = []
+    retries: list[int] = []
     parser = ssert.Parser(on_retry=retries.append)
     assert parser.feed(b"retry: 100\n\nretry: x\nretry: 250\n\n") == []
     assert retries == [100, 250]
@@ -55,14 +55,14 @@ def test_on_retry_called_for_every_valid_retry_even_without_event() -> None:
 
 
 def test_on_comment_gets_text_without_one_leading_space() -> None:
-    comments: List[str] = []
+    comments: list[str] = []
     parser = ssert.Parser(on_comment=comments.append)
     parser.feed(b":  two spaces\n:ping\n\n")
     assert comments == [" two spaces", "ping"]
 
 
 def test_callbacks_run_in_stream_order() -> None:
-    seen: List[Any] = []
+    seen: list[Any] = []
     parser = ssert.Parser(
         on_retry=lambda ms: seen.append(("retry", ms)),
         on_comment=lambda text: seen.append(("comment", text)),
@@ -103,7 +103,7 @@ def test_reset_forgets_everything() -> None:
 
 
 def test_errors_are_collected_and_passed_to_on_error_and_parsing_goes_on() -> None:
-    seen: List[ssert.SSEError] = []
+    seen: list[ssert.SSEError] = []
     parser = ssert.Parser(on_error=seen.append, max_line_len=8)
     events = parser.feed(b"data: far too long\n\ndata: ok\n\n")
     assert [e.data for e in events] == ["ok"]
@@ -227,7 +227,7 @@ def test_large_inputs_parse_with_gil_released_in_parallel_threads() -> None:
     # Inputs >= 64 KiB take the GIL-released path; two threads parse at once and agree with
     # the small-chunk path.
     stream = b"".join(b"id: %d\ndata: event %d\n\n" % (i, i) for i in range(20000))
-    results: List[List[ssert.Event]] = []
+    results: list[list[ssert.Event]] = []
 
     def work() -> None:
         parser = ssert.Parser()
@@ -248,7 +248,7 @@ def test_large_inputs_parse_with_gil_released_in_parallel_threads() -> None:
 def test_one_parser_used_from_two_threads_at_once_raises_instead_of_corrupting() -> None:
     # While feed() runs (here: inside its on_retry callback), another thread that calls into
     # the same parser is refused with RuntimeError; the parser's state is untouched.
-    refused: List[BaseException] = []
+    refused: list[BaseException] = []
 
     def other_thread_feeds() -> None:
         try:

@@ -6,18 +6,17 @@ import json
 import pathlib
 import subprocess
 import sys
-from typing import List
 
 SSERT = str(pathlib.Path(sys.executable).parent / "ssert")
 
 
-def run(*args: str, stdin: bytes = b"") -> "subprocess.CompletedProcess[str]":
+def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [SSERT, *args], input=stdin.decode(), capture_output=True, text=True, timeout=120
+        [SSERT, *args], input=stdin.decode(), capture_output=True, text=True, check=False, timeout=120
     )
 
 
-def codes(report_json: str) -> List[str]:
+def codes(report_json: str) -> list[str]:
     return sorted({f["code"] for f in json.loads(report_json)["findings"]})
 
 
@@ -93,7 +92,11 @@ def test_validate_bad_inputs_exit_2(tmp_path: pathlib.Path) -> None:
 
 def test_module_entry_point_and_version() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ssert", "--version"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "ssert", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
     assert result.returncode == 0 and result.stdout.startswith("ssert 0.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from typing import Any, Dict, List, Optional
+from typing import Any, Optional
 
 import httpx
 import httpx_sse
@@ -14,7 +14,7 @@ import ssert
 from ssert.httpx import SSEResponseError, aconnect_sse, connect_sse
 
 
-def sent_last_event_id(connection: Dict[str, Any]) -> Optional[str]:
+def sent_last_event_id(connection: dict[str, Any]) -> Optional[str]:
     """The Last-Event-ID header a recorded request carried, if any."""
     for name, value in connection["request"]["headers"]:
         if name.lower() == "last-event-id":
@@ -164,7 +164,7 @@ def test_buggy_resume_shows_up_as_duplicates(server: str) -> None:
 
 
 def test_async_reconnect_and_bounds(server: str) -> None:
-    async def run() -> List[str]:
+    async def run() -> list[str]:
         async with httpx.AsyncClient() as client:
             url = f"{server}/events?count=7&per_connection=3"
             async with aconnect_sse(client, "GET", url) as source:

@@ -8,13 +8,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Optional
 
-from _support import Outcome, run_parser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ssert
+from _support import Outcome, run_parser
 
 settings.register_profile(
     "ssert", max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
@@ -31,7 +31,7 @@ streams = st.one_of(
     st.binary(max_size=300),
     st.lists(st.sampled_from(FRAGMENTS), max_size=60).map(b"".join),
 )
-LIMITS: st.SearchStrategy[Dict[str, Any]] = st.one_of(
+LIMITS: st.SearchStrategy[dict[str, Any]] = st.one_of(
     st.just({}),
     st.fixed_dictionaries(
         {},
@@ -45,7 +45,7 @@ LIMITS: st.SearchStrategy[Dict[str, Any]] = st.one_of(
 )
 
 
-def split(data: Any, cuts: List[int]) -> List[Any]:
+def split(data: Any, cuts: list[int]) -> list[Any]:
     points = sorted({c % (len(data) + 1) for c in cuts})
     bounds = [0, *points, len(data)]
     return [data[a:b] for a, b in zip(bounds, bounds[1:])]
@@ -53,7 +53,7 @@ def split(data: Any, cuts: List[int]) -> List[Any]:
 
 @given(streams, st.lists(st.integers(0, 10_000), max_size=12), LIMITS)
 def test_any_split_gives_the_same_outcome_as_the_whole(
-    data: bytes, cuts: List[int], options: Dict[str, Any]
+    data: bytes, cuts: list[int], options: dict[str, Any]
 ) -> None:
     whole = run_parser([data], options)
     assert run_parser(split(data, cuts), options) == whole
@@ -70,12 +70,12 @@ def test_any_split_gives_the_same_outcome_as_the_whole(
 
 
 @given(st.text(alphabet=st.sampled_from(list("data:evntiry \r\n\ufeffé€😀\x00")), max_size=200), st.lists(st.integers(0, 10_000), max_size=8))
-def test_str_input_is_the_utf8_bytes_input(text: str, cuts: List[int]) -> None:
+def test_str_input_is_the_utf8_bytes_input(text: str, cuts: list[int]) -> None:
     assert run_parser(split(text, cuts)) == run_parser([text.encode("utf-8")])
 
 
 @given(streams, LIMITS)
-def test_errors_are_sse_errors_and_strict_mode_loses_nothing(data: bytes, options: Dict[str, Any]) -> None:
+def test_errors_are_sse_errors_and_strict_mode_loses_nothing(data: bytes, options: dict[str, Any]) -> None:
     lenient = ssert.parse(data, **options)
     for error in lenient.errors:
         assert isinstance(error, ssert.SSEError)
@@ -91,7 +91,7 @@ def test_errors_are_sse_errors_and_strict_mode_loses_nothing(data: bytes, option
 
 
 no_newline = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=20)
-messages: st.SearchStrategy[Dict[str, Any]] = st.fixed_dictionaries(
+messages: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
     {"data": st.text(st.characters(codec="utf-8"), max_size=40)},
     optional={
         "event": no_newline.filter(bool),
@@ -102,7 +102,7 @@ messages: st.SearchStrategy[Dict[str, Any]] = st.fixed_dictionaries(
 
 
 @given(st.lists(messages, max_size=8), st.sampled_from(["lf", "crlf"]))
-def test_encode_then_parse_gives_the_events_back(events: List[Dict[str, Any]], ending: Any) -> None:
+def test_encode_then_parse_gives_the_events_back(events: list[dict[str, Any]], ending: Any) -> None:
     wire = ssert.encode(events, line_ending=ending)
     result = ssert.parse(wire)
     assert result.errors == []

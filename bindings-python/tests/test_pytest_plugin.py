@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import List
 
 import pytest
-from _server import make_app
 
 import ssert
+from _server import make_app
 from ssert.pytest_plugin import SSEFixture
 from ssert.testing import assert_valid
 
@@ -27,7 +26,7 @@ def test_sse_fixture_serves_an_app_reads_with_bounds_and_validates(sse: SSEFixtu
 def test_sse_fixture_async(sse: SSEFixture) -> None:
     base_url = sse.serve(make_app())
 
-    async def read() -> List[str]:
+    async def read() -> list[str]:
         async with sse.aconnect(f"{base_url}/events?count=3") as source:
             return [e.data async for e in source.aiter_sse(timeout=10)]
 

@@ -6,23 +6,23 @@ from __future__ import annotations
 import base64
 import json
 import pathlib
-from typing import Any, Dict, List
+from typing import Any
 
 import httpx
 import jsonschema  # type: ignore[import-untyped]
 import pytest
-from _support import TESTDATA
 
 import ssert
+from _support import TESTDATA
 from ssert.httpx import connect_sse
 
 RECORDINGS = TESTDATA / "recordings"
-CASES: List[Dict[str, Any]] = json.loads((RECORDINGS / "manifest.json").read_text())["cases"]
+CASES: list[dict[str, Any]] = json.loads((RECORDINGS / "manifest.json").read_text())["cases"]
 SCHEMA = json.loads((TESTDATA / "recording.schema.json").read_text())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_manifest_case_reports_exactly_its_expected_codes(case: Dict[str, Any]) -> None:
+def test_manifest_case_reports_exactly_its_expected_codes(case: dict[str, Any]) -> None:
     report = ssert.validate(pathlib.Path(RECORDINGS / case["recording"]), **case["options"])
     assert report.codes == sorted(set(case["expect"])), str(report)
     details = report.to_dict()
@@ -86,7 +86,7 @@ def test_httpx_recordings_match_the_schema(server: str, tmp_path: pathlib.Path) 
     assert ssert.validate(tmp_path / "session.json").passed
 
 
-def _session_with_ids(ids: List[str]) -> "ssert.Recorder":
+def _session_with_ids(ids: list[str]) -> ssert.Recorder:
     recorder = ssert.Recorder()
     connection = recorder.connection("GET", "http://127.0.0.1:9/feed", [("accept", "text/event-stream")])
     connection.response(200, [("content-type", "text/event-stream"), ("cache-control", "no-cache")])
@@ -100,7 +100,7 @@ def _by_suffix(a: str, b: str) -> int:
     return int(a.split("-")[1]) - int(b.split("-")[1])
 
 
-QUIET: Dict[str, Any] = {"disable": ["x-accel-buffering", "buffered-transport"]}
+QUIET: dict[str, Any] = {"disable": ["x-accel-buffering", "buffered-transport"]}
 
 
 def test_a_python_id_order_decides_what_increasing_means() -> None:

@@ -3,12 +3,12 @@ chunkings as the Rust and JS runners, for bytes input and (when valid UTF-8) str
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 import pytest
-from _support import CHUNK_SEED, chunkings, expected_outcome, load_vectors, run_parser, vector_input
 
 import ssert
+from _support import CHUNK_SEED, chunkings, expected_outcome, load_vectors, run_parser, vector_input
 
 VECTORS = load_vectors()
 
@@ -19,7 +19,7 @@ def test_vectors_are_loaded_and_names_unique() -> None:
     assert len(set(names)) == len(names)
 
 
-def _check(vector: Dict[str, Any], data: Any) -> None:
+def _check(vector: dict[str, Any], data: Any) -> None:
     expected = expected_outcome(vector)
     for chunking, chunks in chunkings(data):
         got = run_parser(chunks, vector.get("options"))
@@ -33,7 +33,7 @@ def _check(vector: Dict[str, Any], data: Any) -> None:
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["name"] for v in VECTORS])
-def test_vector_bytes(vector: Dict[str, Any]) -> None:
+def test_vector_bytes(vector: dict[str, Any]) -> None:
     _check(vector, vector_input(vector))
 
 
@@ -41,13 +41,13 @@ TEXT_VECTORS = [v for v in VECTORS if "text" in v]
 
 
 @pytest.mark.parametrize("vector", TEXT_VECTORS, ids=[v["name"] for v in TEXT_VECTORS])
-def test_vector_str(vector: Dict[str, Any]) -> None:
+def test_vector_str(vector: dict[str, Any]) -> None:
     assert vector["text"] == vector_input(vector).decode("utf-8")
     _check(vector, vector["text"])
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["name"] for v in VECTORS])
-def test_vector_parse_whole(vector: Dict[str, Any]) -> None:
+def test_vector_parse_whole(vector: dict[str, Any]) -> None:
     """parse() on the whole input agrees with the vector, trace included when it has one."""
     expected = expected_outcome(vector)
     result = ssert.parse(vector_input(vector), trace="trace" in vector, **vector.get("options", {}))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import importlib.util
 import pathlib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest

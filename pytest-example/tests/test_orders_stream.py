@@ -70,7 +70,7 @@ def test_cli_check_exit_status(base_url: str, path: str) -> None:
     ssert_cli = str(Path(sys.executable).parent / "ssert")
     result = subprocess.run(
         [ssert_cli, "check", f"{base_url}{path}", "--events", "6", "--reconnects", "1", "--json", "--quiet"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, check=False, timeout=60,
     )
     report = json.loads(result.stdout)
     assert result.returncode == (0 if path == "/orders/stream" else 1)

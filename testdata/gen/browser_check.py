@@ -19,8 +19,8 @@ import os
 import subprocess
 import sys
 import threading
-from urllib.parse import unquote
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.join(HERE, "..", "parser")
@@ -90,12 +90,12 @@ def main():
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = "http://127.0.0.1:%d/" % server.server_address[1]
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
     out = subprocess.run(
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--virtual-time-budget=600000", "--dump-dom", url],
-        capture_output=True, text=True, timeout=600).stdout
+        capture_output=True, text=True, check=False, timeout=600).stdout
     server.shutdown()
     start, end = out.find('<pre id="out">'), out.find("</pre>")
     results = json.loads(html.unescape(out[start + len('<pre id="out">'):end]))
@@ -113,9 +113,9 @@ def main():
         if got != v["events"]:
             disagreements.append((v["name"], v["events"], got))
     for name, expected, got in disagreements:
-        print("%s\n  vector:  %s\n  browser: %s" % (name, json.dumps(expected, ensure_ascii=False)[:600],
-                                                   json.dumps(got, ensure_ascii=False)[:600]))
-    print("%d vectors checked against %s, %d disagree" % (len(vectors), browser, len(disagreements)))
+        print(f"{name}\n  vector:  {json.dumps(expected, ensure_ascii=False)[:600]}\n"
+              f"  browser: {json.dumps(got, ensure_ascii=False)[:600]}")
+    print(f"{len(vectors)} vectors checked against {browser}, {len(disagreements)} disagree")
     return 1 if disagreements else 0
 
 

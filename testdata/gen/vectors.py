@@ -82,9 +82,10 @@ class Group:
           last_event_id="", trace=None, options=None):
         if isinstance(raw, str):
             raw = raw.encode("utf-8")
-        self.vectors.append(dict(name=name, description=description, raw=raw, events=list(events),
-                                 retries=list(retries), comments=list(comments), errors=list(errors),
-                                 last_event_id=last_event_id, trace=trace, options=options))
+        self.vectors.append({"name": name, "description": description, "raw": raw,
+                             "events": list(events), "retries": list(retries),
+                             "comments": list(comments), "errors": list(errors),
+                             "last_event_id": last_event_id, "trace": trace, "options": options})
 
 
 # ---------------------------------------------------------------- bom
@@ -276,7 +277,7 @@ g.v("data-control-chars-kept", "Form feed, vertical tab and ESC are ordinary cha
     "data: \x0c\x0b\x1b\n\n", [ev("\x0c\x0b\x1b")])
 g.v("data-long-line", "A 4 KiB data line.", "data: " + "x" * 4096 + "\n\n", [ev("x" * 4096)])
 g.v("data-many-lines", "200 data lines in one event.",
-    "".join("data: %d\n" % i for i in range(200)) + "\n", [ev("\n".join(str(i) for i in range(200)))])
+    "".join(f"data: {i}\n" for i in range(200)) + "\n", [ev("\n".join(str(i) for i in range(200)))])
 g.v("data-spaces-only", "A value of spaces keeps all but the first.", "data:    \n\n", [ev("   ")])
 g.v("data-after-empty-event", "An empty-data event, then an ordinary one.",
     "data:\n\ndata: x\n\n", [ev(""), ev("x")])
@@ -475,7 +476,7 @@ g.v("dispatch-nothing-without-data", "event and id without data dispatch nothing
 g.v("dispatch-data-buffer-cleared", "Data does not leak into the next event.",
     "data: a\ndata: b\n\ndata: c\n\n", [ev("a\nb"), ev("c")])
 g.v("dispatch-many-events", "Twenty events in order.",
-    "".join("data: %d\n\n" % i for i in range(20)), [ev(str(i)) for i in range(20)])
+    "".join(f"data: {i}\n\n" for i in range(20)), [ev(str(i)) for i in range(20)])
 g.v("dispatch-unknown-and-comment-block", "A block of only comments and unknown fields.",
     ": c\nfoo: bar\n\n", [], comments=["c"])
 g.v("dispatch-id-carries-into-typed-event", "Typed events carry the last event ID.",
@@ -685,11 +686,11 @@ g = Group("real-world", "Streams shaped like those of real servers and the examp
 
 def openai_chunk(i, content):
     return ('{"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,'
-            '"delta":{"content":"%s"},"finish_reason":null}],"n":%d}' % (content, i))
+            f'"delta":{{"content":"{content}"}},"finish_reason":null}}],"n":{i}}}')
 
 
 words = ["Hello", " there", "!", " How", " can", " I", " help", "?"]
-openai_body = "".join("data: %s\n\n" % openai_chunk(i, w) for i, w in enumerate(words))
+openai_body = "".join(f"data: {openai_chunk(i, w)}\n\n" for i, w in enumerate(words))
 g.v("openai-chat-stream", "OpenAI-style chunks then data: [DONE].",
     openai_body + "data: [DONE]\n\n",
     [ev(openai_chunk(i, w)) for i, w in enumerate(words)] + [ev("[DONE]")])
@@ -705,7 +706,7 @@ anthropic = [
     ("message_stop", '{"type":"message_stop"}'),
 ]
 g.v("anthropic-messages-stream", "Anthropic-style typed events including ping.",
-    "".join("event: %s\ndata: %s\n\n" % (t, d) for t, d in anthropic),
+    "".join(f"event: {t}\ndata: {d}\n\n" for t, d in anthropic),
     [ev(d, t) for t, d in anthropic])
 g.v("heartbeat-comments-between-events", "Keep-alive comments between events.",
     ": keep-alive\n\ndata: 1\n\n: keep-alive\n\n: keep-alive\n\ndata: 2\n\n",
@@ -757,35 +758,35 @@ g = Group("scanner", "Line lengths, line ends, multi-byte characters and invalid
           "around 8-, 16-, 32- and 64-byte boundaries, where word-at-a-time and SIMD scanners change "
           "strategy. Expectations are built from the known values, not by parsing.")
 for term_name, term in (("lf", b"\n"), ("crlf", b"\r\n"), ("cr", b"\r")):
-    values = ["a" * k for k in range(0, 71)]
+    values = ["a" * k for k in range(71)]
     raw = b"".join(b"data: " + v.encode() + term for v in values) + term
     g.v("scan-line-lengths-" + term_name,
-        "Data lines of 0 to 70 bytes ended by %s: one event, values joined by LF." % term_name.upper(),
+        f"Data lines of 0 to 70 bytes ended by {term_name.upper()}: one event, values joined by LF.",
         raw, [ev("\n".join(values))])
-values = ["x" * k + "\u20ac" for k in range(0, 70)]
+values = ["x" * k + "\u20ac" for k in range(70)]
 g.v("scan-three-byte-char-every-position", "A 3-byte character at every position 6..75 of a line.",
-    "".join("data: %s\n" % v for v in values) + "\n", [ev("\n".join(values))])
-values = ["y" * k + "\U0001f600" + "z" for k in range(0, 70)]
+    "".join(f"data: {v}\n" for v in values) + "\n", [ev("\n".join(values))])
+values = ["y" * k + "\U0001f600" + "z" for k in range(70)]
 g.v("scan-four-byte-char-every-position", "A 4-byte character at every position 6..75 of a line.",
-    "".join("data: %s\n" % v for v in values) + "\n", [ev("\n".join(values))])
-raw = b"".join(b"data: " + b"x" * k + b"\xff\n" for k in range(0, 70)) + b"\n"
+    "".join(f"data: {v}\n" for v in values) + "\n", [ev("\n".join(values))])
+raw = b"".join(b"data: " + b"x" * k + b"\xff\n" for k in range(70)) + b"\n"
 g.v("scan-invalid-byte-every-position", "An FF byte at every position 6..75 of a line: U+FFFD each.",
-    raw, [ev("\n".join("x" * k + "\ufffd" for k in range(0, 70)))])
+    raw, [ev("\n".join("x" * k + "\ufffd" for k in range(70)))])
 offsets = []
 at = 0
-for k in range(0, 40):
+for k in range(40):
     offsets.append(at + 6 + k)
     at += len(b"data: ") + k + len(b"\xc3") + len(b"\n\n")
-raw = b"".join(b"data: " + b"q" * k + b"\xc3\n\n" for k in range(0, 40))
+raw = b"".join(b"data: " + b"q" * k + b"\xc3\n\n" for k in range(40))
 g.v("scan-strict-truncated-every-position",
     "strict_utf8: a truncated C3 before LF at every position; each reported at its own offset.",
-    raw, [ev("q" * k + "\ufffd") for k in range(0, 40)],
+    raw, [ev("q" * k + "\ufffd") for k in range(40)],
     errors=[err("INVALID_UTF8", o) for o in offsets], options={"strict_utf8": True})
 g.v("scan-cr-blank-every-position", "Events ended by CR CR after values of 0..24 bytes.",
-    "".join("data: %s\r\r" % ("z" * k) for k in range(0, 25)), [ev("z" * k) for k in range(0, 25)])
+    "".join("data: %s\r\r" % ("z" * k) for k in range(25)), [ev("z" * k) for k in range(25)])
 g.v("scan-crlf-straddling-words", "CRLF pairs at odd offsets: one byte values between CRLFs.",
     "data: 1\r\ndata: 22\r\ndata: 333\r\n\r\ndata:4444\r\n\r\n", [ev("1\n22\n333"), ev("4444")])
-ascii_controls = "".join(chr(c) for c in range(0, 128) if c not in (10, 13))
+ascii_controls = "".join(chr(c) for c in range(128) if c not in (10, 13))
 g.v("scan-all-ascii-except-line-ends", "Every ASCII character other than CR and LF is data.",
     "data: " + ascii_controls + "\n\n", [ev(ascii_controls)])
 g.v("scan-invalid-then-valid-lines", "An invalid line between valid ones decodes independently.",
@@ -833,15 +834,16 @@ INVISIBLE = re.compile("[\u0080-\u009f\u00a0\u00ad\u2028\u2029\u200b-\u200f\ufef
 
 def compact(value):
     text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    return INVISIBLE.sub(lambda m: "\\u%04x" % ord(m.group(0)), text)
+    return INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def render(group, vectors):
     """One key per line and compact values: diffs stay readable, files stay plain JSON."""
-    parts = ['{\n "group": %s,\n "description": %s,\n "vectors": [\n'
-             % (compact(group.name), compact(group.description))]
+    head = (f'{{\n "group": {compact(group.name)},\n'
+            f' "description": {compact(group.description)},\n "vectors": [\n')
+    parts = [head]
     for i, vec in enumerate(vectors):
-        fields = ",\n".join("   %s: %s" % (compact(k), compact(v)) for k, v in vec.items())
+        fields = ",\n".join(f"   {compact(k)}: {compact(v)}" for k, v in vec.items())
         parts.append("  {\n" + fields + "\n  }" + ("," if i + 1 < len(vectors) else "") + "\n")
     parts.append(" ]\n}\n")
     return "".join(parts)
@@ -880,8 +882,7 @@ def main():
         with open(os.path.join(OUT, group.name + ".json"), "w", encoding="utf-8") as f:
             f.write(render(group, out))
     traced = sum(1 for g_ in GROUPS for v in g_.vectors if v["trace"] is not None)
-    print("wrote %d vectors (%d with trace) in %d files" % (total, traced, len(GROUPS)),
-          file=sys.stderr)
+    print(f"wrote {total} vectors ({traced} with trace) in {len(GROUPS)} files", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -293,7 +293,7 @@ def chat_chunk(content, cid="chatcmpl-1"):
                        "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": None}]})
 
 
-PROFILE_HEADERS = dict(response_headers=GOOD_RESPONSE_HEADERS)
+PROFILE_HEADERS = {"response_headers": GOOD_RESPONSE_HEADERS}
 chat_ok = [(10, f"data: {chat_chunk('Hel')}\n\n"), (20, f"data: {chat_chunk('lo')}\n\n"), (30, "data: [DONE]\n\n")]
 case("openai-chat-good", recording([conn(chat_ok)]), [], ["SSE501", "SSE309", "SSE310", "SSE307"],
      options={"profile": "openai-chat"}, description="Chunks, then [DONE].")
@@ -372,7 +372,7 @@ mcp_ok = [(10, "id: s1-0\ndata:\n\n"),
           rpc(20, {"jsonrpc": "2.0", "method": "notifications/progress", "params": {"progress": 1}}, "s1-1"),
           rpc(30, {"jsonrpc": "2.0", "id": 7, "method": "sampling/createMessage", "params": {}}, "s1-2"),
           rpc(40, {"jsonrpc": "2.0", "id": 1, "result": {"content": []}}, "s1-3")]
-MCP_POST = dict(url="http://127.0.0.1:8080/mcp", request_headers=[["accept", "application/json, text/event-stream"]])
+MCP_POST = {"url": "http://127.0.0.1:8080/mcp", "request_headers": [["accept", "application/json, text/event-stream"]]}
 case("mcp-good", recording([conn(mcp_ok, **MCP_POST)]), [], ["SSE504", "SSE309"], options={"profile": "mcp"},
      description="Priming event, a notification, a server request, then the response.")
 case("mcp-resumed", recording([conn(mcp_ok[:2], end="network_error", end_t=25, **MCP_POST),

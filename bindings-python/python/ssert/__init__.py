@@ -23,7 +23,7 @@ from ._errors import (
     WriteError,
 )
 from ._recording import Recorder
-from ._ssert import Event, ParseResult, Parser, Report, __version__, encode, encode_comment, parse
+from ._ssert import Event, Parser, ParseResult, Report, __version__, encode, encode_comment, parse
 from ._validate import validate
 
 __all__ = [

@@ -7,7 +7,7 @@ The native module raises these (it imports this module), so a Python caller can 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Type
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - only for type checkers
     from ._ssert import Event
@@ -41,8 +41,8 @@ class SSEError(ValueError):
 
     code: str
     offset: int
-    events: List[Event]
-    errors: List[SSEError]
+    events: list[Event]
+    errors: list[SSEError]
 
     def __init__(self, message: str, code: str, offset: int) -> None:
         super().__init__(message)
@@ -91,7 +91,7 @@ class WriteError(SSEError):
     """The output writer failed."""
 
 
-ERROR_CLASSES: Dict[str, Type[SSEError]] = {
+ERROR_CLASSES: dict[str, type[SSEError]] = {
     "LINE_TOO_LONG": LineTooLongError,
     "EVENT_TOO_LARGE": EventTooLargeError,
     "BUFFER_LIMIT": BufferLimitError,

@@ -13,7 +13,8 @@ import base64
 import json
 import os
 import time
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+from collections.abc import Iterable
+from typing import Any, Optional, Union
 
 __all__ = ["Recorder", "ConnectionRecorder", "END_KINDS"]
 
@@ -23,7 +24,7 @@ END_KINDS = ("eof", "client_closed", "network_error", "timeout")
 """How a connection can end: the server ended the body, the client closed it, the network
 failed, or the recorder gave up waiting."""
 
-HeaderPairs = Iterable[Tuple[str, str]]
+HeaderPairs = Iterable[tuple[str, str]]
 
 
 class ConnectionRecorder:
@@ -31,7 +32,7 @@ class ConnectionRecorder:
 
     def __init__(self, recorder: Recorder, method: str, url: str, headers: Optional[HeaderPairs]):
         self._recorder = recorder
-        self._data: Dict[str, Any] = {
+        self._data: dict[str, Any] = {
             "request": {
                 "method": method,
                 "url": url,
@@ -65,12 +66,12 @@ class ConnectionRecorder:
         if kind not in END_KINDS:
             raise ValueError(f"end kind must be one of {END_KINDS}, got {kind!r}")
         if not self.ended:
-            end: Dict[str, Any] = {"kind": kind, "t": self._recorder.now()}
+            end: dict[str, Any] = {"kind": kind, "t": self._recorder.now()}
             if message is not None:
                 end["message"] = message
             self._data["end"] = end
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The connection in the recording format."""
         return self._data
 
@@ -81,8 +82,8 @@ class Recorder:
     def __init__(self, source: str = "ssert-py") -> None:
         self._origin = time.monotonic()
         self.source = source
-        self.connections: List[ConnectionRecorder] = []
-        self.expected: Optional[List[Dict[str, str]]] = None
+        self.connections: list[ConnectionRecorder] = []
+        self.expected: Optional[list[dict[str, str]]] = None
 
     def now(self) -> int:
         """Milliseconds since the session started (monotonic clock)."""
@@ -107,9 +108,9 @@ class Recorder:
             self.expected = []
         self.expected.append(entry)
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The session in the recording format."""
-        recording: Dict[str, Any] = {
+        recording: dict[str, Any] = {
             "format": FORMAT,
             "version": VERSION,
             "timing": "monotonic",
@@ -124,7 +125,7 @@ class Recorder:
         """The session as recording JSON."""
         return json.dumps(self.to_dict(), indent=indent)
 
-    def save(self, path: Union[str, "os.PathLike[str]"]) -> None:
+    def save(self, path: Union[str, os.PathLike[str]]) -> None:
         """Write the recording JSON to a file."""
         with open(path, "w", encoding="utf-8") as file:
             file.write(self.to_json(indent=1))

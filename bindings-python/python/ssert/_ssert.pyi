@@ -1,8 +1,9 @@
 """Native core of ssert (Rust, PyO3). Import from ``ssert``, not from here."""
 
-from typing import Any, Callable, Iterable, Iterator, List, Literal, Mapping, Optional, Tuple, Union, final
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Callable, Literal, final
 
-from typing_extensions import Self
+from typing_extensions import Self, TypeAlias
 
 from ._errors import SSEError
 
@@ -19,7 +20,7 @@ __all__ = [
 ]
 __version__: str
 
-_Input = Union[bytes, bytearray, memoryview, str]
+_Input: TypeAlias = bytes | bytearray | memoryview | str
 
 @final
 class Event:
@@ -31,10 +32,10 @@ class Event:
 
     def __new__(
         cls,
-        event: Optional[str] = None,
-        data: Optional[str] = None,
-        id: Optional[str] = None,
-        retry: Optional[int] = None,
+        event: str | None = None,
+        data: str | None = None,
+        id: str | None = None,
+        retry: int | None = None,
     ) -> Self: ...
     @property
     def event(self) -> str:
@@ -46,10 +47,10 @@ class Event:
     def id(self) -> str:
         """The last event ID in force when the event was dispatched (``""`` if none)."""
     @property
-    def retry(self) -> Optional[int]:
+    def retry(self) -> int | None:
         """The last valid ``retry:`` value (milliseconds) inside this event's block, if any."""
     @property
-    def span(self) -> Tuple[int, int]:
+    def span(self) -> tuple[int, int]:
         """Byte span ``(start, end)`` of the event's block in its stream (``(0, 0)`` if built by hand)."""
     def json(self) -> Any:
         """``json.loads(self.data)``."""
@@ -72,24 +73,24 @@ class Parser:
 
     def __new__(
         cls,
-        on_retry: Optional[Callable[[int], object]] = None,
-        on_comment: Optional[Callable[[str], object]] = None,
+        on_retry: Callable[[int], object] | None = None,
+        on_comment: Callable[[str], object] | None = None,
         *,
-        on_error: Optional[Callable[[SSEError], object]] = None,
+        on_error: Callable[[SSEError], object] | None = None,
         strict: bool = False,
-        max_line_len: Optional[int] = None,
-        max_event_size: Optional[int] = None,
-        max_buffered: Optional[int] = None,
+        max_line_len: int | None = None,
+        max_event_size: int | None = None,
+        max_buffered: int | None = None,
         strict_utf8: bool = False,
     ) -> Self: ...
-    def feed(self, chunk: _Input) -> List[Event]:
+    def feed(self, chunk: _Input) -> list[Event]:
         """Feed one chunk; return the events it completed, in order.
 
         Callbacks (``on_retry``, ``on_comment``, ``on_error``) run in stream order before the
         call returns. If one raises, the exception propagates and this call's events are
         returned by the next ``feed()`` or ``close()``.
         """
-    def close(self) -> List[Event]:
+    def close(self) -> list[Event]:
         """End the stream: a final lone CR ends its line; an unterminated event is discarded
         and reported as ``IncompleteEventError``. The parser is then ready for the next stream
         (a reconnect) and keeps ``last_event_id`` and ``retry``, like an EventSource."""
@@ -99,13 +100,13 @@ class Parser:
     def last_event_id(self) -> str:
         """The last event ID committed by a dispatch: what a reconnect sends as Last-Event-ID."""
     @property
-    def retry(self) -> Optional[int]:
+    def retry(self) -> int | None:
         """The last valid ``retry:`` value in milliseconds, or None."""
     @property
     def offset(self) -> int:
         """Bytes fed so far in the current stream."""
     @property
-    def errors(self) -> List[SSEError]:
+    def errors(self) -> list[SSEError]:
         """Every error reported since the parser was created or reset (a copy)."""
 
 @final
@@ -113,22 +114,22 @@ class ParseResult:
     """Everything the core reported for one whole stream. Iterating yields the events."""
 
     @property
-    def events(self) -> List[Event]:
+    def events(self) -> list[Event]:
         """The dispatched events, in order."""
     @property
-    def retries(self) -> List[int]:
+    def retries(self) -> list[int]:
         """Every valid ``retry:`` value, in order."""
     @property
-    def comments(self) -> List[str]:
+    def comments(self) -> list[str]:
         """Every comment's text (after ``:`` with one leading space removed), in order."""
     @property
-    def errors(self) -> List[SSEError]:
+    def errors(self) -> list[SSEError]:
         """Every error reported, in order."""
     @property
     def last_event_id(self) -> str:
         """The last event ID at the end of the stream (what a reconnect sends)."""
     @property
-    def trace(self) -> List[Mapping[str, Any]]:
+    def trace(self) -> list[Mapping[str, Any]]:
         """The core's line-by-line trace records (only with ``parse(..., trace=True)``)."""
     def __iter__(self) -> Iterator[Event]: ...
     def __len__(self) -> int: ...
@@ -138,9 +139,9 @@ def parse(
     *,
     strict: bool = False,
     trace: bool = False,
-    max_line_len: Optional[int] = None,
-    max_event_size: Optional[int] = None,
-    max_buffered: Optional[int] = None,
+    max_line_len: int | None = None,
+    max_event_size: int | None = None,
+    max_buffered: int | None = None,
     strict_utf8: bool = False,
 ) -> ParseResult:
     """Parse a whole stream (bytes or str), end of stream included.
@@ -150,7 +151,7 @@ def parse(
     """
 
 def encode(
-    events: Iterable[Union[Event, Mapping[str, Any], Any]],
+    events: Iterable[Event | Mapping[str, Any] | Any],
     *,
     line_ending: Literal["lf", "crlf", "\n", "\r\n"] = "lf",
 ) -> str:
@@ -185,7 +186,7 @@ class Report:
     def infos(self) -> int:
         """Number of findings with severity info."""
     @property
-    def codes(self) -> List[str]:
+    def codes(self) -> list[str]:
         """The distinct rule codes of the findings, sorted (e.g. ``["SSE402", "SSE403"]``)."""
     def to_json(self) -> str:
         """The report as JSON (``{"format": "ssert-report", "version": 1, ...}``)."""
@@ -196,8 +197,8 @@ def validate_json(
     recording: str,
     *,
     format: Literal["json", "jsonl", "har"] = "json",
-    options: Optional[str] = None,
-    id_order: Optional[Callable[[str, str], int]] = None,
+    options: str | None = None,
+    id_order: Callable[[str, str], int] | None = None,
 ) -> Report:
     """Validate a recording given as text (``ssert-recording`` JSON, JSON Lines or HAR) with
     options given as JSON. ``id_order(a, b)`` is a ``cmp``-style function (negative: ``a``

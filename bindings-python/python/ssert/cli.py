@@ -16,7 +16,8 @@ import json
 import pathlib
 import sys
 import time
-from typing import Any, Dict, List, Optional, Sequence, TextIO
+from collections.abc import Sequence
+from typing import Any, Optional, TextIO
 
 from . import __version__
 from ._errors import OptionsError, RecordingError
@@ -41,9 +42,9 @@ class UsageError(Exception):
     """A problem the user can fix on the command line (exit status 2)."""
 
 
-def _options(args: argparse.Namespace, extra_disable: Sequence[str] = ()) -> Dict[str, Any]:
+def _options(args: argparse.Namespace, extra_disable: Sequence[str] = ()) -> dict[str, Any]:
     """Validation options from --options JSON, then --profile, --rule, --disable, --fail-on."""
-    options: Dict[str, Any] = {}
+    options: dict[str, Any] = {}
     if args.options:
         try:
             loaded = json.loads(args.options)
@@ -165,7 +166,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return _print_report(report, args, out, f"ssert validate {args.recording}")
 
 
-def lint_recording(body: bytes, name: str) -> Dict[str, Any]:
+def lint_recording(body: bytes, name: str) -> dict[str, Any]:
     """A one-connection recording of a raw stream file: no timing, synthetic SSE headers."""
     return {
         "format": "ssert-recording",
@@ -259,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: Optional[list[str]] = None) -> int:
     """Run the CLI; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:

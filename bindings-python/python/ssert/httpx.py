@@ -23,8 +23,9 @@ import asyncio
 import socket
 import threading
 import time
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any, AsyncIterator, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, Optional, Union
 
 import httpx
 
@@ -74,7 +75,7 @@ def _check_response(response: httpx.Response) -> None:
         )
 
 
-def _split_kwargs(kwargs: Dict[str, Any]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+def _split_kwargs(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     build = {k: v for k, v in kwargs.items() if k not in _SEND_KWARGS}
     send = {k: v for k, v in kwargs.items() if k in _SEND_KWARGS}
     return build, send
@@ -87,7 +88,7 @@ class _Session:
         self,
         method: str,
         url: Union[str, httpx.URL],
-        kwargs: Dict[str, Any],
+        kwargs: dict[str, Any],
         record: bool,
     ) -> None:
         self.method = method
@@ -120,12 +121,12 @@ class _Session:
         if self.connection is not None:
             self.connection.response(response.status_code, response.headers.multi_items())
 
-    def chunk(self, data: bytes) -> List[Event]:
+    def chunk(self, data: bytes) -> list[Event]:
         if self.connection is not None:
             self.connection.chunk(data)
         return self.parser.feed(data)
 
-    def ended(self, kind: str, error: Optional[BaseException] = None) -> List[Event]:
+    def ended(self, kind: str, error: Optional[BaseException] = None) -> list[Event]:
         """The connection is over: end the stream in the parser (an unterminated tail is lost)."""
         if self.connection is not None:
             self.connection.end(kind, None if error is None else f"{type(error).__name__}: {error}")
@@ -206,7 +207,7 @@ class _SessionView:
         return self._session.reconnects
 
     @property
-    def errors(self) -> List[SSEError]:
+    def errors(self) -> list[SSEError]:
         """Parse errors over all connections so far (e.g. ``IncompleteEventError`` when a
         connection ended inside an event), as ``ssert.Parser.errors``."""
         return self._session.parser.errors

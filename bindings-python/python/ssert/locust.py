@@ -29,7 +29,7 @@ Needs ``locust`` (``pip install locust``).
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Optional
 
 import gevent  # type: ignore[import-untyped]
 from locust import HttpUser
@@ -46,7 +46,7 @@ REQUEST_TYPE = "SSE"
 class StreamResult:
     """What one ``stream_sse()`` call saw."""
 
-    def __init__(self, events: List[Event], recording: Recorder, report: Optional[Report]) -> None:
+    def __init__(self, events: list[Event], recording: Recorder, report: Optional[Report]) -> None:
         self.events = events
         """The events received."""
         self.recording = recording
@@ -84,8 +84,8 @@ class SSEUser(HttpUser):
         name: Optional[str] = None,
         max_events: Optional[int] = None,
         duration: float = 10.0,
-        headers: Optional[Dict[str, str]] = None,
-        validate: Optional[Dict[str, Any]] = None,
+        headers: Optional[dict[str, str]] = None,
+        validate: Optional[dict[str, Any]] = None,
     ) -> StreamResult:
         """Open ``path`` on the user's host, read events for at most ``duration`` seconds or
         ``max_events`` events, report them, and (with ``validate=`` options, ``{}`` for the
@@ -96,7 +96,7 @@ class SSEUser(HttpUser):
         url = f"{self.host or ''}{path}"
         connection = recorder.connection("GET", url, list(request_headers.items()))
         parser = Parser()
-        events: List[Event] = []
+        events: list[Event] = []
         started = time.perf_counter()
         last = started
         first_reported = False
@@ -131,7 +131,7 @@ class SSEUser(HttpUser):
                                 break
                         else:
                             kind = "eof"
-                except Exception as error:  # the network failed mid-stream
+                except Exception as error:  # noqa: BLE001 - the network failed mid-stream; recorded
                     kind = "network_error"
                     connection.end(kind, f"{type(error).__name__}: {error}")
                 finally:

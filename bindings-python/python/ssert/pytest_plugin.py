@@ -19,9 +19,10 @@ recordings of every test that opened streams, named after the test, for later
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import pytest
 
@@ -43,7 +44,7 @@ class SSEFixture:
     def __init__(self) -> None:
         self._stack = ExitStack()
         self._client: Optional[httpx.Client] = None
-        self.recordings: List[Recorder] = []
+        self.recordings: list[Recorder] = []
         """The recordings of every stream opened through this fixture, in order."""
 
     def serve(self, app: Any) -> str:
@@ -96,7 +97,7 @@ class SSEFixture:
         force_reconnect_after: Optional[int] = None,
         default_retry: int = 3000,
         **kwargs: Any,
-    ) -> List[Event]:
+    ) -> list[Event]:
         """Open a stream and read it within the bounds (10 s by default); returns the events."""
         with self.connect(url, **kwargs) as source:
             return list(
@@ -109,7 +110,7 @@ class SSEFixture:
                 )
             )
 
-    def assert_valid(self, **options: Any) -> List[Report]:
+    def assert_valid(self, **options: Any) -> list[Report]:
         """Validate every recording of this test with ``options``; fail with the readable
         report of the first one that does not pass. Returns the reports."""
         if not self.recordings:

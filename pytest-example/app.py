@@ -68,6 +68,8 @@ async def off_by_one(last_event_id: Optional[str] = Header(default=None)) -> Str
 
 
 @app.get("/buggy/missing-blank-line")
-async def missing_blank_line(last_event_id: Optional[str] = Header(default=None)) -> StreamingResponse:
+async def missing_blank_line(
+    last_event_id: Optional[str] = Header(default=None),
+) -> StreamingResponse:
     """Bug: one newline after each event instead of a blank line, so nothing is dispatched."""
     return sse(updates(resume_id(last_event_id), terminator="\n"))

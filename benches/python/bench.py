@@ -123,7 +123,18 @@ def corpus_dir(requested: str | None) -> pathlib.Path:
     if not (directory / "manifest.json").exists():
         print(f"generating the corpora into {directory} (gen-corpus)", file=sys.stderr)
         subprocess.run(
-            ["cargo", "run", "--release", "-q", "-p", "ssert-benches", "--bin", "gen-corpus", "--", str(directory)],
+            [
+                "cargo",
+                "run",
+                "--release",
+                "-q",
+                "-p",
+                "ssert-benches",
+                "--bin",
+                "gen-corpus",
+                "--",
+                str(directory),
+            ],
             cwd=REPO,
             check=True,
             env={**os.environ, "CARGO_TARGET_DIR": str(target)},
@@ -167,8 +178,12 @@ def main() -> int:
 
     directory = corpus_dir(args.corpus_dir)
     manifest = json.loads((directory / "manifest.json").read_text())
-    print(f"ssert {ssert.__version__} (Rust core via PyO3) vs httpx-sse vs naive loop; Python {sys.version.split()[0]}")
-    print(f"corpora: {directory} (seed {manifest['seed']}); median of repeated runs, {args.seconds:g}s each\n")
+    print(
+        f"ssert {ssert.__version__} (Rust core via PyO3) vs httpx-sse vs naive loop; Python {sys.version.split()[0]}"
+    )
+    print(
+        f"corpora: {directory} (seed {manifest['seed']}); median of repeated runs, {args.seconds:g}s each\n"
+    )
     header = f"{'corpus':<15} {'chunking':<9} {'parser':<11} {'MB/s':>9} {'events/s':>12} {'events':>7}  vs ssert"
     print(header)
     print("-" * len(header))
@@ -177,15 +192,21 @@ def main() -> int:
     for corpus in manifest["corpora"]:
         data = (directory / corpus["file"]).read_bytes()
         chunkings = {
-            "64KiB": chunk(data, [manifest["fixed_chunk_len"]] * (len(data) // manifest["fixed_chunk_len"] + 1)),
+            "64KiB": chunk(
+                data, [manifest["fixed_chunk_len"]] * (len(data) // manifest["fixed_chunk_len"] + 1)
+            ),
             "network": chunk(data, corpus["network_chunk_lens"]),
         }
         for chunking, chunks in chunkings.items():
             contenders = {**CONTENDERS, "(str floor)": str_floor(data)}
-            results = {name: measure(runner, chunks, args.seconds) for name, runner in contenders.items()}
+            results = {
+                name: measure(runner, chunks, args.seconds) for name, runner in contenders.items()
+            }
             base = results["ssert"][0]
             if results["ssert"][1][0] != corpus["events"]:
-                misses.append(f"{corpus['name']}/{chunking}: ssert found {results['ssert'][1][0]} events, manifest says {corpus['events']}")
+                misses.append(
+                    f"{corpus['name']}/{chunking}: ssert found {results['ssert'][1][0]} events, manifest says {corpus['events']}"
+                )
             for name, (seconds, (events, _)) in results.items():
                 if name == "ssert":
                     ratio = ""
@@ -200,7 +221,16 @@ def main() -> int:
             vs_httpx = results["httpx-sse"][0] / base
             vs_naive = results["naive"][0] / base
             want = 5.0 if corpus["small_events"] else 15.0
-            summary.append((corpus["name"], chunking, vs_httpx, want, vs_naive, results["httpx-sse"][0] / results["(str floor)"][0]))
+            summary.append(
+                (
+                    corpus["name"],
+                    chunking,
+                    vs_httpx,
+                    want,
+                    vs_naive,
+                    results["httpx-sse"][0] / results["(str floor)"][0],
+                )
+            )
             if vs_httpx < want:
                 misses.append(f"{corpus['name']}/{chunking}: {vs_httpx:.1f}x httpx-sse < {want:g}x")
             if vs_naive < 2.0:

@@ -36,7 +36,16 @@ def main() -> int:
         print(f"install_wheel: {wheel.name} already installed")
         return 0
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps", str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--force-reinstall",
+            "--no-deps",
+            str(wheel),
+        ],
         check=True,
     )
     stamp.write_text(digest + "\n")

@@ -22,7 +22,7 @@ def test_feed_returns_events_completed_by_each_chunk() -> None:
 
 
 def test_event_fields_match_httpx_sse_server_sent_event() -> None:
-    (event,) = ssert.parse(b"event: update\nid: 42\nretry: 1500\ndata: {\"n\": 1}\n\n")
+    (event,) = ssert.parse(b'event: update\nid: 42\nretry: 1500\ndata: {"n": 1}\n\n')
     assert (event.event, event.data, event.id, event.retry) == ("update", '{"n": 1}', "42", 1500)
     assert event.json() == {"n": 1}
     theirs = httpx_sse.ServerSentEvent(event="update", data='{"n": 1}', id="42", retry=1500)
@@ -150,7 +150,12 @@ def test_a_raising_callback_propagates_and_its_events_come_with_the_next_call() 
 
 
 def test_feed_accepts_bytes_bytearray_memoryview_and_str() -> None:
-    for chunk in (b"data: \xc3\xa9\n\n", bytearray(b"data: \xc3\xa9\n\n"), memoryview(b"data: \xc3\xa9\n\n"), "data: é\n\n"):
+    for chunk in (
+        b"data: \xc3\xa9\n\n",
+        bytearray(b"data: \xc3\xa9\n\n"),
+        memoryview(b"data: \xc3\xa9\n\n"),
+        "data: é\n\n",
+    ):
         assert [e.data for e in ssert.Parser().feed(chunk)] == ["é"]
 
 
@@ -173,7 +178,14 @@ def test_parse_result_collects_everything() -> None:
     assert result.last_event_id == "1"
     assert result.trace == []
     trace = ssert.parse(b"data: x\n\n", trace=True).trace
-    assert trace[0] == {"type": "line", "start": 0, "end": 7, "terminator": "lf", "kind": "field", "field": "data"}
+    assert trace[0] == {
+        "type": "line",
+        "start": 0,
+        "end": 7,
+        "terminator": "lf",
+        "kind": "field",
+        "field": "data",
+    }
 
 
 def test_encode_round_trips_and_splits_multiline_data() -> None:
@@ -183,7 +195,9 @@ def test_encode_round_trips_and_splits_multiline_data() -> None:
         httpx_sse.ServerSentEvent(data="from httpx-sse"),
     ]
     wire = ssert.encode(events)
-    assert wire.startswith("event: update\nid: 9\nretry: 100\ndata: line 1\ndata: line 2\ndata: line 3\n\n")
+    assert wire.startswith(
+        "event: update\nid: 9\nretry: 100\ndata: line 1\ndata: line 2\ndata: line 3\n\n"
+    )
     parsed = ssert.parse(wire).events
     assert [(e.event, e.data, e.id) for e in parsed] == [
         ("update", "line 1\nline 2\nline 3", "9"),
@@ -220,7 +234,12 @@ def test_encode_rejects_bad_line_ending() -> None:
 def test_errors_pickle_with_code_and_offset() -> None:
     error = ssert.parse(b"data: x").errors[0]
     copy = pickle.loads(pickle.dumps(error))
-    assert (type(copy), copy.code, copy.offset, str(copy)) == (type(error), error.code, error.offset, str(error))
+    assert (type(copy), copy.code, copy.offset, str(copy)) == (
+        type(error),
+        error.code,
+        error.offset,
+        str(error),
+    )
 
 
 def test_large_inputs_parse_with_gil_released_in_parallel_threads() -> None:

@@ -12,7 +12,12 @@ SSERT = str(pathlib.Path(sys.executable).parent / "ssert")
 
 def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [SSERT, *args], input=stdin.decode(), capture_output=True, text=True, check=False, timeout=120
+        [SSERT, *args],
+        input=stdin.decode(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
 
 
@@ -22,11 +27,22 @@ def codes(report_json: str) -> list[str]:
 
 def test_check_a_correct_resumable_endpoint_passes(server: str, tmp_path: pathlib.Path) -> None:
     recording = tmp_path / "session.json"
-    result = run("check", f"{server}/ticker", "--events", "9", "--reconnects", "2", "--record", str(recording))
+    result = run(
+        "check",
+        f"{server}/ticker",
+        "--events",
+        "9",
+        "--reconnects",
+        "2",
+        "--record",
+        str(recording),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     # Events that share a network read with the 9th are recorded too, so the report may count more.
     assert "PASS" in result.stdout and "3 connection(s), 2 reconnect(s)" in result.stdout
-    assert "connecting to" in result.stderr and "reconnected (#1) with Last-Event-ID" in result.stderr
+    assert (
+        "connecting to" in result.stderr and "reconnected (#1) with Last-Event-ID" in result.stderr
+    )
     # The saved recording validates the same way.
     again = run("validate", str(recording), "--json")
     assert again.returncode == 0, again.stdout + again.stderr
@@ -34,7 +50,16 @@ def test_check_a_correct_resumable_endpoint_passes(server: str, tmp_path: pathli
 
 
 def test_check_an_off_by_one_resume_fails_with_exit_1(server: str) -> None:
-    result = run("check", f"{server}/ticker?off_by_one=true", "--events", "9", "--reconnects", "2", "--json", "--quiet")
+    result = run(
+        "check",
+        f"{server}/ticker?off_by_one=true",
+        "--events",
+        "9",
+        "--reconnects",
+        "2",
+        "--json",
+        "--quiet",
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stderr == ""
     report = json.loads(result.stdout)
@@ -44,7 +69,9 @@ def test_check_an_off_by_one_resume_fails_with_exit_1(server: str) -> None:
 
 def test_check_with_rule_and_fail_on(server: str) -> None:
     # "tick N" is not JSON: enabling data-json turns that into errors.
-    result = run("check", f"{server}/ticker", "--events", "3", "--rule", "data-json", "--json", "--quiet")
+    result = run(
+        "check", f"{server}/ticker", "--events", "3", "--rule", "data-json", "--json", "--quiet"
+    )
     assert result.returncode == 1
     assert "SSE308" in codes(result.stdout)
 
@@ -111,7 +138,9 @@ def test_lint_with_a_protocol_profile() -> None:
     good = (OPENAI_CHUNK % "Hel" + OPENAI_CHUNK % "lo" + "data: [DONE]\n\n").encode()
     assert run("lint", "-", "--profile", "openai-chat", stdin=good).returncode == 0
     # Without the [DONE] terminator the stream is incomplete for that protocol.
-    cut = run("lint", "-", "--profile", "openai-chat", "--json", stdin=(OPENAI_CHUNK % "Hel").encode())
+    cut = run(
+        "lint", "-", "--profile", "openai-chat", "--json", stdin=(OPENAI_CHUNK % "Hel").encode()
+    )
     assert cut.returncode == 1
     assert "SSE309" in codes(cut.stdout)  # grammar: `chunk* ([DONE] | error)` incomplete
     # Without the profile the same bytes are a fine SSE stream.

@@ -74,15 +74,22 @@ def test_recording_holds_the_raw_bytes(server: str) -> None:
         assert source.recording is not None
         (connection,) = source.recording.to_dict()["connections"]
     body = b"".join(base64.b64decode(chunk["data"]) for chunk in connection["chunks"])
-    assert body == b"retry: 10\n\n" + b"".join(b"id: %d\ndata: event %d\n\n" % (i, i) for i in (1, 2, 3))
+    assert body == b"retry: 10\n\n" + b"".join(
+        b"id: %d\ndata: event %d\n\n" % (i, i) for i in (1, 2, 3)
+    )
     assert ssert.parse(body).events == events
     times = [chunk["t"] for chunk in connection["chunks"]]
     assert times == sorted(times)
-    assert ("content-type", "text/event-stream; charset=utf-8") in [tuple(h) for h in connection["response"]["headers"]]
+    assert ("content-type", "text/event-stream; charset=utf-8") in [
+        tuple(h) for h in connection["response"]["headers"]
+    ]
 
 
 def test_record_false_records_nothing(server: str) -> None:
-    with httpx.Client() as client, connect_sse(client, "GET", f"{server}/events?count=1", record=False) as source:
+    with (
+        httpx.Client() as client,
+        connect_sse(client, "GET", f"{server}/events?count=1", record=False) as source,
+    ):
         assert len(list(source.iter_sse())) == 1
         assert source.recording is None
 
@@ -133,7 +140,10 @@ def test_wrong_content_type_raises_like_httpx_sse(server: str) -> None:
 
 def test_crlf_split_across_network_chunks_is_one_line_end(server: str) -> None:
     params = {"body": "data: a\r|\ndata: b\r|\n\r|\n"}
-    with httpx.Client() as client, connect_sse(client, "GET", f"{server}/raw", params=params) as source:
+    with (
+        httpx.Client() as client,
+        connect_sse(client, "GET", f"{server}/raw", params=params) as source,
+    ):
         assert [e.data for e in source.iter_sse()] == ["a\nb"]
 
 
@@ -183,7 +193,12 @@ def test_async_reconnect_and_bounds(server: str) -> None:
             return data
 
     assert asyncio.run(run()) == [f"event {i}" for i in range(1, 8)] + [
-        "tick 1", "tick 2", "tick 3", "only", "first", "second",
+        "tick 1",
+        "tick 2",
+        "tick 3",
+        "only",
+        "first",
+        "second",
     ]
 
 

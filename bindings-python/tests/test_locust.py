@@ -43,7 +43,10 @@ def test_local_run_reports_events_and_validation(server: str, tmp_path: pathlib.
     prefix = tmp_path / "local"
     result = subprocess.run(
         [LOCUST, "-f", LOCUSTFILE, *RUN, "--host", server, "--csv", str(prefix)],
-        capture_output=True, text=True, check=False, timeout=120,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     # Locust exits 1 when any request failed: the bad stream's validation must.
     assert result.returncode == 1, result.stderr[-3000:]
@@ -62,16 +65,43 @@ def test_distributed_run_aggregates_on_the_master(server: str, tmp_path: pathlib
     prefix = tmp_path / "distributed"
     master = subprocess.Popen(
         [
-            LOCUST, "-f", LOCUSTFILE, *RUN, "--host", server, "--csv", str(prefix),
-            "--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", port,
-            "--expect-workers", "1", "--expect-workers-max-wait", "60",
+            LOCUST,
+            "-f",
+            LOCUSTFILE,
+            *RUN,
+            "--host",
+            server,
+            "--csv",
+            str(prefix),
+            "--master",
+            "--master-bind-host",
+            "127.0.0.1",
+            "--master-bind-port",
+            port,
+            "--expect-workers",
+            "1",
+            "--expect-workers-max-wait",
+            "60",
         ],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     workers: list[subprocess.Popen[str]] = [
         subprocess.Popen(
-            [LOCUST, "-f", LOCUSTFILE, "--worker", "--master-host", "127.0.0.1", "--master-port", port],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                LOCUST,
+                "-f",
+                LOCUSTFILE,
+                "--worker",
+                "--master-host",
+                "127.0.0.1",
+                "--master-port",
+                port,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
     ]
     try:

@@ -17,15 +17,39 @@ import ssert
 from _support import Outcome, run_parser
 
 settings.register_profile(
-    "ssert", max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    "ssert",
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ssert")
 
 # Bytes that exercise the grammar far more often than uniform random bytes would.
 FRAGMENTS = [
-    b"data", b"data:", b"data: ", b"event:", b"id:", b"id: 1", b"retry:", b"retry: 10", b":",
-    b": c", b"\n", b"\r", b"\r\n", b"\n\n", b"\xef\xbb\xbf", b"\x00", b"\xff", b"\xc3", b"\xa9",
-    b" ", b"x", b"unknown:", b"Data:",
+    b"data",
+    b"data:",
+    b"data: ",
+    b"event:",
+    b"id:",
+    b"id: 1",
+    b"retry:",
+    b"retry: 10",
+    b":",
+    b": c",
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\n\n",
+    b"\xef\xbb\xbf",
+    b"\x00",
+    b"\xff",
+    b"\xc3",
+    b"\xa9",
+    b" ",
+    b"x",
+    b"unknown:",
+    b"Data:",
 ]
 streams = st.one_of(
     st.binary(max_size=300),
@@ -60,22 +84,30 @@ def test_any_split_gives_the_same_outcome_as_the_whole(
     assert run_parser([data[i : i + 1] for i in range(len(data))], options) == whole
     # parse() is the same run in one call.
     result = ssert.parse(data, **options)
-    assert Outcome(
-        events=[{"type": e.event, "data": e.data, "id": e.id} for e in result],
-        retries=result.retries,
-        comments=result.comments,
-        errors=[{"code": e.code, "offset": e.offset} for e in result.errors],
-        last_event_id=result.last_event_id,
-    ) == whole
+    assert (
+        Outcome(
+            events=[{"type": e.event, "data": e.data, "id": e.id} for e in result],
+            retries=result.retries,
+            comments=result.comments,
+            errors=[{"code": e.code, "offset": e.offset} for e in result.errors],
+            last_event_id=result.last_event_id,
+        )
+        == whole
+    )
 
 
-@given(st.text(alphabet=st.sampled_from(list("data:evntiry \r\n\ufeffé€😀\x00")), max_size=200), st.lists(st.integers(0, 10_000), max_size=8))
+@given(
+    st.text(alphabet=st.sampled_from(list("data:evntiry \r\n\ufeffé€😀\x00")), max_size=200),
+    st.lists(st.integers(0, 10_000), max_size=8),
+)
 def test_str_input_is_the_utf8_bytes_input(text: str, cuts: list[int]) -> None:
     assert run_parser(split(text, cuts)) == run_parser([text.encode("utf-8")])
 
 
 @given(streams, LIMITS)
-def test_errors_are_sse_errors_and_strict_mode_loses_nothing(data: bytes, options: dict[str, Any]) -> None:
+def test_errors_are_sse_errors_and_strict_mode_loses_nothing(
+    data: bytes, options: dict[str, Any]
+) -> None:
     lenient = ssert.parse(data, **options)
     for error in lenient.errors:
         assert isinstance(error, ssert.SSEError)
@@ -83,7 +115,10 @@ def test_errors_are_sse_errors_and_strict_mode_loses_nothing(data: bytes, option
     try:
         strict = ssert.parse(data, strict=True, **options)
     except ssert.SSEError as error:
-        assert lenient.errors and (error.code, error.offset) == (lenient.errors[0].code, lenient.errors[0].offset)
+        assert lenient.errors and (error.code, error.offset) == (
+            lenient.errors[0].code,
+            lenient.errors[0].offset,
+        )
         assert error.events == lenient.events
     else:
         assert not lenient.errors
@@ -128,7 +163,9 @@ def test_encode_errors_are_sse_errors(event_type: str, event_id: str) -> None:
     except UnicodeEncodeError:
         assert any("\ud800" <= c <= "\udfff" for c in event_type + event_id)
     else:
-        assert not any(c in event_type for c in "\r\n") and not any(c in event_id for c in "\r\n\x00")
+        assert not any(c in event_type for c in "\r\n") and not any(
+            c in event_id for c in "\r\n\x00"
+        )
 
 
 @given(st.one_of(st.none(), st.integers(), st.floats(), st.lists(st.integers(0, 255), max_size=4)))

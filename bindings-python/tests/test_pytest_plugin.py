@@ -39,7 +39,9 @@ def test_assert_valid_fails_with_the_readable_report() -> None:
     for sent, body in ((None, b"id: 1\ndata: a\n\n"), ("1", b"id: 1\ndata: a\n\n")):
         headers = [("accept", "text/event-stream")] + ([("last-event-id", sent)] if sent else [])
         connection = recorder.connection("GET", "http://127.0.0.1:1/s", headers)
-        connection.response(200, [("content-type", "text/event-stream"), ("cache-control", "no-cache")])
+        connection.response(
+            200, [("content-type", "text/event-stream"), ("cache-control", "no-cache")]
+        )
         connection.chunk(body)
         connection.end("eof")
     with pytest.raises(AssertionError) as caught:
@@ -70,7 +72,9 @@ def test_plugin_in_a_pytest_run_saves_recordings_and_reports_findings(
             sse.assert_valid()
         """
     )
-    result = pytester.runpytest_inprocess("--ssert-recordings", "recordings", "-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess(
+        "--ssert-recordings", "recordings", "-p", "no:cacheprovider"
+    )
     result.assert_outcomes(passed=1, failed=2)
     result.stdout.fnmatch_lines(["*error?SSE402 resume-point*", "*this test opened no stream*"])
     saved = sorted(p.name for p in (pytester.path / "recordings").iterdir())

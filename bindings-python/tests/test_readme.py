@@ -44,10 +44,27 @@ def test_readme_locustfile_runs(example_server: str, tmp_path: pathlib.Path) -> 
     locustfile = tmp_path / "locustfile.py"
     locustfile.write_text(block)
     result = subprocess.run(
-        [str(pathlib.Path(sys.executable).parent / "locust"), "-f", str(locustfile), "--headless",
-         "-u", "1", "-r", "1", "-t", "4s", "--only-summary", "--host", example_server,
-         "--csv", str(tmp_path / "run")],
-        capture_output=True, text=True, check=False, timeout=120,
+        [
+            str(pathlib.Path(sys.executable).parent / "locust"),
+            "-f",
+            str(locustfile),
+            "--headless",
+            "-u",
+            "1",
+            "-r",
+            "1",
+            "-t",
+            "4s",
+            "--only-summary",
+            "--host",
+            example_server,
+            "--csv",
+            str(tmp_path / "run"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     with open(tmp_path / "run_stats.csv", newline="") as file:
@@ -76,7 +93,9 @@ def test_readme_has_examples() -> None:
 def test_readme_pytest_examples_pass(pytester: pytest.Pytester, example_server: str) -> None:
     for block in example_test_files():
         name = block.splitlines()[0].removeprefix("# file: ").strip()
-        pytester.makepyfile(**{name.removesuffix(".py"): block.replace("http://127.0.0.1:8000", example_server)})
+        pytester.makepyfile(
+            **{name.removesuffix(".py"): block.replace("http://127.0.0.1:8000", example_server)}
+        )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=len(example_test_files()))
 
@@ -105,7 +124,9 @@ ROOT_README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_root_readme_python_examples_run() -> None:
-    blocks = re.findall(r"```python\n(.*?)```", ROOT_README.read_text(encoding="utf-8"), flags=re.DOTALL)
+    blocks = re.findall(
+        r"```python\n(.*?)```", ROOT_README.read_text(encoding="utf-8"), flags=re.DOTALL
+    )
     assert blocks, "the root README has a Python section with examples"
     namespace: dict[str, Any] = {}
     for block in blocks:

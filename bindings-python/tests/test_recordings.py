@@ -35,7 +35,9 @@ def test_manifest_case_reports_exactly_its_expected_codes(case: dict[str, Any]) 
 
 def test_report_json_is_the_shared_report_format() -> None:
     case = next(c for c in CASES if c["expect"])
-    details = ssert.validate(pathlib.Path(RECORDINGS / case["recording"]), **case["options"]).to_dict()
+    details = ssert.validate(
+        pathlib.Path(RECORDINGS / case["recording"]), **case["options"]
+    ).to_dict()
     assert details["format"] == "ssert-report" and details["version"] == 1
     finding = details["findings"][0]
     assert {"code", "name", "severity", "message"} <= set(finding)
@@ -63,7 +65,9 @@ def test_bad_recordings_and_options_raise_typed_errors() -> None:
 
 def test_hand_built_recorder_matches_the_schema() -> None:
     recorder = ssert.Recorder("test")
-    connection = recorder.connection("GET", "http://127.0.0.1:1/x", [("accept", "text/event-stream")])
+    connection = recorder.connection(
+        "GET", "http://127.0.0.1:1/x", [("accept", "text/event-stream")]
+    )
     connection.response(200, [("content-type", "text/event-stream")])
     connection.chunk(b"id: 1\ndata: a\n\n")
     connection.end("network_error", "reset")
@@ -75,20 +79,27 @@ def test_hand_built_recorder_matches_the_schema() -> None:
 
 
 def test_httpx_recordings_match_the_schema(server: str, tmp_path: pathlib.Path) -> None:
-    with httpx.Client() as client, connect_sse(client, "GET", f"{server}/events?count=7&per_connection=3") as source:
+    with (
+        httpx.Client() as client,
+        connect_sse(client, "GET", f"{server}/events?count=7&per_connection=3") as source,
+    ):
         events = list(source.iter_sse(max_reconnects=5))
         assert source.recording is not None
         source.recording.save(tmp_path / "session.json")
     saved = json.loads((tmp_path / "session.json").read_text())
     jsonschema.validate(saved, SCHEMA)
-    body = b"".join(base64.b64decode(c["data"]) for conn in saved["connections"] for c in conn["chunks"])
+    body = b"".join(
+        base64.b64decode(c["data"]) for conn in saved["connections"] for c in conn["chunks"]
+    )
     assert body.count(b"data: event ") == len(events) == 7
     assert ssert.validate(tmp_path / "session.json").passed
 
 
 def _session_with_ids(ids: list[str]) -> ssert.Recorder:
     recorder = ssert.Recorder()
-    connection = recorder.connection("GET", "http://127.0.0.1:9/feed", [("accept", "text/event-stream")])
+    connection = recorder.connection(
+        "GET", "http://127.0.0.1:9/feed", [("accept", "text/event-stream")]
+    )
     connection.response(200, [("content-type", "text/event-stream"), ("cache-control", "no-cache")])
     connection.chunk("".join(f"id: {i}\ndata: x\n\n" for i in ids).encode())
     connection.end("eof")

@@ -23,19 +23,32 @@ def test_events_have_increasing_ids_and_json_data(base_url: str, client: httpx.C
     assert all(set(e.json()) == {"order", "status"} for e in events)
 
 
-def test_resume_after_reconnects_loses_and_duplicates_nothing(base_url: str, client: httpx.Client) -> None:
+def test_resume_after_reconnects_loses_and_duplicates_nothing(
+    base_url: str, client: httpx.Client
+) -> None:
     with connect_sse(client, "GET", f"{base_url}/orders/stream") as source:
-        events = list(source.iter_sse(max_events=12, timeout=15, force_reconnect_after=4, max_reconnects=2))
+        events = list(
+            source.iter_sse(max_events=12, timeout=15, force_reconnect_after=4, max_reconnects=2)
+        )
         assert source.reconnects == 2
         assert source.recording is not None
-        report = ssert.validate(source.recording, ids={"order": "integer", "consecutive": True}, retry={"required": True})
+        report = ssert.validate(
+            source.recording,
+            ids={"order": "integer", "consecutive": True},
+            retry={"required": True},
+        )
     assert [int(e.id) for e in events] == list(range(1, 13))
     assert report.passed and report.errors == report.warnings == 0, str(report)
 
 
 def test_off_by_one_resume_is_caught(base_url: str, client: httpx.Client) -> None:
     with connect_sse(client, "GET", f"{base_url}/buggy/off-by-one") as source:
-        ids = [e.id for e in source.iter_sse(max_events=8, timeout=15, force_reconnect_after=4, max_reconnects=1)]
+        ids = [
+            e.id
+            for e in source.iter_sse(
+                max_events=8, timeout=15, force_reconnect_after=4, max_reconnects=1
+            )
+        ]
         assert source.recording is not None
         report = ssert.validate(source.recording)
         resumed = source.recording.to_dict()["connections"][1]["request"]["headers"]
@@ -69,8 +82,21 @@ def test_cli_check_exit_status(base_url: str, path: str) -> None:
 
     ssert_cli = str(Path(sys.executable).parent / "ssert")
     result = subprocess.run(
-        [ssert_cli, "check", f"{base_url}{path}", "--events", "6", "--reconnects", "1", "--json", "--quiet"],
-        capture_output=True, text=True, check=False, timeout=60,
+        [
+            ssert_cli,
+            "check",
+            f"{base_url}{path}",
+            "--events",
+            "6",
+            "--reconnects",
+            "1",
+            "--json",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
     report = json.loads(result.stdout)
     assert result.returncode == (0 if path == "/orders/stream" else 1)
@@ -80,6 +106,8 @@ def test_cli_check_exit_status(base_url: str, path: str) -> None:
 def test_with_the_sse_fixture(sse: SSEFixture, orders_app: Any) -> None:
     """The same resume check through the `sse` fixture of ssert's pytest plugin."""
     base_url = sse.serve(orders_app)
-    events = sse.events(f"{base_url}/orders/stream", max_events=9, force_reconnect_after=3, max_reconnects=2)
+    events = sse.events(
+        f"{base_url}/orders/stream", max_events=9, force_reconnect_after=3, max_reconnects=2
+    )
     assert [int(e.id) for e in events] == list(range(1, 10))
     sse.assert_valid(ids={"order": "integer", "consecutive": True})

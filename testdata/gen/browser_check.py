@@ -63,13 +63,15 @@ def main():
     browser = sys.argv[1] if len(sys.argv) > 1 else "/usr/bin/chromium"
     vectors = load()
     by_name = {v["name"]: base64.b64decode(v["input"]) for v in vectors}
-    listing = [{"name": v["name"],
-                "types": sorted({"message"} | {e["type"] for e in v["events"]})} for v in vectors]
+    listing = [
+        {"name": v["name"], "types": sorted({"message"} | {e["type"] for e in v["events"]})}
+        for v in vectors
+    ]
     page = (PAGE % json.dumps(listing)).encode("utf-8")
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            name = unquote(self.path[len("/v/"):]) if self.path.startswith("/v/") else None
+            name = unquote(self.path[len("/v/") :]) if self.path.startswith("/v/") else None
             if self.path == "/":
                 body, ctype = page, "text/html; charset=utf-8"
             elif name in by_name:
@@ -92,13 +94,27 @@ def main():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     out = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--virtual-time-budget=600000", "--dump-dom", url],
-        capture_output=True, text=True, check=False, timeout=600).stdout
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=600000",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    ).stdout
     server.shutdown()
     start, end = out.find('<pre id="out">'), out.find("</pre>")
-    results = json.loads(html.unescape(out[start + len('<pre id="out">'):end]))
+    results = json.loads(html.unescape(out[start + len('<pre id="out">') : end]))
 
     if os.environ.get("SHOW"):
         for name in os.environ["SHOW"].split(","):
@@ -113,8 +129,10 @@ def main():
         if got != v["events"]:
             disagreements.append((v["name"], v["events"], got))
     for name, expected, got in disagreements:
-        print(f"{name}\n  vector:  {json.dumps(expected, ensure_ascii=False)[:600]}\n"
-              f"  browser: {json.dumps(got, ensure_ascii=False)[:600]}")
+        print(
+            f"{name}\n  vector:  {json.dumps(expected, ensure_ascii=False)[:600]}\n"
+            f"  browser: {json.dumps(got, ensure_ascii=False)[:600]}"
+        )
     print(f"{len(vectors)} vectors checked against {browser}, {len(disagreements)} disagree")
     return 1 if disagreements else 0
 

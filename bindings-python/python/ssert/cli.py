@@ -116,7 +116,11 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress.say(
         f"connecting to {args.url} (up to {args.duration:g}s"
         + (f", {args.events} events" if args.events else "")
-        + (f", forcing {args.reconnects} reconnects every {force_after} events" if force_after else "")
+        + (
+            f", forcing {args.reconnects} reconnects every {force_after} events"
+            if force_after
+            else ""
+        )
         + ")"
     )
     count = 0
@@ -150,7 +154,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except httpx.HTTPError as error:
         err.write(f"ssert check: cannot reach {args.url}: {error}\n")
         return 2
-    progress.say(f"done: {count} events over {len(recording.connections)} connection(s); validating")
+    progress.say(
+        f"done: {count} events over {len(recording.connections)} connection(s); validating"
+    )
     if args.record:
         recording.save(args.record)
         progress.say(f"recording written to {args.record}")
@@ -178,7 +184,10 @@ def lint_recording(body: bytes, name: str) -> dict[str, Any]:
                 "request": {"method": "GET", "url": name, "headers": None, "t": 0},
                 "response": {
                     "status": 200,
-                    "headers": [["content-type", "text/event-stream"], ["cache-control", "no-cache"]],
+                    "headers": [
+                        ["content-type", "text/event-stream"],
+                        ["cache-control", "no-cache"],
+                    ],
                     "t": 0,
                 },
                 "chunks": [{"t": 0, "data": base64.b64encode(body).decode("ascii")}],
@@ -206,19 +215,27 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--profile", choices=PROFILES, help="a protocol profile's rule set")
     parser.add_argument(
-        "--rule", action="append", default=[], metavar="RULE",
+        "--rule",
+        action="append",
+        default=[],
+        metavar="RULE",
         help="enable a rule by code or name (repeatable), e.g. --rule data-json",
     )
     parser.add_argument(
-        "--disable", action="append", default=[], metavar="RULE",
+        "--disable",
+        action="append",
+        default=[],
+        metavar="RULE",
         help="disable a rule by code or name (repeatable)",
     )
     parser.add_argument(
-        "--fail-on", choices=["error", "warning", "info"],
+        "--fail-on",
+        choices=["error", "warning", "info"],
         help="lowest severity that fails the report (default: error)",
     )
     parser.add_argument(
-        "--options", metavar="JSON",
+        "--options",
+        metavar="JSON",
         help='full validation options as JSON, e.g. \'{"ids": {"consecutive": true}}\'',
     )
 
@@ -236,12 +253,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--duration", type=float, default=10.0, help="seconds to read (default 10)")
     check.add_argument("--events", type=int, help="stop after this many events")
     check.add_argument(
-        "--reconnects", type=int, default=0,
+        "--reconnects",
+        type=int,
+        default=0,
         help="force this many reconnects (drop the connection, resume with Last-Event-ID)",
     )
-    check.add_argument("--reconnect-after", type=int, help="events per connection before a forced reconnect")
     check.add_argument(
-        "--default-retry", type=int, default=1000,
+        "--reconnect-after", type=int, help="events per connection before a forced reconnect"
+    )
+    check.add_argument(
+        "--default-retry",
+        type=int,
+        default=1000,
         help="reconnect delay in ms while the server sent no retry (default 1000)",
     )
     check.add_argument("--header", action="append", default=[], help="request header 'Name: value'")
@@ -249,9 +272,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_report_options(check)
 
-    validate_cmd = commands.add_parser("validate", help="validate a recording (JSON, JSON Lines, HAR)")
+    validate_cmd = commands.add_parser(
+        "validate", help="validate a recording (JSON, JSON Lines, HAR)"
+    )
     validate_cmd.add_argument("recording")
-    validate_cmd.add_argument("--format", choices=["json", "jsonl", "har"], help="default: from the suffix")
+    validate_cmd.add_argument(
+        "--format", choices=["json", "jsonl", "har"], help="default: from the suffix"
+    )
     _add_report_options(validate_cmd)
 
     lint = commands.add_parser("lint", help="lint a raw text/event-stream file ('-' = stdin)")

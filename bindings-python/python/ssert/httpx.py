@@ -222,7 +222,6 @@ class EventSource(_SessionView):
         self._response: Optional[httpx.Response] = None
         self._expired = threading.Event()
 
-
     def _connect(self) -> httpx.Response:
         session = self._session
         request = self._client.build_request(
@@ -346,7 +345,6 @@ class AsyncEventSource(_SessionView):
         self._client = client
         self._session = session
         self._response: Optional[httpx.Response] = None
-
 
     async def _connect(self) -> httpx.Response:
         session = self._session

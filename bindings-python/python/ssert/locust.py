@@ -91,7 +91,11 @@ class SSEUser(HttpUser):
         ``max_events`` events, report them, and (with ``validate=`` options, ``{}`` for the
         defaults) validate the recorded connection."""
         label = name or path
-        request_headers = {"Accept": "text/event-stream", "Cache-Control": "no-store", **(headers or {})}
+        request_headers = {
+            "Accept": "text/event-stream",
+            "Cache-Control": "no-store",
+            **(headers or {}),
+        }
         recorder = Recorder("ssert-py locust")
         url = f"{self.host or ''}{path}"
         connection = recorder.connection("GET", url, list(request_headers.items()))

@@ -14,7 +14,9 @@ class TickerSubscriber(SSEUser):
 
     @task
     def ticker(self) -> None:
-        result = self.stream_sse("/ticker?interval=0.01", name="ticker", max_events=5, duration=5, validate={})
+        result = self.stream_sse(
+            "/ticker?interval=0.01", name="ticker", max_events=5, duration=5, validate={}
+        )
         assert [int(e.id) for e in result.events] == [1, 2, 3, 4, 5]
 
 

@@ -83,6 +83,8 @@ pack-js:
 test-js: build-js lint-js test-js-node test-js-types test-js-browser test-js-k6
 
 lint-js:
+	@# From the root with --config, so one run covers bindings-js/ and benches/js/ (see the config).
+	$(JS_BIN)/eslint --config $(JS_DIR)/eslint.config.js --max-warnings 0 $(JS_DIR) benches/js
 	$(CARGO) fmt -p ssert-wasm -p ssert-k6 -- --check
 	$(CARGO) clippy -p ssert-wasm -p ssert-k6 --all-targets -- -D warnings
 	$(CARGO) test -p ssert-wasm -p ssert-k6

@@ -4,7 +4,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { connect, EventStreamParserStream, Recorder, RecordingError, recordingFromHAR, recordingFromJSONLines, validate } from 'ssert';
+import { connect, EventStreamParserStream, Recorder, recordingFromHAR, recordingFromJSONLines, validate } from 'ssert';
 import { startSseServer } from '../shared/sse-server.js';
 
 const recordingsDir = new URL('../../../testdata/recordings/', import.meta.url);

@@ -117,9 +117,12 @@ def test_timeout_stops_a_silent_stream(server: str) -> None:
 
 
 def test_reconnecting_forever_needs_a_bound(server: str) -> None:
-    with httpx.Client() as client, connect_sse(client, "GET", f"{server}/events?count=1") as source:
-        with pytest.raises(ValueError, match="needs a timeout or max_events"):
-            list(source.iter_sse(max_reconnects=None))
+    with (
+        httpx.Client() as client,
+        connect_sse(client, "GET", f"{server}/events?count=1") as source,
+        pytest.raises(ValueError, match="needs a timeout or max_events"),
+    ):
+        list(source.iter_sse(max_reconnects=None))
 
 
 def test_204_means_stop_and_is_never_retried(server: str) -> None:
@@ -129,9 +132,12 @@ def test_204_means_stop_and_is_never_retried(server: str) -> None:
 
 
 def test_wrong_content_type_raises_like_httpx_sse(server: str) -> None:
-    with httpx.Client() as client, connect_sse(client, "GET", f"{server}/json") as source:
-        with pytest.raises(SSEResponseError) as caught:
-            list(source.iter_sse())
+    with (
+        httpx.Client() as client,
+        connect_sse(client, "GET", f"{server}/json") as source,
+        pytest.raises(SSEResponseError) as caught,
+    ):
+        list(source.iter_sse())
     assert isinstance(caught.value, httpx.TransportError)
     assert isinstance(caught.value, ssert.SSEError)
     assert "application/json" in str(caught.value)
@@ -216,12 +222,15 @@ def test_a_cut_event_is_reported_and_the_resume_completes_it(server: str) -> Non
 def test_refused_reconnects_are_recorded_and_bounded() -> None:
     from _server import one_shot_server
 
-    with one_shot_server(b"retry: 10\n\nid: 1\ndata: only\n\n") as url:
-        with httpx.Client() as client, connect_sse(client, "GET", url) as source:
-            events = list(source.iter_sse(max_reconnects=2, timeout=10))
-            assert source.reconnects == 2
-            assert source.recording is not None
-            connections = source.recording.to_dict()["connections"]
+    with (
+        one_shot_server(b"retry: 10\n\nid: 1\ndata: only\n\n") as url,
+        httpx.Client() as client,
+        connect_sse(client, "GET", url) as source,
+    ):
+        events = list(source.iter_sse(max_reconnects=2, timeout=10))
+        assert source.reconnects == 2
+        assert source.recording is not None
+        connections = source.recording.to_dict()["connections"]
     assert [e.data for e in events] == ["only"]
     assert [c["end"]["kind"] for c in connections] == ["eof", "network_error", "network_error"]
     assert "response" in connections[0] and all("response" not in c for c in connections[1:])

@@ -125,29 +125,31 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     count = 0
     try:
-        with httpx.Client(timeout=httpx.Timeout(10.0, read=None)) as client:
-            with connect_sse(client, "GET", args.url, headers=headers) as source:
-                connection = 0
-                for event in source.iter_sse(
-                    max_events=args.events,
-                    timeout=args.duration,
-                    max_reconnects=args.reconnects if args.reconnects else 0,
-                    force_reconnect_after=force_after,
-                    default_retry=args.default_retry,
-                ):
-                    count += 1
-                    if source.reconnects != connection:
-                        connection = source.reconnects
-                        progress.say(
-                            f"reconnected (#{connection}) with Last-Event-ID: "
-                            f"{json.dumps(source.response.request.headers.get('last-event-id'))}"
-                        )
+        with (
+            httpx.Client(timeout=httpx.Timeout(10.0, read=None)) as client,
+            connect_sse(client, "GET", args.url, headers=headers) as source,
+        ):
+            connection = 0
+            for event in source.iter_sse(
+                max_events=args.events,
+                timeout=args.duration,
+                max_reconnects=args.reconnects if args.reconnects else 0,
+                force_reconnect_after=force_after,
+                default_retry=args.default_retry,
+            ):
+                count += 1
+                if source.reconnects != connection:
+                    connection = source.reconnects
                     progress.say(
-                        f"{count} events, last id {json.dumps(event.id)}, type {event.event}",
-                        force=False,
+                        f"reconnected (#{connection}) with Last-Event-ID: "
+                        f"{json.dumps(source.response.request.headers.get('last-event-id'))}"
                     )
-                recording = source.recording
-                assert recording is not None
+                progress.say(
+                    f"{count} events, last id {json.dumps(event.id)}, type {event.event}",
+                    force=False,
+                )
+            recording = source.recording
+            assert recording is not None
     except SSEResponseError as error:
         err.write(f"ssert check: {error}\n")
         return 2

@@ -81,11 +81,13 @@ class SSEFixture:
 
         from .httpx import aconnect_sse
 
-        async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, read=None)) as client:
-            async with aconnect_sse(client, method, url, **kwargs) as source:
-                assert source.recording is not None
-                self.recordings.append(source.recording)
-                yield source
+        async with (
+            httpx.AsyncClient(timeout=httpx.Timeout(10.0, read=None)) as client,
+            aconnect_sse(client, method, url, **kwargs) as source,
+        ):
+            assert source.recording is not None
+            self.recordings.append(source.recording)
+            yield source
 
     def events(
         self,

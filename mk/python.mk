@@ -22,7 +22,7 @@ PY_BENCH_SECONDS ?= 1
 
 .PHONY: setup-python build-python lint-python test-python demo-python bench-python clean-python
 
-## setup-python: the repo virtualenv .venv with maturin, pytest, hypothesis, mypy, httpx, FastAPI (idempotent)
+## setup-python: the repo virtualenv .venv with maturin, pytest, hypothesis, mypy, ruff, httpx, FastAPI (idempotent)
 setup-python:
 	@[ -x $(PY) ] || { $(PYTHON) -m venv $(PY_VENV) && echo '*' > $(PY_VENV)/.gitignore; }
 	@want=$$(sha256sum $(PY_REQUIREMENTS) | cut -d' ' -f1); \
@@ -37,8 +37,10 @@ build-python: setup-python
 	$(PY_VENV)/bin/maturin build --release --quiet -m $(PY_DIR)/Cargo.toml -o $(PY_WHEELS)
 	$(PY) $(PY_DIR)/scripts/install_wheel.py $(PY_WHEELS)
 
-## lint-python: the .pyi stubs against the native module (stubtest), mypy --strict on the package
+## lint-python: ruff check + ruff format --check (ruff.toml), the .pyi stubs against the native module (stubtest), mypy --strict
 lint-python: build-python
+	$(PY_VENV)/bin/ruff check .
+	$(PY_VENV)/bin/ruff format --check .
 	cd $(PY_DIR) && ../$(PY) -m mypy.stubtest ssert
 	cd $(PY_DIR) && ../$(PY) -m mypy --strict python/ssert tests
 	$(PY) -m mypy --strict pytest-example benches/python

@@ -267,13 +267,34 @@ enum Note {
     Error(CoreError),
 }
 
+/// The non-event reports of one call, in stream order. Both sinks keep them the same way.
+#[derive(Default)]
+struct Notes {
+    list: Vec<Note>,
+    /// Comments are kept only when someone listens for them.
+    keep_comments: bool,
+}
+
+impl Notes {
+    fn retry(&mut self, millis: u64) {
+        self.list.push(Note::Retry(millis));
+    }
+    fn comment(&mut self, text: &str) {
+        if self.keep_comments {
+            self.list.push(Note::Comment(text.to_owned()));
+        }
+    }
+    fn error(&mut self, error: CoreError) {
+        self.list.push(Note::Error(error));
+    }
+}
+
 /// Sink used with the GIL held: builds Python events straight from the borrowed input.
 struct LiveSink<'py, 'c> {
     py: Python<'py>,
     cache: &'c mut StrCache,
     events: Vec<Py<Event>>,
-    notes: Vec<Note>,
-    keep_comments: bool,
+    notes: Notes,
     failure: Option<PyErr>,
 }
 
@@ -287,15 +308,13 @@ impl Sink for LiveSink<'_, '_> {
         }
     }
     fn retry(&mut self, millis: u64) {
-        self.notes.push(Note::Retry(millis));
+        self.notes.retry(millis);
     }
     fn comment(&mut self, text: &str) {
-        if self.keep_comments {
-            self.notes.push(Note::Comment(text.to_owned()));
-        }
+        self.notes.comment(text);
     }
     fn error(&mut self, error: CoreError) {
-        self.notes.push(Note::Error(error));
+        self.notes.error(error);
     }
 }
 
@@ -314,8 +333,7 @@ struct HeldEvent {
 struct OwnedSink {
     text: String,
     events: Vec<HeldEvent>,
-    notes: Vec<Note>,
-    keep_comments: bool,
+    notes: Notes,
 }
 
 impl OwnedSink {
@@ -357,15 +375,13 @@ impl Sink for OwnedSink {
         });
     }
     fn retry(&mut self, millis: u64) {
-        self.notes.push(Note::Retry(millis));
+        self.notes.retry(millis);
     }
     fn comment(&mut self, text: &str) {
-        if self.keep_comments {
-            self.notes.push(Note::Comment(text.to_owned()));
-        }
+        self.notes.comment(text);
     }
     fn error(&mut self, error: CoreError) {
-        self.notes.push(Note::Error(error));
+        self.notes.error(error);
     }
 }
 
@@ -404,10 +420,13 @@ pub struct Parser {
 
 impl Parser {
     fn run(&mut self, py: Python<'_>, step: Step<'_>, size: usize) -> PyResult<Py<PyList>> {
-        let keep_comments = self.on_comment.is_some();
+        let notes = Notes {
+            list: Vec::new(),
+            keep_comments: self.on_comment.is_some(),
+        };
         let (events, notes) = if size >= DETACH_THRESHOLD {
             let mut sink = OwnedSink {
-                keep_comments,
+                notes,
                 ..OwnedSink::default()
             };
             let inner = &mut self.inner;
@@ -416,21 +435,20 @@ impl Parser {
             for index in 0..sink.events.len() {
                 events.push(make_event(py, &mut self.cache, &sink.held(index))?);
             }
-            (events, sink.notes)
+            (events, sink.notes.list)
         } else {
             let mut sink = LiveSink {
                 py,
                 cache: &mut self.cache,
                 events: Vec::new(),
-                notes: Vec::new(),
-                keep_comments,
+                notes,
                 failure: None,
             };
             step.drive(&mut self.inner, &mut sink);
             if let Some(failure) = sink.failure {
                 return Err(failure);
             }
-            (sink.events, sink.notes)
+            (sink.events, sink.notes.list)
         };
         self.pending.extend(events);
         self.deliver(py, notes)

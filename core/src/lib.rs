@@ -77,7 +77,7 @@
 //! - `serde`: `Serialize`/`Deserialize` for the data types (events, trace records, errors).
 #![no_std]
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;

@@ -153,6 +153,185 @@ fn lowest_match_mask(word: u64, byte: u8) -> u64 {
     x.wrapping_sub(ONES) & !x & (ONES << 7)
 }
 
+/// The CR and LF bytes of one chunk, found a 64-byte block at a time.
+///
+/// The push parser asks for the next line end once per line. Searching from each line's start
+/// costs a loop whose exit, at an unpredictable line length, is a mispredicted branch; here one
+/// SIMD pass per block marks every CR and LF in a 64-bit mask, and each line end is then a
+/// `trailing_zeros`. Lines longer than two blocks are left to `memchr2`, which is faster per
+/// byte on long runs (`benches/` measures both effects).
+pub(crate) struct LineEnds<'a> {
+    bytes: &'a [u8],
+    /// Offset of the 64-byte block that `mask` describes.
+    block: usize,
+    /// Bit `i` is set when `bytes[block + i]` is CR or LF and not before the last `from`.
+    mask: u64,
+}
+
+impl<'a> LineEnds<'a> {
+    const BLOCK: usize = 64;
+
+    pub(crate) fn new(bytes: &'a [u8]) -> LineEnds<'a> {
+        LineEnds {
+            bytes,
+            block: 0,
+            mask: block_mask(bytes, 0),
+        }
+    }
+
+    /// The offset of the first CR or LF at or after `from`. Each call's `from` must be greater
+    /// than the offset the previous call returned.
+    #[inline(always)]
+    pub(crate) fn next_from(&mut self, from: usize) -> Option<usize> {
+        if from >= self.block + Self::BLOCK {
+            self.block = from - from % Self::BLOCK;
+            if self.block >= self.bytes.len() {
+                return None;
+            }
+            self.mask = block_mask(self.bytes, self.block);
+        }
+        self.mask &= u64::MAX << (from - self.block);
+        if self.mask == 0 {
+            self.block += Self::BLOCK;
+            if self.block >= self.bytes.len() {
+                return None;
+            }
+            self.mask = block_mask(self.bytes, self.block);
+            if self.mask == 0 {
+                // A line longer than two blocks: `memchr2` skips ahead faster (AVX2 where the
+                // CPU has it). Its block has no line end before `at`, as `next` is a block start.
+                let next = self.block + Self::BLOCK;
+                let at = next + memchr::memchr2(b'\n', b'\r', self.bytes.get(next..)?)?;
+                self.block = at - at % Self::BLOCK;
+                self.mask = block_mask(self.bytes, self.block);
+            }
+        }
+        Some(self.block + self.mask.trailing_zeros() as usize)
+    }
+}
+
+/// The CR/LF mask of the block of `bytes` starting at `at`; bytes past the end count as neither.
+#[inline]
+fn block_mask(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + LineEnds::BLOCK) {
+        Some(block) => mask64(block.try_into().unwrap_or(&[0; LineEnds::BLOCK])),
+        None => {
+            let mut block = [0; LineEnds::BLOCK];
+            let tail = bytes.get(at..).unwrap_or_default();
+            block[..tail.len()].copy_from_slice(tail);
+            mask64(&block)
+        }
+    }
+}
+
+/// Bit `i` set when `block[i]` is CR or LF.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn mask64(block: &[u8; 64]) -> u64 {
+    #[allow(unsafe_code)]
+    // SAFETY: `sse2_mask64` only needs SSE2, and the `cfg` above compiles this call only when
+    // the build enables SSE2 for every CPU it runs on (all x86_64 targets do).
+    unsafe {
+        sse2_mask64(block)
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn sse2_mask64(block: &[u8; 64]) -> u64 {
+    use core::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi8,
+    };
+    let lf = _mm_set1_epi8(b'\n' as i8);
+    let cr = _mm_set1_epi8(b'\r' as i8);
+    let mut mask = 0;
+    for (index, b) in block.chunks_exact(16).enumerate() {
+        // Sixteen byte arguments, one 16-byte load once compiled (no pointer, no `unsafe`).
+        #[allow(clippy::cast_possible_wrap)]
+        let lanes = _mm_set_epi8(
+            b[15] as i8,
+            b[14] as i8,
+            b[13] as i8,
+            b[12] as i8,
+            b[11] as i8,
+            b[10] as i8,
+            b[9] as i8,
+            b[8] as i8,
+            b[7] as i8,
+            b[6] as i8,
+            b[5] as i8,
+            b[4] as i8,
+            b[3] as i8,
+            b[2] as i8,
+            b[1] as i8,
+            b[0] as i8,
+        );
+        let hits = _mm_or_si128(_mm_cmpeq_epi8(lanes, lf), _mm_cmpeq_epi8(lanes, cr));
+        #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
+        let bits = _mm_movemask_epi8(hits) as u16;
+        mask |= u64::from(bits) << (16 * index);
+    }
+    mask
+}
+
+/// Bit `i` set when `block[i]` is CR or LF.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+fn mask64(block: &[u8; 64]) -> u64 {
+    use core::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_splat, v128_or};
+    let mut mask = 0;
+    for (index, b) in block.chunks_exact(16).enumerate() {
+        // Sixteen byte arguments, one `v128.load` once compiled.
+        let lanes = u8x16(
+            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+            b[14], b[15],
+        );
+        let hits = v128_or(
+            u8x16_eq(lanes, u8x16_splat(b'\n')),
+            u8x16_eq(lanes, u8x16_splat(b'\r')),
+        );
+        mask |= u64::from(u8x16_bitmask(hits)) << (16 * index);
+    }
+    mask
+}
+
+/// Bit `i` set when `block[i]` is CR or LF.
+#[cfg(not(any(
+    all(target_arch = "x86_64", target_feature = "sse2"),
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
+#[inline]
+fn mask64(block: &[u8; 64]) -> u64 {
+    portable_mask64(block)
+}
+
+/// [`mask64`] with integer arithmetic only, eight bytes at a time: for targets without a SIMD
+/// version, and the reference the SIMD versions are tested against.
+#[cfg_attr(
+    any(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        all(target_arch = "wasm32", target_feature = "simd128")
+    ),
+    allow(dead_code)
+)]
+fn portable_mask64(block: &[u8; 64]) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = ONES * 0x7F;
+    // High bit of each byte set exactly when the byte is zero (no borrow between bytes).
+    let zero_bytes = |x: u64| !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+    let mut mask = 0;
+    for (index, word) in block.chunks_exact(8).enumerate() {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let hits = zero_bytes(word ^ (ONES * u64::from(b'\n')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\r')));
+        // Gathers the eight high bits into the top byte, lowest address lowest.
+        let bits = (hits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        mask |= bits << (8 * index);
+    }
+    mask
+}
+
 /// The result of a step that may need more input, as in httparse.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Status<T> {
@@ -319,6 +498,85 @@ mod tests {
                     .map(|at| (at, bytes[at]));
                 assert_eq!(find_line_end(bytes), expected, "{bytes:?}");
             }
+        }
+    }
+
+    /// Every line end, found by the block scanner from each line's start, as a plain search
+    /// finds them: all lengths up to several blocks, every alignment of the matches.
+    #[test]
+    #[allow(clippy::cast_possible_truncation)] // Truncating the generator's state is the point.
+    fn line_ends_agree_with_a_plain_search() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut bytes = [0u8; 400];
+        for len in 0..bytes.len() {
+            for round in 0..30 {
+                // Dense line ends, and sparse ones: lines longer than one and two blocks.
+                let odds = [11, 60, 400][round % 3];
+                for byte in bytes[..len].iter_mut() {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    *byte = match state % odds {
+                        0 => b'\n',
+                        1 => b'\r',
+                        2 => 0x8A,
+                        3 => 0x8D,
+                        _ => (state >> 32) as u8 | 0x20,
+                    };
+                }
+                let bytes = &bytes[..len];
+                let mut scanner = LineEnds::new(bytes);
+                let mut from = (state % 3) as usize;
+                loop {
+                    let expected = bytes
+                        .get(from..)
+                        .and_then(|rest| rest.iter().position(|&b| b == b'\n' || b == b'\r'))
+                        .map(|at| from + at);
+                    let found = if from <= len {
+                        scanner.next_from(from)
+                    } else {
+                        None
+                    };
+                    assert_eq!(found, expected, "from {from} in {bytes:?}");
+                    let Some(at) = found else { break };
+                    // Skip ahead as the parser does after a CRLF, sometimes further.
+                    from = at + 1 + (state as usize >> (at % 7)) % 3;
+                }
+            }
+        }
+    }
+
+    /// The SIMD mask (where this target has one) against the integer-only one.
+    #[test]
+    #[allow(clippy::cast_possible_truncation)] // Truncating the generator's state is the point.
+    fn mask64_agrees_with_portable_mask64() {
+        let interesting = [
+            b'\n',
+            b'\r',
+            0,
+            0x0A ^ 0x80,
+            0x0D ^ 0x80,
+            0xFF,
+            0x0B,
+            0x0C,
+            b'a',
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            let mut block = [0u8; 64];
+            for byte in block.iter_mut() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *byte = interesting[(state % interesting.len() as u64) as usize];
+            }
+            let expected = block
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'\n' || b == b'\r')
+                .fold(0u64, |mask, (i, _)| mask | 1 << i);
+            assert_eq!(portable_mask64(&block), expected, "{block:?}");
+            assert_eq!(mask64(&block), expected, "{block:?}");
         }
     }
 

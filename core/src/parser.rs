@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use crate::error::{Error, ErrorKind};
 use crate::event::{Event, OwnedEvent};
-use crate::line::{bom_prefix, find_line_end, shape, BomPrefix, Shape, Terminator, BOM};
+use crate::line::{bom_prefix, shape, BomPrefix, LineEnds, Shape, Terminator, BOM};
 use crate::trace::{FieldName, LineKind, LineTrace, Span, Trace};
 
 /// Receives what the [`Parser`] finds, in stream order.
@@ -424,16 +424,16 @@ impl Parser {
         // Validated on first use: from the first line that starts in this chunk to the last
         // line end (a partial line is validated once complete, from the line buffer).
         let mut chunk_text: Option<(usize, &str)> = None;
+        let mut line_ends = LineEnds::new(chunk);
         while pos < chunk.len() {
-            let Some((at, byte)) = find_line_end(&chunk[pos..]) else {
+            let Some(end) = line_ends.next_from(pos) else {
                 if self.line_buf.is_empty() && !self.skipping_line {
                     self.line_start = self.offset + pos as u64;
                 }
                 self.buffer_partial(&mut borrowed, &chunk[pos..], sink);
                 break;
             };
-            let end = pos + at;
-            let (terminator, next) = if byte == b'\n' {
+            let (terminator, next) = if chunk[end] == b'\n' {
                 (Terminator::Lf, end + 1)
             } else if end + 1 == chunk.len() {
                 self.after_cr = true;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
 import threading
 from typing import Any
@@ -39,6 +40,19 @@ def test_event_defaults_equality_hash_and_repr() -> None:
     assert event != "x"
     assert hash(event) == hash(ssert.Event(event="message", data="x"))
     assert repr(event) == "Event(event='message', data='x', id='', retry=None)"
+
+
+def test_parsed_events_are_not_tracked_by_the_cyclic_gc() -> None:
+    # Events hold only strings and ints, so they are untracked: a long stream must not keep
+    # triggering collections. Small and large (GIL-released) inputs take different paths.
+    small = b"event: tick\nid: 1\ndata: a\n\n"
+    large = small * (128 * 1024 // len(small))
+    for events in (ssert.Parser().feed(small), ssert.Parser().feed(large), ssert.parse(large)):
+        assert events
+        assert not any(gc.is_tracked(event) for event in events)
+    (held,) = ssert.parse(small)
+    gc.collect()
+    assert (held.event, held.data, held.id) == ("tick", "a", "1")
 
 
 def test_id_is_last_event_id_in_force_and_survives_events_without_id() -> None:

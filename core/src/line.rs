@@ -94,6 +94,34 @@ pub(crate) fn shape(line: &[u8]) -> Shape {
     if line.is_empty() {
         return Shape::Blank;
     }
+    // Most lines of real streams spell their field one of these ways: no search for the colon.
+    if line.starts_with(b"data: ") {
+        return Shape::Field {
+            name_end: 4,
+            value: 6,
+        };
+    }
+    if line.starts_with(b"id: ") {
+        return Shape::Field {
+            name_end: 2,
+            value: 4,
+        };
+    }
+    if line.starts_with(b"event: ") {
+        return Shape::Field {
+            name_end: 5,
+            value: 7,
+        };
+    }
+    shape_by_search(line)
+}
+
+/// [`shape`] without its shortcuts: the colon search that defines it.
+#[inline]
+fn shape_by_search(line: &[u8]) -> Shape {
+    if line.is_empty() {
+        return Shape::Blank;
+    }
     // The colon ends the field name, so it is near the start of every line that has one.
     match line.iter().position(|&b| b == b':') {
         Some(0) => Shape::Comment {
@@ -542,6 +570,26 @@ mod tests {
                     // Skip ahead as the parser does after a CRLF, sometimes further.
                     from = at + 1 + (state as usize >> (at % 7)) % 3;
                 }
+            }
+        }
+    }
+
+    /// The shortcuts for common field spellings agree with the colon search on every line
+    /// that starts like them, or almost does.
+    #[test]
+    fn shape_shortcuts_agree_with_the_colon_search() {
+        let starts: [&[u8]; 14] = [
+            b"data: ", b"data:", b"data:  ", b"data", b"dat: ", b"Data: ", b"id: ", b"id:", b"id",
+            b"i: ", b"event: ", b"event:", b"even: ", b"event :",
+        ];
+        let tails: [&[u8]; 6] = [b"", b"x", b" ", b":", b"a: b", b"\xC3\xA9"];
+        for start in starts {
+            for tail in tails {
+                let mut line = [0u8; 16];
+                line[..start.len()].copy_from_slice(start);
+                line[start.len()..start.len() + tail.len()].copy_from_slice(tail);
+                let line = &line[..start.len() + tail.len()];
+                assert_eq!(shape(line), shape_by_search(line), "{line:?}");
             }
         }
     }

@@ -152,21 +152,41 @@ def chunk(data: bytes, lens: Sequence[int]) -> list[bytes]:
     return chunks
 
 
-def measure(runner: Runner, chunks: Sequence[bytes], seconds: float) -> tuple[float, Outcome]:
-    """Median CPU seconds per run over repeated runs for about `seconds` (at least 3 runs).
+def measure(
+    runners: dict[str, Runner], chunks: Sequence[bytes], seconds: float
+) -> dict[str, tuple[float, Outcome]]:
+    """Median CPU seconds per run of each runner, over about `seconds` per runner.
+
+    The runners take turns, one run each per round (at least 3 rounds), so that a change in
+    the machine's load hits them all alike instead of whichever happened to run then.
 
     CPU time of this process, not wall time: the machine may be shared, and every contender
     runs single-threaded (ssert's GIL-free parsing runs on this thread too), so CPU time is
     the fair measure of the work each one does.
     """
-    times: list[float] = []
-    outcome = runner(chunks)  # warm-up, and the result to report
-    deadline = time.perf_counter() + seconds
-    while len(times) < 3 or time.perf_counter() < deadline:
-        start = time.process_time()
-        runner(chunks)
-        times.append(time.process_time() - start)
-    return statistics.median(times), outcome
+    outcomes = {name: runner(chunks) for name, runner in runners.items()}  # warm-up, results
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    deadline = time.perf_counter() + seconds * len(runners)
+    while min(map(len, times.values())) < 3 or time.perf_counter() < deadline:
+        for name, runner in runners.items():
+            start = time.process_time()
+            runner(chunks)
+            times[name].append(time.process_time() - start)
+    return {name: (statistics.median(times[name]), outcomes[name]) for name in runners}
+
+
+# glibc adapts when it returns large blocks to the kernel as a process runs, so the same code
+# ran up to 20% faster late in a run than early (the naive loop's 64 KiB+ strings paid page
+# faults until the threshold rose). Fixed thresholds, those of a long-running process, make a
+# row's figures independent of the rows before it.
+MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": str(32 << 20), "MALLOC_TRIM_THRESHOLD_": str(64 << 20)}
+
+
+def pin_malloc_thresholds() -> None:
+    """Re-executes this script with `MALLOC_ENV` set, unless it already is."""
+    if sys.platform != "linux" or all(os.environ.get(k) == v for k, v in MALLOC_ENV.items()):
+        return
+    os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **MALLOC_ENV})
 
 
 def main() -> int:
@@ -175,6 +195,7 @@ def main() -> int:
     parser.add_argument("--corpus-dir", help="directory written by gen-corpus")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args()
+    pin_malloc_thresholds()
 
     directory = corpus_dir(args.corpus_dir)
     manifest = json.loads((directory / "manifest.json").read_text())
@@ -182,7 +203,8 @@ def main() -> int:
         f"ssert {ssert.__version__} (Rust core via PyO3) vs httpx-sse vs naive loop; Python {sys.version.split()[0]}"
     )
     print(
-        f"corpora: {directory} (seed {manifest['seed']}); median of repeated runs, {args.seconds:g}s each\n"
+        f"corpora: {directory} (seed {manifest['seed']}); median of interleaved runs, "
+        f"{args.seconds:g}s each; glibc malloc thresholds fixed ({', '.join(MALLOC_ENV)})\n"
     )
     header = f"{'corpus':<15} {'chunking':<9} {'parser':<11} {'MB/s':>9} {'events/s':>12} {'events':>7}  vs ssert"
     print(header)
@@ -199,9 +221,7 @@ def main() -> int:
         }
         for chunking, chunks in chunkings.items():
             contenders = {**CONTENDERS, "(str floor)": str_floor(data)}
-            results = {
-                name: measure(runner, chunks, args.seconds) for name, runner in contenders.items()
-            }
+            results = measure(contenders, chunks, args.seconds)
             base = results["ssert"][0]
             if results["ssert"][1][0] != corpus["events"]:
                 misses.append(
@@ -235,13 +255,13 @@ def main() -> int:
             if vs_httpx < want:
                 misses.append(f"{corpus['name']}/{chunking}: {vs_httpx:.1f}x httpx-sse < {want:g}x")
             if vs_naive < 2.0:
-                misses.append(f"{corpus['name']}/{chunking}: {vs_naive:.1f}x naive < 2x")
+                misses.append(f"{corpus['name']}/{chunking}: {vs_naive:.2f}x naive < 2x")
             print()
     print("ratios (ssert speed-up):")
     for name, chunking, vs_httpx, want, vs_naive, bound, naive_bound in summary:
         print(
             f"  {name:<15} {chunking:<9} {vs_httpx:6.1f}x httpx-sse (target {want:g}x; str-floor bound "
-            f"{bound:.1f}x)  {vs_naive:5.1f}x naive (target 2x; bound {naive_bound:.1f}x)"
+            f"{bound:.1f}x)  {vs_naive:5.2f}x naive (target 2x; bound {naive_bound:.1f}x)"
         )
     if misses:
         print("\nmissed:\n  " + "\n  ".join(misses))

@@ -10,7 +10,6 @@
 //! corrupting it. Separate parsers run in parallel while the GIL is released.
 
 use std::borrow::Cow;
-use std::mem;
 use std::ops::Range;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -315,7 +314,8 @@ impl Notes {
 struct LiveSink<'py, 'c> {
     py: Python<'py>,
     cache: &'c mut StrCache,
-    events: Vec<Py<Event>>,
+    /// The parser's pending events, appended to in place.
+    events: &'c mut Vec<Py<Event>>,
     notes: Notes,
     failure: Option<PyErr>,
 }
@@ -446,23 +446,24 @@ impl Parser {
             list: Vec::new(),
             keep_comments: self.on_comment.is_some(),
         };
-        let (events, notes) = if size >= DETACH_THRESHOLD {
+        let notes = if size >= DETACH_THRESHOLD {
             let mut sink = OwnedSink {
                 notes,
                 ..OwnedSink::default()
             };
             let inner = &mut self.inner;
             py.detach(|| step.drive(inner, &mut sink));
-            let mut events = Vec::with_capacity(sink.events.len());
+            self.pending.reserve(sink.events.len());
             for index in 0..sink.events.len() {
-                events.push(make_event(py, &mut self.cache, &sink.held(index))?);
+                self.pending
+                    .push(make_event(py, &mut self.cache, &sink.held(index))?);
             }
-            (events, sink.notes.list)
+            sink.notes.list
         } else {
             let mut sink = LiveSink {
                 py,
                 cache: &mut self.cache,
-                events: Vec::new(),
+                events: &mut self.pending,
                 notes,
                 failure: None,
             };
@@ -470,9 +471,8 @@ impl Parser {
             if let Some(failure) = sink.failure {
                 return Err(failure);
             }
-            (sink.events, sink.notes.list)
+            sink.notes.list
         };
-        self.pending.extend(events);
         self.deliver(py, notes)
     }
 
@@ -502,7 +502,8 @@ impl Parser {
                 }
             }
         }
-        let events = PyList::new(py, mem::take(&mut self.pending))?;
+        // Drained, not taken: the vector keeps its allocation for the next call.
+        let events = PyList::new(py, self.pending.drain(..))?;
         if self.strict {
             if let Some(first) = new_errors.first() {
                 first.setattr(intern!(py, "events"), &events)?;

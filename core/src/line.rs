@@ -3,8 +3,8 @@
 //! [`Tokenizer`] works over a buffer that the caller owns, httparse-style: it reports a
 //! [`Status::Complete`] line with the number of bytes it consumed, or [`Status::Partial`] when
 //! the buffer holds no complete line yet (nothing consumed; append more bytes and call again).
-//! [`Line::parse`] classifies one line. The push [`Parser`](crate::Parser) is built on the same
-//! two pieces.
+//! [`Line::parse`] classifies one line. The push [`Parser`](crate::Parser) classifies lines the
+//! same way, and finds their ends a whole chunk at a time (`LineEnds`) rather than line by line.
 
 /// The UTF-8 byte order mark. The spec's "UTF-8 decode" strips one at the very start of the
 /// stream and nowhere else.
@@ -89,6 +89,7 @@ pub(crate) enum Shape {
     Field { name_end: usize, value: usize },
 }
 
+/// Where a line's parts are: [`shape_by_search`], with shortcuts for the common spellings.
 #[inline]
 pub(crate) fn shape(line: &[u8]) -> Shape {
     if line.is_empty() {

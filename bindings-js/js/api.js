@@ -82,6 +82,9 @@ class EventStreamParser {
   // A high surrogate that ended a string chunk: held back until its low half arrives, so a
   // surrogate pair split across two string chunks is encoded as one character.
   #pendingHigh = '';
+  // The records of the batch being delivered (see #dispatch).
+  #ops = new Uint32Array(256);
+  #delivering = false;
 
   constructor({ onEvent, onRetry, onComment, onError, ...options } = {}) {
     for (const [name, fn] of [['onEvent', onEvent], ['onRetry', onRetry], ['onComment', onComment], ['onError', onError]]) {
@@ -182,13 +185,26 @@ class EventStreamParser {
     const header = this.#header >>> 2;
     const opsAt = u32[header] >>> 2;
     // Copied (not viewed) so that a callback that feeds a parser, and so moves or grows wasm
-    // memory, cannot corrupt the records still to be delivered.
-    const ops = u32.slice(opsAt, opsAt + words);
+    // memory, cannot corrupt the records still to be delivered. Into this parser's own array,
+    // reused from call to call (a fresh typed array per chunk cost more than small chunks'
+    // parsing), unless a callback is feeding this same parser again while its records are read.
+    let ops = this.#ops;
+    if (this.#delivering || ops.length < words) {
+      ops = new Uint32Array(Math.max(words, 2 * ops.length));
+      if (!this.#delivering) this.#ops = ops;
+    }
+    for (let at = 0; at < words; at += 1) ops[at] = u32[opsAt + at];
     const utf8Len = u32[header + 3];
     const asciiLen = u32[header + 5];
     const utf8 = utf8Len === 0 ? '' : textDecoding.utf8(u32[header + 2], utf8Len);
     const ascii = asciiLen === 0 ? '' : textDecoding.ascii(u32[header + 4], asciiLen);
-    deliver(ops, words, utf8, ascii, this.#handlers);
+    const nested = this.#delivering;
+    this.#delivering = true;
+    try {
+      deliver(ops, words, utf8, ascii, this.#handlers);
+    } finally {
+      this.#delivering = nested;
+    }
   }
 }
 

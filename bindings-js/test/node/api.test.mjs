@@ -105,6 +105,30 @@ describe('createParser', () => {
     outer.feed('data: 1\n\ndata: 2\n\n');
     assert.deepEqual(seen, ['outer 1', `inner ${'x'.repeat(14)}`, 'outer 2', `inner ${'x'.repeat(14)}`]);
   });
+
+  it('a callback may feed the same parser again: both batches arrive whole, in order', () => {
+    const seen = [];
+    let fedAgain = false;
+    const parser = createParser({
+      onEvent: (event) => {
+        seen.push(`${event.type} ${event.data} #${event.id}`);
+        if (!fedAgain) {
+          fedAgain = true;
+          parser.feed('event: nested\nid: n1\ndata: aaa\n\nid: n2\ndata: bbbbbbb\n\n');
+        }
+      },
+    });
+    parser.feed('id: 1\ndata: first\n\nid: 2\ndata: second event\n\ndata: third\n\n');
+    parser.feed('data: later\n\n');
+    assert.deepEqual(seen, [
+      'message first #1',
+      'nested aaa #n1',
+      'message bbbbbbb #n2',
+      'message second event #2',
+      'message third #2',
+      'message later #n2',
+    ]);
+  });
 });
 
 describe('EventStreamParserStream', () => {

@@ -140,54 +140,12 @@ fn shape_by_search(line: &[u8]) -> Shape {
     }
 }
 
-/// The position of the next CR or LF in `bytes`, and which one it is.
-///
-/// Most lines of real streams are short (`id: 7`, `event: token`, the blank line), and a SIMD
-/// search costs more to set up than such a line is long. So the first words are searched 8
-/// bytes at a time with plain integer arithmetic, and `memchr2` (SIMD) takes the rest.
-#[inline]
-pub(crate) fn find_line_end(bytes: &[u8]) -> Option<(usize, u8)> {
-    const WORD: usize = 8;
-    const SHORT: usize = 8 * WORD;
-    let mut at = 0;
-    while at + WORD <= bytes.len().min(SHORT) {
-        let word = u64::from_le_bytes(bytes[at..at + WORD].try_into().unwrap_or_default());
-        let found = lowest_match_mask(word, b'\n') | lowest_match_mask(word, b'\r');
-        if found != 0 {
-            let hit = at + (found.trailing_zeros() / 8) as usize;
-            return Some((hit, bytes[hit]));
-        }
-        at += WORD;
-    }
-    if at < SHORT {
-        // Fewer than 8 bytes left of a short input.
-        return bytes[at..]
-            .iter()
-            .position(|&b| b == b'\n' || b == b'\r')
-            .map(|hit| (at + hit, bytes[at + hit]));
-    }
-    memchr::memchr2(b'\n', b'\r', &bytes[at..]).map(|hit| (at + hit, bytes[at + hit]))
-}
-
-/// A mask whose lowest set bit is the high bit of the first byte of `word` (little-endian
-/// order) that equals `byte`; zero if no byte does.
-///
-/// The classic "has a zero byte" test: bits above the first match may be set falsely (a borrow
-/// runs on from it), but the lowest one never is, and only the lowest is used. OR-ing two such
-/// masks keeps that property.
-#[inline(always)]
-fn lowest_match_mask(word: u64, byte: u8) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let x = word ^ (u64::from(byte) * ONES);
-    x.wrapping_sub(ONES) & !x & (ONES << 7)
-}
-
 /// The CR and LF bytes of one chunk, found a 64-byte block at a time.
 ///
-/// The push parser asks for the next line end once per line. Searching from each line's start
-/// costs a loop whose exit, at an unpredictable line length, is a mispredicted branch; here one
-/// SIMD pass per block marks every CR and LF in a 64-bit mask, and each line end is then a
-/// `trailing_zeros`. Lines longer than two blocks are left to `memchr2`, which is faster per
+/// The push parser (and the [`Tokenizer`]) ask for the next line end once per line. Searching
+/// from each line's start costs a loop whose exit, at an unpredictable line length, is a
+/// mispredicted branch; here one SIMD pass per block marks every CR and LF in a 64-bit mask, and
+/// each line end is then a `trailing_zeros`. Lines longer than two blocks are left to `memchr2`, which is faster per
 /// byte on long runs (`benches/` measures both effects).
 pub(crate) struct LineEnds<'a> {
     bytes: &'a [u8],
@@ -434,10 +392,10 @@ impl Tokenizer {
             skip += 1;
         }
         let rest = &buffer[skip..];
-        let Some((at, byte)) = find_line_end(rest) else {
+        let Some(at) = LineEnds::new(rest).next_from(0) else {
             return Status::Partial;
         };
-        let (terminator, len) = match byte {
+        let (terminator, len) = match rest[at] {
             b'\n' => (Terminator::Lf, 1),
             _ if rest.get(at + 1) == Some(&b'\n') => (Terminator::CrLf, 2),
             _ => (Terminator::Cr, 1),
@@ -490,45 +448,6 @@ pub(crate) fn bom_prefix(bytes: &[u8]) -> BomPrefix {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The word-at-a-time search against the obvious one, at every length and position.
-    #[test]
-    fn find_line_end_agrees_with_a_plain_search() {
-        let alphabet = [
-            b'a',
-            b'\n',
-            b'\r',
-            0x80,
-            0x0A ^ 0x80,
-            0xFF,
-            0x0D + 1,
-            0x0A - 1,
-        ];
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        for len in 0..80 {
-            for _ in 0..200 {
-                let bytes: alloc_free::Buf = (0..len)
-                    .map(|_| {
-                        state ^= state << 13;
-                        state ^= state >> 7;
-                        state ^= state << 17;
-                        // Mostly plain bytes, so that matches land at every distance.
-                        if state % 9 == 0 {
-                            alphabet[(state >> 8) as usize % alphabet.len()]
-                        } else {
-                            alphabet[0]
-                        }
-                    })
-                    .collect();
-                let bytes = bytes.as_slice();
-                let expected = bytes
-                    .iter()
-                    .position(|&b| b == b'\n' || b == b'\r')
-                    .map(|at| (at, bytes[at]));
-                assert_eq!(find_line_end(bytes), expected, "{bytes:?}");
-            }
-        }
-    }
 
     /// Every line end, found by the block scanner from each line's start, as a plain search
     /// finds them: all lengths up to several blocks, every alignment of the matches.
@@ -626,32 +545,6 @@ mod tests {
                 .fold(0u64, |mask, (i, _)| mask | 1 << i);
             assert_eq!(portable_mask64(&block), expected, "{block:?}");
             assert_eq!(mask64(&block), expected, "{block:?}");
-        }
-    }
-
-    /// A fixed-capacity byte buffer, so the test runs without `alloc`.
-    mod alloc_free {
-        pub struct Buf {
-            bytes: [u8; 128],
-            len: usize,
-        }
-        impl Buf {
-            pub fn as_slice(&self) -> &[u8] {
-                &self.bytes[..self.len]
-            }
-        }
-        impl FromIterator<u8> for Buf {
-            fn from_iter<I: IntoIterator<Item = u8>>(iter: I) -> Buf {
-                let mut buf = Buf {
-                    bytes: [0; 128],
-                    len: 0,
-                };
-                for byte in iter {
-                    buf.bytes[buf.len] = byte;
-                    buf.len += 1;
-                }
-                buf
-            }
         }
     }
 }

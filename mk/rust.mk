@@ -13,6 +13,8 @@ FUZZ_DIR := core/fuzz
 FUZZ_MANIFEST := $(FUZZ_DIR)/Cargo.toml
 # Seconds each fuzz target runs under `make fuzz` (libFuzzer -max_total_time).
 FUZZ_SECONDS ?= 60
+# Seconds each fuzz target runs in `make test`: a smoke run on every CI run, not a campaign.
+FUZZ_SMOKE_SECONDS ?= 15
 # Every fuzz target of core/fuzz, in the order `make fuzz` runs them.
 FUZZ_TARGET_NAMES := chunked_vs_whole fast_vs_reference encode_roundtrip
 # Seconds each parser gets per corpus x chunking in `make bench`.
@@ -32,7 +34,7 @@ setup-rust:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 	@echo "setup-rust: ok ($$(rustc --version); $$(rustc +nightly --version); $$(cargo fuzz --version 2>/dev/null || echo cargo-fuzz))"
 
-## test-rust: fmt, clippy, tests, docs, the ssert-core feature/no_std build matrix, fuzz targets compile, demo runs
+## test-rust: fmt, clippy, tests, docs, the ssert-core feature/no_std build matrix, a short fuzz run, demo runs
 test-rust:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) fmt --manifest-path $(FUZZ_MANIFEST) -- --check
@@ -47,9 +49,9 @@ test-rust:
 	$(CARGO) build -p ssert-core --all-features
 	$(CARGO) build -p ssert-core --target $(WASM_TARGET) --no-default-features
 	$(CARGO) build -p ssert-core --target $(WASM_TARGET) --no-default-features --features alloc
-	@# Type-checks every fuzz target (with warnings denied) against the current core, without the
-	@# slow sanitizer build; `make fuzz` builds and runs them for real.
+	@# Every fuzz target, warnings denied, then each one fuzzed briefly (sanitizer build included).
 	RUSTFLAGS=-Dwarnings $(CARGO) +nightly check --manifest-path $(FUZZ_MANIFEST) --bins
+	$(MAKE) --no-print-directory fuzz-rust FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 	@# The demo exits non-zero unless its chunked run gives the same sink calls as the whole file.
 	$(CARGO) run -q -p ssert-core --example demo > /dev/null
 
@@ -57,8 +59,9 @@ test-rust:
 demo-rust:
 	$(CARGO) run -q -p ssert-core --example demo
 
-## fuzz-rust: build and run every fuzz target for FUZZ_SECONDS (default 60) each, printing executions
+## fuzz-rust: seed the corpora from testdata/, then run every fuzz target for FUZZ_SECONDS (default 60) each
 fuzz-rust:
+	@python3 $(FUZZ_DIR)/seed_corpus.py testdata/parser $(FUZZ_DIR)/corpus
 	@cd core && for t in $(FUZZ_TARGET_NAMES); do \
 	  echo "==> fuzz $$t for $(FUZZ_SECONDS)s (full log: $${TMPDIR:-/tmp}/ssert-fuzz-$$t.log)"; \
 	  mkdir -p fuzz/corpus/$$t; \

@@ -25,7 +25,7 @@ JS_TARBALL := $(JS_PACK_DIR)/ssert-$(JS_VERSION).tgz
 # used by native builds stays untouched): one codegen unit + LTO for speed and size.
 JS_WASM_PROFILE_ENV := CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
   CARGO_PROFILE_RELEASE_PANIC=abort CARGO_PROFILE_RELEASE_DEBUG=0
-JS_HAND_WRITTEN := api.js session.js batch.js errors.js text.js node.js browser.js index.d.ts k6.js k6.d.ts
+JS_HAND_WRITTEN := api.js session.js batch.js errors.js text.js node.js browser.js index.d.ts k6.js k6_host.js k6.d.ts
 
 .PHONY: setup-js build-js build-js-wasm build-js-k6 pack-js test-js test-js-node test-js-types \
   test-js-browser test-js-k6 lint-js bench-js clean-js
@@ -59,7 +59,7 @@ build-js-wasm:
 	wasm-bindgen --target web --no-typescript --out-dir $(JS_DIST) \
 	  $(JS_CARGO_TARGET)/wasm32-unknown-unknown/release/ssert_wasm.wasm
 	$(JS_BIN)/wasm-opt -O3 $(JS_DIST)/ssert_wasm_bg.wasm -o $(JS_DIST)/ssert_wasm_bg.wasm
-	cp $(addprefix $(JS_DIR)/js/,$(filter-out k6.js k6.d.ts,$(JS_HAND_WRITTEN))) $(JS_DIST)/
+	cp $(addprefix $(JS_DIR)/js/,$(filter-out k6.js k6_host.js k6.d.ts,$(JS_HAND_WRITTEN))) $(JS_DIST)/
 
 build-js-k6:
 	CARGO_TARGET_DIR=$(JS_K6_CARGO_TARGET) \
@@ -68,7 +68,7 @@ build-js-k6:
 	@mkdir -p $(JS_DIST)
 	$(JS_BIN)/wasm2js -O --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	  $(JS_K6_CARGO_TARGET)/wasm32-unknown-unknown/release/ssert_k6.wasm -o $(JS_DIST)/k6_core.js
-	cp $(JS_DIR)/js/k6.js $(JS_DIR)/js/k6.d.ts $(JS_DIST)/
+	cp $(JS_DIR)/js/k6.js $(JS_DIR)/js/k6_host.js $(JS_DIR)/js/k6.d.ts $(JS_DIST)/
 
 pack-js:
 	@mkdir -p $(JS_PACK_DIR)

@@ -19,7 +19,10 @@ export class Parser {
 /** Parses a whole body at once. */
 export function parse(input: ArrayBuffer | Uint8Array | string, options?: ParserOptions): Omit<ParseResult, 'trace'>;
 
-/** Validates a recording with the core validator. */
+/**
+ * Validates a recording with the core validator. `options.idOrder`, as in the main entry point,
+ * replaces the built-in id orders; it must not call ssert itself.
+ */
 export function validate(recording: Recording | string, options?: ValidateOptions): Report;
 
 /** Builds a recording from k6 responses, one connection per response. */

@@ -8,6 +8,7 @@ import { Counter, Rate, Trend } from 'k6/metrics';
 import { deliver } from './batch.js';
 import { ParseError, RecordingError, SsertError, UsageError } from './errors.js';
 import * as engine from './k6_core.js';
+import { setCompareIds } from './k6_host.js';
 
 export { ParseError, RecordingError, SsertError, UsageError };
 
@@ -231,18 +232,51 @@ export function parse(input, options = {}) {
   return result;
 }
 
+/** `idOrder` as the engine's id comparison (see k6_host.js); `failure.thrown` gets its first throw. */
+function hostComparison(idOrder, failure) {
+  return (a, aLength, b, bLength) => {
+    const buffer = engine.memory.buffer;
+    let sign;
+    try {
+      sign = idOrder(utf8String(new Uint8Array(buffer, a, aLength)), utf8String(new Uint8Array(buffer, b, bLength)));
+    } catch (error) {
+      if (!failure.threw) Object.assign(failure, { threw: true, thrown: error });
+      return 2;
+    }
+    // As in the main entry point: anything but a number (or NaN) means "not comparable".
+    if (typeof sign !== 'number' || Number.isNaN(sign)) return 2;
+    return sign < 0 ? -1 : sign > 0 ? 1 : 0;
+  };
+}
+
 /**
  * Validates a recording (object or JSON text) with the core validator; `options` is the shared
- * `ValidateOptions` JSON. Returns the shared report JSON; throws `RecordingError` on bad input.
+ * `ValidateOptions` JSON, plus `idOrder`: an `(a, b) => number` comparator of ids (negative: `a`
+ * first) that replaces the built-in id orders, as in the main entry point; the first exception it
+ * throws propagates. It must not call ssert itself. Returns the shared report JSON; throws
+ * `RecordingError` on bad input.
  */
 export function validate(recording, options = {}) {
+  const { idOrder, ...shared } = options ?? {};
+  if (idOrder !== undefined && typeof idOrder !== 'function') {
+    throw new TypeError('validate(): options.idOrder must be a function (a, b) => number');
+  }
   const recordingBytes = utf8Bytes(typeof recording === 'string' ? recording : JSON.stringify(recording));
-  const optionBytes = utf8Bytes(JSON.stringify(options));
+  const optionBytes = utf8Bytes(JSON.stringify(shared));
   const both = new Uint8Array(recordingBytes.length + optionBytes.length);
   both.set(recordingBytes, 0);
   both.set(optionBytes, recordingBytes.length);
   writeInput(both);
-  const out = JSON.parse(utf8String(readOutput(engine.ssert_validate(recordingBytes.length, optionBytes.length))));
+  const failure = { threw: false, thrown: undefined };
+  const previous = setCompareIds(idOrder === undefined ? undefined : hostComparison(idOrder, failure));
+  let length;
+  try {
+    length = engine.ssert_validate(recordingBytes.length, optionBytes.length, idOrder === undefined ? 0 : 1);
+  } finally {
+    setCompareIds(previous);
+  }
+  if (failure.threw) throw failure.thrown;
+  const out = JSON.parse(utf8String(readOutput(length)));
   if (out.error) throw new RecordingError(out.error.code, out.error.message, out.error.line);
   return out.report;
 }

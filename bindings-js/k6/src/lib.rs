@@ -3,7 +3,8 @@
 //! k6's JavaScript runtime has no `WebAssembly`, so the k6 entry point of the npm package runs
 //! this crate translated to JavaScript by binaryen's `wasm2js`. wasm2js cannot translate
 //! wasm-bindgen output (reference types, several tables), hence this second, minimal engine:
-//! numbers in, numbers out, no imports. It converts and nothing else; the parser, the batch
+//! numbers in, numbers out, and one import (a caller's id order, see [`HostIdOrder`]). It
+//! converts and nothing else; the parser, the batch
 //! layout (shared with `ssert-wasm` through `batch.rs`) and the validator are the same code as
 //! everywhere.
 //!
@@ -23,7 +24,11 @@ pub mod batch;
 use std::cell::RefCell;
 
 use batch::Batch;
-use ssert_core::validate::{validate, Recording, ValidateOptions};
+use std::cmp::Ordering;
+
+use ssert_core::validate::{
+    validate, validate_with_id_order, BoxedIdOrder, IdOrder, Recording, ValidateOptions,
+};
 use ssert_core::{Parser, ParserConfig};
 
 /// Everything the module holds between calls.
@@ -235,11 +240,13 @@ pub extern "C" fn ssert_reconnection_time(handle: u32) -> f64 {
 }
 
 /// Validates: the input holds the recording JSON (`recording_len` bytes) followed by the
-/// options JSON (`options_len` bytes). The output is `{"report": REPORT}` or
-/// `{"error": {"code": ..., "message": ..., "line": ...}}`; returns its length.
+/// options JSON (`options_len` bytes); a non-zero `host_id_order` orders ids with the caller's
+/// comparator ([`HostIdOrder`]) instead of the built-in orders. The output is
+/// `{"report": REPORT}` or `{"error": {"code": ..., "message": ..., "line": ...}}`; returns its
+/// length.
 #[allow(unsafe_code)] // `no_mangle` export, see `ssert_input`.
 #[no_mangle]
-pub extern "C" fn ssert_validate(recording_len: u32, options_len: u32) -> u32 {
+pub extern "C" fn ssert_validate(recording_len: u32, options_len: u32, host_id_order: u32) -> u32 {
     with_state(|state| {
         let split = usize::try_from(recording_len)
             .unwrap_or(0)
@@ -247,9 +254,61 @@ pub extern "C" fn ssert_validate(recording_len: u32, options_len: u32) -> u32 {
         let end = split
             .saturating_add(usize::try_from(options_len).unwrap_or(0))
             .min(state.input.len());
-        let json = validate_to_json(&state.input[..split], &state.input[split..end]);
+        let order = (host_id_order != 0).then(|| Box::new(HostIdOrder) as BoxedIdOrder);
+        let json = validate_to_json(&state.input[..split], &state.input[split..end], order);
         state.set_output(json.as_bytes())
     })
+}
+
+#[cfg(target_arch = "wasm32")]
+mod host {
+    // The shim's `k6_host.js`; wasm2js turns this import module into an ES module import.
+    #[link(wasm_import_module = "./k6_host.js")]
+    extern "C" {
+        /// Compares the ids at `(a, a_len)` and `(b, b_len)` (UTF-8 in linear memory): -1, 0 or
+        /// 1 as `a` comes before, with or after `b`; any other value means "not comparable".
+        fn compare_ids(a: u32, a_len: u32, b: u32, b_len: u32) -> i32;
+    }
+
+    /// The host's comparison of two ids (see `compare_ids`).
+    pub fn compare(a: &str, b: &str) -> i32 {
+        use super::{address, word};
+        // SAFETY: the import only reads the two ranges, which are live `&str`s for the duration
+        // of the call, and touches no other memory of this module.
+        #[allow(unsafe_code)]
+        unsafe {
+            compare_ids(
+                address(a.as_ptr()),
+                word(a.len()),
+                address(b.as_ptr()),
+                word(b.len()),
+            )
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod host {
+    /// Host builds (this crate's unit tests) have no JavaScript caller: nothing is comparable.
+    pub fn compare(_: &str, _: &str) -> i32 {
+        2
+    }
+}
+
+/// The id order of a JavaScript `idOrder(a, b)` comparator, reached through the module's one
+/// import. The shim decodes the two ids from linear memory, calls the comparator and keeps what
+/// it throws, to rethrow once the validation has returned.
+pub struct HostIdOrder;
+
+impl IdOrder for HostIdOrder {
+    fn compare(&self, a: &str, b: &str) -> Option<Ordering> {
+        match host::compare(a, b) {
+            -1 => Some(Ordering::Less),
+            0 => Some(Ordering::Equal),
+            1 => Some(Ordering::Greater),
+            _ => None,
+        }
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -271,8 +330,9 @@ fn error_json(code: &str, message: String, line: Option<usize>) -> String {
     )
 }
 
-/// The validation as the JSON text the shim parses.
-pub fn validate_to_json(recording: &[u8], options: &[u8]) -> String {
+/// The validation as the JSON text the shim parses; `order`, when given, replaces the built-in
+/// id orders.
+pub fn validate_to_json(recording: &[u8], options: &[u8], order: Option<BoxedIdOrder>) -> String {
     let Ok(recording) = std::str::from_utf8(recording) else {
         return error_json("INVALID_RECORDING", "recording is not UTF-8".into(), None);
     };
@@ -284,7 +344,11 @@ pub fn validate_to_json(recording: &[u8], options: &[u8]) -> String {
         Ok(options) => options,
         Err(error) => return error_json("INVALID_OPTIONS", error.to_string(), None),
     };
-    match validate(&recording, &options) {
+    let outcome = match order {
+        Some(order) => validate_with_id_order(&recording, &options, order),
+        None => validate(&recording, &options),
+    };
+    match outcome {
         Ok(report) => match serde_json::to_string(&report) {
             Ok(report) => format!("{{\"report\":{report}}}"),
             Err(error) => error_json("INVALID_OPTIONS", error.to_string(), None),
@@ -321,12 +385,11 @@ mod tests {
 
     #[test]
     fn validate_reports_bad_input_as_json_errors() {
-        assert!(
-            validate_to_json(b"{", b"{}").starts_with("{\"error\":{\"code\":\"INVALID_RECORDING\"")
-        );
+        assert!(validate_to_json(b"{", b"{}", None)
+            .starts_with("{\"error\":{\"code\":\"INVALID_RECORDING\""));
         let empty = br#"{"format":"ssert-recording","version":1,"connections":[]}"#;
-        assert!(validate_to_json(empty, b"{\"nope\":1}")
+        assert!(validate_to_json(empty, b"{\"nope\":1}", None)
             .starts_with("{\"error\":{\"code\":\"INVALID_OPTIONS\""));
-        assert!(validate_to_json(empty, b"{}").starts_with("{\"report\":{"));
+        assert!(validate_to_json(empty, b"{}", None).starts_with("{\"report\":{"));
     }
 }

@@ -2,7 +2,7 @@
 // shared validator cases through `ssert/k6` (the wasm2js build), plus the metric helpers.
 // k6 resolves no npm packages, so the installed package is imported by its path.
 import { check } from 'k6';
-import { b64decode } from 'k6/encoding';
+import { b64decode, b64encode } from 'k6/encoding';
 import { createMetrics, parse, Parser, recordReport, validate } from '../node_modules/ssert/dist/k6.js';
 import { chunkings, cut, expected, prng, run } from '../shared/vectors.js';
 
@@ -62,6 +62,43 @@ export default function () {
     check(report, { [`validator case ${testCase.name}`]: () => ok });
     recordReport(metrics, report, { case: testCase.name });
   }
+
+  // idOrder: the caller's comparator, called by the engine through its one import (k6_host.js).
+  const sessionWithIds = (ids) => ({
+    format: 'ssert-recording',
+    version: 1,
+    connections: [{
+      request: { method: 'GET', url: 'http://127.0.0.1:9/feed', headers: [['accept', 'text/event-stream']], t: 0 },
+      response: { status: 200, headers: [['content-type', 'text/event-stream'], ['cache-control', 'no-cache']], t: 1 },
+      chunks: [{ t: 2, data: b64encode(ids.map((id) => `id: ${id}\ndata: x\n\n`).join(''), 'std') }],
+      end: { kind: 'eof', t: 3 },
+    }],
+  });
+  const quiet = { disable: ['x-accel-buffering', 'buffered-transport'] };
+  const bySuffix = (a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]);
+  const codesOf = (report) => report.findings.map((f) => f.code).filter((c, i, all) => all.indexOf(c) === i).sort();
+  const thrownBy = (f) => {
+    try {
+      f();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+  const inOrder = sessionWithIds(['job-2', 'job-10', 'job-11']);
+  const boom = new Error('cannot order these ids');
+  check(null, {
+    'validate(): idOrder decides what increasing ids are': () =>
+      // Lexicographically "job-10" < "job-2": the built-in order sees a regression, the caller's not.
+      same(codesOf(validate(inOrder, { ...quiet, ids: { order: 'lexicographic' } })), ['SSE302']) &&
+      same(codesOf(validate(inOrder, { ...quiet, idOrder: bySuffix })), []) &&
+      same(codesOf(validate(sessionWithIds(['job-10', 'job-2']), { ...quiet, idOrder: bySuffix })), ['SSE302']),
+    'validate(): what idOrder throws propagates; idOrder must be a function': () =>
+      thrownBy(() => validate(sessionWithIds(['a', 'b']), { ...quiet, idOrder: () => { throw boom; } })) === boom &&
+      thrownBy(() => validate(sessionWithIds(['a']), { idOrder: 'integer' })) instanceof TypeError,
+    'validate(): the engine is usable after a comparator threw': () =>
+      same(codesOf(validate(sessionWithIds(['1', '2']), quiet)), []),
+  });
 
   const whole = parse('retry: 1000\n: hi\nid: 1\ndata: x\n\ndata: cut');
   check(whole, {

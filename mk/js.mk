@@ -25,7 +25,8 @@ JS_TARBALL := $(JS_PACK_DIR)/ssert-$(JS_VERSION).tgz
 # used by native builds stays untouched): one codegen unit + LTO for speed and size.
 JS_WASM_PROFILE_ENV := CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
   CARGO_PROFILE_RELEASE_PANIC=abort CARGO_PROFILE_RELEASE_DEBUG=0
-JS_HAND_WRITTEN := api.js session.js batch.js errors.js text.js node.js browser.js index.d.ts k6.js k6_host.js k6.d.ts
+JS_HAND_WRITTEN := api.js session.js recording.js batch.js errors.js text.js node.js browser.js index.d.ts \
+  playwright.js playwright.d.ts k6.js k6_host.js k6.d.ts
 
 .PHONY: setup-js build-js build-js-wasm build-js-k6 pack-js test-js test-js-node test-js-types \
   test-js-browser test-js-k6 lint-js bench-js clean-js
@@ -93,7 +94,8 @@ test-js-node:
 	cd $(JS_CONSUMER) && node --test --test-reporter=spec node/
 
 test-js-types:
-	cd $(JS_CONSUMER) && ../node_modules/.bin/tsc -p types/tsconfig.json && ../node_modules/.bin/tsc -p types/tsconfig.k6.json && echo "tsc --noEmit (index.d.ts, k6.d.ts): ok"
+	cd $(JS_CONSUMER) && ../node_modules/.bin/tsc -p types/tsconfig.json && ../node_modules/.bin/tsc -p types/tsconfig.k6.json && \
+	  ../node_modules/.bin/tsc -p types/tsconfig.playwright.json && echo "tsc --noEmit (index.d.ts, k6.d.ts, playwright.d.ts): ok"
 
 test-js-browser:
 	cd $(JS_CONSUMER) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 node --test --test-reporter=spec browser/

@@ -4,6 +4,7 @@
 
 import { createParser } from './api.js';
 import { RecordingError } from './errors.js';
+import { expectedItems, recordingDocument } from './recording.js';
 import { recordingFromHar, recordingFromJsonLines, validateJson } from './ssert_wasm.js';
 
 export { RecordingError };
@@ -179,19 +180,12 @@ export class Recorder {
 
   /** Adds what the server says it published: the source of truth for loss/duplicate checks. */
   expect(events) {
-    for (const { id, type, data } of events) {
-      const item = { id: String(id) };
-      if (type !== undefined) item.type = type;
-      if (data !== undefined) item.data = data;
-      this.#expected.push(item);
-    }
+    this.#expected.push(...expectedItems(events));
   }
 
   /** The recording, in the shared JSON format. */
   toJSON() {
-    const recording = { format: 'ssert-recording', version: 1, timing: 'monotonic', source: this.#source, connections: this.#connections };
-    if (this.#expected.length > 0) recording.expected = this.#expected;
-    return structuredClone(recording);
+    return recordingDocument({ source: this.#source, connections: this.#connections, expected: this.#expected });
   }
 }
 

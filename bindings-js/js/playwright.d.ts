@@ -1,0 +1,45 @@
+// Type declarations of `ssert/playwright`: recording a Playwright page's event streams.
+import type { Recording } from './index.js';
+
+/** The part of a Playwright `Page` the recorder uses (Chromium's `newCDPSession`). */
+export interface PageLike {
+  context(): { newCDPSession(page: any): Promise<CDPSessionLike> };
+}
+
+/** The part of a Playwright `CDPSession` the recorder uses. */
+export interface CDPSessionLike {
+  send(method: string, params?: object): Promise<any>;
+  on(event: string, listener: (payload: any) => void): unknown;
+  off(event: string, listener: (payload: any) => void): unknown;
+  detach(): Promise<void>;
+}
+
+export interface RecordEventStreamsOptions {
+  /** Which URLs to record: a substring, a RegExp or a predicate. Default: every URL. */
+  match?: string | RegExp | ((url: string) => boolean);
+  /** DevTools resource types to record. Default `['EventSource']`; add `'Fetch'` or `'XHR'` for streams read with `fetch` or XHR. */
+  types?: string[];
+  /** The recording's `source` text. Default `'ssert-js playwright'`. */
+  source?: string;
+}
+
+/** A recording in progress, from `recordEventStreams`. */
+export class EventStreamRecording {
+  /** Connections recorded so far (each reconnect is one). */
+  readonly connections: number;
+  /** Problems met while recording, e.g. body bytes that could not be read back. */
+  readonly warnings: string[];
+  /** Adds what the server says it published: the source of truth for loss and duplicate checks. */
+  expect(events: Iterable<{ id: string | number; type?: string; data?: string }>): void;
+  /** The recording so far (a connection still open has no `end`). */
+  recording(): Promise<Recording>;
+  /** Stops recording, detaches from the page and returns the recording. */
+  stop(): Promise<Recording>;
+}
+
+/**
+ * Starts recording the event streams a Playwright page receives (Chromium only: the DevTools
+ * protocol), with the request headers the browser sent, each body chunk as it arrived and how
+ * each connection ended. Rejects with a `UsageError` (`CDP_UNAVAILABLE`) in other browsers.
+ */
+export function recordEventStreams(page: PageLike, options?: RecordEventStreamsOptions): Promise<EventStreamRecording>;

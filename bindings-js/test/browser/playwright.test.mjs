@@ -1,0 +1,143 @@
+// `ssert/playwright` in a real Chromium: a page's own EventSource (and a fetch stream) against
+// real servers on 127.0.0.1, recorded from the browser's network stack and validated.
+import { after, before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
+import { parse, validate } from 'ssert';
+import { recordEventStreams } from 'ssert/playwright';
+import { launchChromium } from '../shared/browser.js';
+import { sseHandler } from '../shared/sse-server.js';
+import { startStaticServer } from '../shared/static-server.js';
+
+const good = sseHandler({ total: 12, perConnection: 5, retry: 100 });
+const offByOne = sseHandler({ total: 12, perConnection: 5, retry: 100, offByOne: true });
+// The events of a connection are written 2 ms apart; on a busy machine a connection's last two can
+// reach the browser in one read, which the buffered-transport rule (meant for proxies) reports.
+// The browser times a connection's end and the next request in different processes: a reconnect
+// can appear a few ms before `retry` has passed (97 ms for 100 seen here), hence the slack.
+const rules = { ids: { order: 'integer', consecutive: true }, disable: ['buffered-transport'], reconnect: { slack_ms: 10 } };
+// Bytes a fetch stream gets in three delayed writes: a UTF-8 sequence and a CRLF are split.
+const wire = Buffer.from('retry: 250\r\ndata: caf\u00e9\r\n\r\nevent: end\ndata: bye\n\n');
+let server;
+let browser;
+let page;
+
+before(async () => {
+  server = await startStaticServer({}, {
+    '/blank': (request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title>'),
+    '/good': good.handle,
+    '/off-by-one': offByOne.handle,
+    '/wire': async (request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      for (const piece of [wire.subarray(0, 20), wire.subarray(20, 21), wire.subarray(21)]) {
+        response.write(piece);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+      response.end();
+    },
+  });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(`${server.origin}/blank`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/**
+ * Opens an EventSource in the page and resolves with the ids it dispatched, once the browser gave
+ * up (after a 204) or once the page closed it after `maxEvents` events.
+ */
+function eventSourceIds(path, maxEvents = Infinity) {
+  return page.evaluate(
+    ([url, max]) =>
+      new Promise((resolve, reject) => {
+        const ids = [];
+        const source = new EventSource(url);
+        source.addEventListener('tick', (event) => {
+          ids.push(event.lastEventId);
+          if (ids.length >= max) {
+            source.close();
+            resolve(ids);
+          }
+        });
+        // A 204 makes the browser stop reconnecting: readyState CLOSED after the error.
+        source.onerror = () => source.readyState === EventSource.CLOSED && resolve(ids);
+        setTimeout(() => reject(new Error(`EventSource still open after 10 s, ids so far ${ids}`)), 10_000);
+      }),
+    [path, maxEvents === Infinity ? Number.MAX_SAFE_INTEGER : maxEvents],
+  );
+}
+
+const header = (connection, name) => connection.request.headers.find(([key]) => key.toLowerCase() === name)?.[1];
+const bodyOf = (connection) => Buffer.concat(connection.chunks.map((chunk) => Buffer.from(chunk.data, 'base64')));
+
+it("records the page's EventSource across reconnects, as the browser sent and received it", async () => {
+  const recorder = await recordEventStreams(page, { match: '/good' });
+  const elsewhere = await recordEventStreams(page, { match: /\/never-requested$/ });
+  const ids = await eventSourceIds('/good');
+  const recording = await recorder.stop();
+  assert.deepEqual(ids, ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
+
+  // One connection per request the server saw, with the Last-Event-ID the browser really sent.
+  assert.deepEqual(good.requests.map((request) => request.lastEventId), [undefined, '5', '10', '12']);
+  assert.deepEqual(recording.connections.map((connection) => header(connection, 'last-event-id')), [undefined, '5', '10', '12']);
+  assert.deepEqual(recording.connections.map((connection) => connection.response.status), [200, 200, 200, 204]);
+  // The recorded bytes are the events the server wrote on each connection.
+  assert.deepEqual(
+    recording.connections.map((connection) => parse(bodyOf(connection)).events.map((event) => event.id)),
+    [['1', '2', '3', '4', '5'], ['6', '7', '8', '9', '10'], ['11', '12'], []],
+  );
+  for (const connection of recording.connections) {
+    assert.ok(connection.end !== undefined, 'every connection has ended');
+    assert.ok(connection.chunks.every((chunk, i, all) => i === 0 || chunk.t >= all[i - 1].t), 'chunk times never go back');
+  }
+  assert.deepEqual(recorder.warnings, []);
+
+  const report = validate(recording, rules);
+  assert.deepEqual(report.findings.map((finding) => `${finding.code} ${finding.message}`), []);
+  assert.equal(report.passed, true);
+
+  assert.equal(elsewhere.connections, 0);
+  assert.deepEqual((await elsewhere.stop()).connections, []);
+});
+
+it("catches a server that resumes at the Last-Event-ID instead of after it, in the browser's own session", async () => {
+  const recorder = await recordEventStreams(page, { match: '/off-by-one' });
+  // This server never says 204 (it resumes at 12 for ever): the page stops after 12 events.
+  const ids = await eventSourceIds('/off-by-one', 12);
+  const recording = await recorder.stop();
+  // The browser dispatched events 5 and 9 twice: what the user of this page sees.
+  assert.deepEqual(ids, ['1', '2', '3', '4', '5', '5', '6', '7', '8', '9', '9', '10']);
+  assert.deepEqual(recording.connections.map((connection) => header(connection, 'last-event-id')), [undefined, '5', '9']);
+  assert.equal(recording.connections.at(-1).end.kind, 'client_closed');
+  const report = validate(recording, rules);
+  assert.equal(report.passed, false);
+  const names = new Set(report.findings.map((finding) => finding.name));
+  assert.ok(names.has('resume-point'), JSON.stringify(report.findings.map((f) => [f.code, f.name])));
+});
+
+it('records a fetch stream byte for byte when asked for Fetch resources', async () => {
+  const recorder = await recordEventStreams(page, { types: ['Fetch'], match: '/wire' });
+  const text = await page.evaluate(async () => {
+    const response = await fetch('/wire');
+    return response.text();
+  });
+  const recording = await recorder.stop();
+  assert.equal(text, wire.toString('utf8'));
+  assert.equal(recording.connections.length, 1);
+  const [connection] = recording.connections;
+  assert.deepEqual(bodyOf(connection), wire);
+  assert.ok(connection.chunks.length >= 2, `the delayed writes arrive as separate chunks (got ${connection.chunks.length})`);
+  assert.equal(connection.end.kind, 'eof');
+  assert.equal(header(connection, 'accept'), '*/*');
+});
+
+it('rejects what is not a page of a Chromium browser with a UsageError', async () => {
+  const notChromium = { context: () => ({ newCDPSession: async () => { throw new Error('CDP session is only available in Chromium'); } }) };
+  await assert.rejects(recordEventStreams(notChromium), (error) => error.name === 'UsageError' && error.code === 'CDP_UNAVAILABLE');
+  await assert.rejects(recordEventStreams(page, { types: [] }), TypeError);
+  await assert.rejects(recordEventStreams(page, { match: 42 }), TypeError);
+});

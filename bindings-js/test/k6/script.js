@@ -2,8 +2,9 @@
 // shared validator cases through `ssert/k6` (the wasm2js build), plus the metric helpers.
 // k6 resolves no npm packages, so the installed package is imported by its path.
 import { check } from 'k6';
-import { b64decode, b64encode } from 'k6/encoding';
+import { b64decode } from 'k6/encoding';
 import { createMetrics, parse, Parser, recordReport, validate } from '../node_modules/ssert/dist/k6.js';
+import { sessionWithIds } from '../shared/recordings.js';
 import { chunkings, cut, expected, prng, run } from '../shared/vectors.js';
 
 const vectors = JSON.parse(open(__ENV.SSERT_VECTORS));
@@ -64,16 +65,6 @@ export default function () {
   }
 
   // idOrder: the caller's comparator, called by the engine through its one import (k6_host.js).
-  const sessionWithIds = (ids) => ({
-    format: 'ssert-recording',
-    version: 1,
-    connections: [{
-      request: { method: 'GET', url: 'http://127.0.0.1:9/feed', headers: [['accept', 'text/event-stream']], t: 0 },
-      response: { status: 200, headers: [['content-type', 'text/event-stream'], ['cache-control', 'no-cache']], t: 1 },
-      chunks: [{ t: 2, data: b64encode(ids.map((id) => `id: ${id}\ndata: x\n\n`).join(''), 'std') }],
-      end: { kind: 'eof', t: 3 },
-    }],
-  });
   const quiet = { disable: ['x-accel-buffering', 'buffered-transport'] };
   const bySuffix = (a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]);
   const codesOf = (report) => report.findings.map((f) => f.code).filter((c, i, all) => all.indexOf(c) === i).sort();

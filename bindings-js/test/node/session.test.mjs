@@ -5,6 +5,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { connect, EventStreamParserStream, Recorder, RecordingError, recordingFromHAR, recordingFromJSONLines, validate } from 'ssert';
+import { sessionWithIds } from '../shared/recordings.js';
 import { startSseServer } from '../shared/sse-server.js';
 
 const recordingsDir = new URL('../../../testdata/recordings/', import.meta.url);
@@ -117,16 +118,6 @@ describe('validate()', () => {
     });
   }
 
-  const sessionWithIds = (ids) => ({
-    format: 'ssert-recording',
-    version: 1,
-    connections: [{
-      request: { method: 'GET', url: 'http://127.0.0.1:9/feed', headers: [['accept', 'text/event-stream']], t: 0 },
-      response: { status: 200, headers: [['content-type', 'text/event-stream'], ['cache-control', 'no-cache']], t: 1 },
-      chunks: [{ t: 2, data: Buffer.from(ids.map((id) => `id: ${id}\ndata: x\n\n`).join('')).toString('base64') }],
-      end: { kind: 'eof', t: 3 },
-    }],
-  });
   const quiet = { disable: ['x-accel-buffering', 'buffered-transport'] };
   const bySuffix = (a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]);
   const codes = (report) => [...new Set(report.findings.map((f) => f.code))].sort();

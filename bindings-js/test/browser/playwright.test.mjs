@@ -135,6 +135,31 @@ it('records a fetch stream byte for byte when asked for Fetch resources', async 
   assert.equal(header(connection, 'accept'), '*/*');
 });
 
+// The README tells users to test reconnects against a real server because of this; if a
+// Playwright or Chromium update changes it, this test fails and the README must change too.
+it('a page.route() handler does not see the Last-Event-ID the browser sends on reconnect', async () => {
+  const routed = await browser.newPage();
+  const seen = [];
+  await routed.route('**/routed-events', async (route) => {
+    seen.push((await route.request().allHeaders())['last-event-id']);
+    if (seen.length >= 3) return route.fulfill({ status: 204 });
+    return route.fulfill({ status: 200, contentType: 'text/event-stream', body: `retry: 20\n\nid: ${seen.length}\ndata: x\n\n` });
+  });
+  await routed.goto(`${server.origin}/blank`);
+  const ids = await routed.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const ids = [];
+        const source = new EventSource('/routed-events');
+        source.onmessage = (event) => ids.push(event.lastEventId);
+        source.onerror = () => source.readyState === EventSource.CLOSED && resolve(ids);
+      }),
+  );
+  await routed.close();
+  assert.deepEqual(ids, ['1', '2']); // the page did commit ids 1 and 2...
+  assert.deepEqual(seen, [undefined, undefined, undefined]); // ...but the route never saw them sent
+});
+
 it('rejects what is not a page of a Chromium browser with a UsageError', async () => {
   const notChromium = { context: () => ({ newCDPSession: async () => { throw new Error('CDP session is only available in Chromium'); } }) };
   await assert.rejects(recordEventStreams(notChromium), (error) => error.name === 'UsageError' && error.code === 'CDP_UNAVAILABLE');

@@ -241,11 +241,10 @@ function hostComparison(idOrder, failure) {
       sign = idOrder(utf8String(new Uint8Array(buffer, a, aLength)), utf8String(new Uint8Array(buffer, b, bLength)));
     } catch (error) {
       if (!failure.threw) Object.assign(failure, { threw: true, thrown: error });
-      return 2;
+      return NaN;
     }
-    // As in the main entry point: anything but a number (or NaN) means "not comparable".
-    if (typeof sign !== 'number' || Number.isNaN(sign)) return 2;
-    return sign < 0 ? -1 : sign > 0 ? 1 : 0;
+    // Anything but a number is "not comparable" (NaN), as in the main entry point.
+    return typeof sign === 'number' ? sign : NaN;
   };
 }
 

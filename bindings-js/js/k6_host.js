@@ -3,17 +3,17 @@
 // own because wasm2js turns the wasm import module "./k6_host.js" into an ES module import; the
 // shim (k6.js) installs the comparator for the duration of one validation.
 
-const NOT_COMPARABLE = 2;
+const notComparable = () => NaN;
 
-let compareIds = () => NOT_COMPARABLE;
+let compareIds = notComparable;
 
 /**
- * Installs `compare(aAddress, aLength, bAddress, bLength) => -1 | 0 | 1 | 2` (2: not
- * comparable) as the engine's id comparison, and returns the one it replaces.
+ * Installs `compare(aAddress, aLength, bAddress, bLength) => number` (the comparator's result;
+ * NaN: not comparable) as the engine's id comparison, and returns the one it replaces.
  */
 export function setCompareIds(compare) {
   const previous = compareIds;
-  compareIds = compare ?? (() => NOT_COMPARABLE);
+  compareIds = compare ?? notComparable;
   return previous;
 }
 

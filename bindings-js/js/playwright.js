@@ -72,7 +72,6 @@ export class EventStreamRecording {
   #warnings = [];
   #origin;
   #stopped = false;
-  #detached = false;
 
   constructor(session, { matches, types, source }) {
     this.#session = session;
@@ -111,7 +110,7 @@ export class EventStreamRecording {
 
   /** The recording so far, in the shared format (a connection still open has no `end`). */
   async recording() {
-    if (!this.#detached) {
+    if (!this.#stopped) {
       // A round trip on the session: the browser's events sent before its answer (what the page
       // has already seen happen) are handled before it arrives.
       await this.#session.send('Runtime.evaluate', { expression: '0' }).catch(() => {});
@@ -126,7 +125,6 @@ export class EventStreamRecording {
       const result = await this.recording();
       this.#stopped = true;
       for (const [name, handler] of this.#listeners) this.#session.off(name, handler);
-      this.#detached = true;
       await this.#session.detach().catch(() => {});
       return result;
     }
@@ -146,7 +144,7 @@ export class EventStreamRecording {
   }
 
   #onRequest(event) {
-    if (this.#stopped || !this.#types.has(event.type) || !this.#matches(event.request.url)) return;
+    if (!this.#types.has(event.type) || !this.#matches(event.request.url)) return;
     const known = this.#byRequest.get(event.requestId);
     if (known !== undefined) {
       // A redirect: the same request id goes on to the new URL.
@@ -176,7 +174,6 @@ export class EventStreamRecording {
   }
 
   #onRequestHeaders(event) {
-    if (this.#stopped) return;
     const headers = headerPairs(event.headers);
     const state = this.#byRequest.get(event.requestId);
     if (state !== undefined) state.record.request.headers = headers;

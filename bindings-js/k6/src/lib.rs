@@ -265,13 +265,14 @@ mod host {
     // The shim's `k6_host.js`; wasm2js turns this import module into an ES module import.
     #[link(wasm_import_module = "./k6_host.js")]
     extern "C" {
-        /// Compares the ids at `(a, a_len)` and `(b, b_len)` (UTF-8 in linear memory): -1, 0 or
-        /// 1 as `a` comes before, with or after `b`; any other value means "not comparable".
-        fn compare_ids(a: u32, a_len: u32, b: u32, b_len: u32) -> i32;
+        /// The caller's comparison of the ids at `(a, a_len)` and `(b, b_len)` (UTF-8 in linear
+        /// memory): negative when `a` comes first, as a JS comparator returns; NaN when it did
+        /// not return a number.
+        fn compare_ids(a: u32, a_len: u32, b: u32, b_len: u32) -> f64;
     }
 
     /// The host's comparison of two ids (see `compare_ids`).
-    pub fn compare(a: &str, b: &str) -> i32 {
+    pub fn compare(a: &str, b: &str) -> f64 {
         use super::{address, word};
         // SAFETY: the import only reads the two ranges, which are live `&str`s for the duration
         // of the call, and touches no other memory of this module.
@@ -290,8 +291,8 @@ mod host {
 #[cfg(not(target_arch = "wasm32"))]
 mod host {
     /// Host builds (this crate's unit tests) have no JavaScript caller: nothing is comparable.
-    pub fn compare(_: &str, _: &str) -> i32 {
-        2
+    pub fn compare(_: &str, _: &str) -> f64 {
+        f64::NAN
     }
 }
 
@@ -302,12 +303,8 @@ pub struct HostIdOrder;
 
 impl IdOrder for HostIdOrder {
     fn compare(&self, a: &str, b: &str) -> Option<Ordering> {
-        match host::compare(a, b) {
-            -1 => Some(Ordering::Less),
-            0 => Some(Ordering::Equal),
-            1 => Some(Ordering::Greater),
-            _ => None,
-        }
+        // As the main entry point reads a comparator's result: its sign; NaN is not comparable.
+        host::compare(a, b).partial_cmp(&0.0)
     }
 }
 

@@ -1,5 +1,7 @@
 // ESLint (flat config) for the hand-written JavaScript: the package's wrapper (bindings-js/js/),
-// its tests (bindings-js/test/) and the Node benchmark (benches/js/). `make lint-js` runs it.
+// its tests (bindings-js/test/), the Node benchmark (benches/js/) and the Playwright example's
+// server and page (playwright-example/; its TypeScript specs are checked by tsc). `make lint-js`
+// and `make test-playwright-example` run it.
 import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import globals from 'globals';
@@ -16,6 +18,8 @@ const configs = [
       'bindings-js/.k6-venv/',
       'bindings-js/test/.readme-examples/',
       'bindings-js/test/k6/.readme-*/',
+      'playwright-example/test-results/',
+      'playwright-example/playwright-report/',
     ],
   },
   js.configs.recommended,
@@ -43,6 +47,8 @@ const configs = [
     ignores: ['bindings-js/test/k6/script.js', 'bindings-js/test/shared/vectors.js'],
     languageOptions: { globals: globals.node },
   },
+  { files: ['playwright-example/server/**/*.js'], languageOptions: { globals: globals.node } },
+  { files: ['playwright-example/public/**/*.js'], languageOptions: { globals: globals.browser } },
   {
     // Imported by the Node tests, the browser page and the k6 script (k6 uses only its pure helpers).
     files: ['bindings-js/test/shared/vectors.js'],

@@ -1,5 +1,5 @@
 // Type declarations of `ssert/playwright`: recording a Playwright page's event streams.
-import type { Recording } from './index.js';
+import type { Recording, ValidateOptions } from './index.js';
 
 /** The part of a Playwright `Page` the recorder uses (Chromium's `newCDPSession`). */
 export interface PageLike {
@@ -43,3 +43,21 @@ export class EventStreamRecording {
  * each connection ended. Rejects with a `UsageError` (`CDP_UNAVAILABLE`) in other browsers.
  */
 export function recordEventStreams(page: PageLike, options?: RecordEventStreamsOptions): Promise<EventStreamRecording>;
+
+/** What a matcher returns to `@playwright/test`'s `expect`. */
+export interface MatcherResult {
+  pass: boolean;
+  message: () => string;
+  name: string;
+}
+
+/**
+ * Matchers for `@playwright/test`: `const expect = baseExpect.extend(matchers)`. Each validates
+ * the recording with `validate()` and the given options, and lists every finding when it fails.
+ */
+export const matchers: {
+  /** Passes when the recorded streams pass validation; `await expect(recording).toBeValidEventStream(options)`. */
+  toBeValidEventStream(received: EventStreamRecording | Recording, options?: ValidateOptions): Promise<MatcherResult>;
+  /** Passes when validation reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`). */
+  toHaveFinding(received: EventStreamRecording | Recording, rule: string, options?: ValidateOptions): Promise<MatcherResult>;
+};

@@ -6,10 +6,12 @@
 // or XHR streams) with the request headers the browser really sent (`Last-Event-ID` included),
 // the response head, every body chunk as it arrived with its time, and how the connection ended.
 // So `validate()` checks what the browser's own client did across reconnects, not a re-creation
-// of it. Nothing here parses or validates; the recording goes to `validate()` from `ssert`.
+// of it. The recorder parses nothing: the recording goes to `validate()` from `ssert`, directly
+// or through the `expect` matchers at the end of this file.
 
 import { Buffer } from 'node:buffer';
 import { UsageError } from './errors.js';
+import { validate } from './node.js';
 import { expectedItems, recordingDocument } from './recording.js';
 
 const NETWORK_EVENTS = [
@@ -255,3 +257,59 @@ export class EventStreamRecording {
     state.streamed = [];
   }
 }
+
+async function reportOf(received, options) {
+  if (received instanceof EventStreamRecording) return validate(await received.recording(), options);
+  if (received?.format === 'ssert-recording') return validate(received, options);
+  throw new TypeError('ssert/playwright matchers: expected an EventStreamRecording or a recording document');
+}
+
+const SEVERITY_RANK = { error: 0, warning: 1, info: 2 };
+
+/** The findings, errors first (in the order found within a severity), one line each. */
+function findingLines(report) {
+  const findings = [...report.findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  return findings.map((finding) => {
+    const where = [
+      finding.connection === null ? null : `connection ${finding.connection}`,
+      finding.event === null ? null : `event ${finding.event}`,
+      finding.offset === null ? null : `byte ${finding.offset}`,
+    ].filter(Boolean);
+    return `  ${finding.severity} ${finding.code} ${finding.name}${where.length ? ` (${where.join(', ')})` : ''}: ${finding.message}`;
+  });
+}
+
+function summary(report) {
+  const { events = 0, reconnects = 0 } = report.stats;
+  return `${events} events, ${reconnects} reconnects; ${report.errors} errors, ${report.warnings} warnings, ${report.infos} infos`;
+}
+
+/**
+ * Matchers for `@playwright/test`'s `expect.extend()`. Each validates the recording (an
+ * `EventStreamRecording` or a recording document) with `validate()` and the given options, and
+ * fails with every finding listed.
+ */
+export const matchers = {
+  /** Passes when the recorded streams pass validation (no finding at `fail_on` or worse). */
+  async toBeValidEventStream(received, options) {
+    const report = await reportOf(received, options);
+    const message = report.passed
+      ? () => `expected the event streams to fail validation, but they passed (${summary(report)})`
+      : () => [`expected the event streams to pass validation (${summary(report)}):`, ...findingLines(report)].join('\n');
+    return { pass: report.passed, message, name: 'toBeValidEventStream' };
+  },
+
+  /** Passes when validation reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`). */
+  async toHaveFinding(received, rule, options) {
+    const report = await reportOf(received, options);
+    const wanted = String(rule).toLowerCase();
+    const pass = report.findings.some((finding) => finding.code.toLowerCase() === wanted || finding.name === wanted);
+    const lines = findingLines(report);
+    const message = () =>
+      [
+        `expected ${pass ? 'no' : 'a'} ${rule} finding (${summary(report)})${lines.length ? ':' : ''}`,
+        ...lines,
+      ].join('\n');
+    return { pass, message, name: 'toHaveFinding' };
+  },
+};

@@ -2,7 +2,15 @@
 // `Page` (tsc --noEmit; its own tsconfig skips checking Playwright's .d.ts, which need Node's).
 import type { Page } from 'playwright-core';
 import { validate, type Recording, type Report } from 'ssert';
-import { EventStreamRecording, recordEventStreams, type CDPSessionLike, type PageLike, type RecordEventStreamsOptions } from 'ssert/playwright';
+import {
+  EventStreamRecording,
+  matchers,
+  recordEventStreams,
+  type CDPSessionLike,
+  type MatcherResult,
+  type PageLike,
+  type RecordEventStreamsOptions,
+} from 'ssert/playwright';
 
 export async function recordAndValidate(page: Page): Promise<Report> {
   const options: RecordEventStreamsOptions = { match: /\/events$/, types: ['EventSource', 'Fetch'], source: 'types' };
@@ -15,7 +23,12 @@ export async function recordAndValidate(page: Page): Promise<Report> {
   const recording: Recording = await recorder.stop();
   // @ts-expect-error not a URL filter
   await recordEventStreams(page, { match: 42 });
-  void [sofar, count, warnings];
+  const valid: MatcherResult = await matchers.toBeValidEventStream(recorder, { reconnect: { slack_ms: 10 } });
+  const found: MatcherResult = await matchers.toHaveFinding(recording, 'SSE402', { ids: { order: 'integer' } });
+  const text: string = valid.message() + found.name + String(found.pass);
+  // @ts-expect-error a rule is named by its code or name, a string
+  await matchers.toHaveFinding(recording, 402);
+  void [sofar, count, warnings, text];
   return validate(recording, { ids: { order: 'integer', consecutive: true } });
 }
 

@@ -1,0 +1,46 @@
+// The `expect` matchers of `ssert/playwright`, called the way @playwright/test calls them: they
+// validate the recording and say which findings made them pass or fail.
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { matchers } from 'ssert/playwright';
+import { sessionWithIds } from '../shared/recordings.js';
+
+const clean = sessionWithIds(['1', '2', '3']);
+const repeated = sessionWithIds(['1', '2', '2']);
+
+it('toBeValidEventStream passes a clean recording and lists the findings of a bad one', async () => {
+  const pass = await matchers.toBeValidEventStream(clean);
+  assert.equal(pass.pass, true);
+  assert.equal(pass.name, 'toBeValidEventStream');
+  assert.match(pass.message(), /^expected the event streams to fail validation, but they passed \(3 events, 0 reconnects; 0 errors/);
+
+  const fail = await matchers.toBeValidEventStream(repeated);
+  assert.equal(fail.pass, false);
+  const lines = fail.message().split('\n');
+  assert.match(lines[0], /^expected the event streams to pass validation \(3 events, 0 reconnects; 1 errors, /);
+  assert.match(lines[1], /^ {2}error SSE303 duplicate-id \(connection 0, event 2, byte \d+\): id "2" was already used in this connection$/);
+});
+
+it('toBeValidEventStream takes validate() options', async () => {
+  const relaxed = await matchers.toBeValidEventStream(repeated, { disable: ['duplicate-id'] });
+  assert.equal(relaxed.pass, true);
+  const strict = await matchers.toBeValidEventStream(clean, { fail_on: 'info', enable: ['event-type'], event_types: { allowed: ['tick'] } });
+  assert.equal(strict.pass, false);
+  assert.match(strict.message(), /SSE307 event-type/);
+});
+
+it('toHaveFinding matches a rule by code or by name', async () => {
+  for (const rule of ['SSE303', 'sse303', 'duplicate-id']) {
+    const result = await matchers.toHaveFinding(repeated, rule);
+    assert.equal(result.pass, true, rule);
+    assert.match(result.message(), new RegExp(`^expected no ${rule} finding \\(3 events`));
+  }
+  const absent = await matchers.toHaveFinding(clean, 'resume-point');
+  assert.equal(absent.pass, false);
+  assert.match(absent.message(), /^expected a resume-point finding \(3 events, 0 reconnects; 0 errors, \d+ warnings, \d+ infos\)/);
+});
+
+it('the matchers refuse what is not a recording', async () => {
+  await assert.rejects(matchers.toBeValidEventStream({ connections: [] }), TypeError);
+  await assert.rejects(matchers.toHaveFinding(undefined, 'SSE101'), TypeError);
+});

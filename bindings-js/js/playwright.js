@@ -266,17 +266,30 @@ async function reportOf(received, options) {
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 };
 
-/** The findings, errors first (in the order found within a severity), one line each. */
-function findingLines(report) {
+/**
+ * The report, one line per finding (errors first, in the order found within a severity), then
+ * one per rule that could not be checked: a pass is worth less when a rule did not run.
+ */
+function reportLines(report) {
   const findings = [...report.findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
-  return findings.map((finding) => {
-    const where = [
-      finding.connection === null ? null : `connection ${finding.connection}`,
-      finding.event === null ? null : `event ${finding.event}`,
-      finding.offset === null ? null : `byte ${finding.offset}`,
-    ].filter(Boolean);
-    return `  ${finding.severity} ${finding.code} ${finding.name}${where.length ? ` (${where.join(', ')})` : ''}: ${finding.message}`;
-  });
+  const where = (...parts) => {
+    const named = parts.filter((part) => part !== null);
+    return named.length ? ` (${named.join(', ')})` : '';
+  };
+  return [
+    ...findings.map(
+      (finding) =>
+        `  ${finding.severity} ${finding.code} ${finding.name}${where(
+          finding.connection === null ? null : `connection ${finding.connection}`,
+          finding.event === null ? null : `event ${finding.event}`,
+          finding.offset === null ? null : `byte ${finding.offset}`,
+        )}: ${finding.message}`,
+    ),
+    ...report.not_checked.map(
+      (skipped) =>
+        `  not checked ${skipped.code} ${skipped.name}${where(skipped.connection === null ? null : `connection ${skipped.connection}`)}: ${skipped.reason}`,
+    ),
+  ];
 }
 
 function summary(report) {
@@ -293,9 +306,11 @@ export const matchers = {
   /** Passes when the recorded streams pass validation (no finding at `fail_on` or worse). */
   async toBeValidEventStream(received, options) {
     const report = await reportOf(received, options);
-    const message = report.passed
-      ? () => `expected the event streams to fail validation, but they passed (${summary(report)})`
-      : () => [`expected the event streams to pass validation (${summary(report)}):`, ...findingLines(report)].join('\n');
+    const head = report.passed
+      ? `expected the event streams to fail validation, but they passed (${summary(report)})`
+      : `expected the event streams to pass validation (${summary(report)})`;
+    const lines = reportLines(report);
+    const message = () => [lines.length ? `${head}:` : head, ...lines].join('\n');
     return { pass: report.passed, message, name: 'toBeValidEventStream' };
   },
 
@@ -304,7 +319,7 @@ export const matchers = {
     const report = await reportOf(received, options);
     const wanted = String(rule).toLowerCase();
     const pass = report.findings.some((finding) => finding.code.toLowerCase() === wanted || finding.name === wanted);
-    const lines = findingLines(report);
+    const lines = reportLines(report);
     const message = () =>
       [
         `expected ${pass ? 'no' : 'a'} ${rule} finding (${summary(report)})${lines.length ? ':' : ''}`,

@@ -23,7 +23,19 @@ const STATIC = {
   '/dashboard.js': ['dashboard.js', 'text/javascript; charset=utf-8'],
 };
 const STATUSES = ['placed', 'packed', 'shipped', 'delivered'];
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits `ms`, or less if the client goes away first (so no timer outlives its connection). */
+function wait(response, ms) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      response.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    response.on('close', done);
+  });
+}
 
 /** Event `id` of the orders log: what the server publishes, in order. */
 export function orderEvent(id) {
@@ -63,7 +75,7 @@ async function ordersStream(request, response, params) {
     response.writeHead(204).end();
     return;
   }
-  if (delay > 0) await sleep(delay);
+  if (delay > 0) await wait(response, delay);
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -72,23 +84,23 @@ async function ordersStream(request, response, params) {
   response.write(`retry: ${retry}\n\n`);
   let sent = 0;
   for (let id = first; id <= total && !response.destroyed; id += 1) {
-    if (sent > 0) await sleep(pause);
+    if (sent > 0) await wait(response, pause);
     await new Promise((resolve) => response.write(wireFormat(orderEvent(id)), resolve));
     sent += 1;
     if (drop > 0 && sent === drop && id < total) {
       // Mid-stream loss, as a proxy timeout or a deploy would cause it, between two events. Bytes
       // still in flight then can be lost (the browser may read them with the reset and drop
       // them); waiting a little makes that rare, and a correct resume sends them again.
-      await sleep(Math.max(pause, 50));
+      await wait(response, Math.max(pause, 50));
       response.destroy();
       return;
     }
   }
   const step = heartbeat > 0 ? heartbeat : idle;
   for (let waited = 0; waited < idle && !response.destroyed; ) {
-    const wait = Math.min(step, idle - waited);
-    await sleep(wait);
-    waited += wait;
+    const span = Math.min(step, idle - waited);
+    await wait(response, span);
+    waited += span;
     if (heartbeat > 0 && waited < idle) response.write(': keep-alive\n\n');
   }
   response.end();

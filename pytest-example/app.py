@@ -9,6 +9,10 @@
   1-based log, so a reconnect gets the last event it already saw once more (a duplicate).
 - ``GET /buggy/missing-blank-line``: the same feed, but events are terminated by one newline
   instead of a blank line, so clients merge every event into one that never completes.
+- ``GET /notifications/stream``: a finite log of two event types (``order`` updates, and
+  ``alert`` events whose data has two lines), then ``: keep-alive`` comments while it idles
+  (``?heartbeat=0`` turns them off), then the end of the response; a reconnect that already has
+  everything gets 204, which tells clients to stop for good.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Optional
 
-from fastapi import FastAPI, Header
+from fastapi import FastAPI, Header, Response
 from fastapi.responses import StreamingResponse
 
 app = FastAPI(title="ssert example: order updates")
@@ -73,3 +77,41 @@ async def missing_blank_line(
 ) -> StreamingResponse:
     """Bug: one newline after each event instead of a blank line, so nothing is dispatched."""
     return sse(updates(resume_id(last_event_id), terminator="\n"))
+
+
+NOTIFICATIONS = [
+    ("order", json.dumps({"order": 1001, "status": "paid"})),
+    ("order", json.dumps({"order": 1001, "status": "packed"})),
+    ("alert", "Warehouse 2 is running late\nExpect a delay of 30 minutes"),
+    ("order", json.dumps({"order": 1002, "status": "paid"})),
+    ("alert", "Carrier pickup moved\nNew time: 16:00"),
+    ("order", json.dumps({"order": 1001, "status": "shipped"})),
+]
+IDLE_SECONDS = 0.6
+
+
+async def notifications(first_id: int, heartbeat: float) -> AsyncIterator[str]:
+    yield f"retry: {RETRY_MS}\n\n"
+    for event_id in range(first_id, len(NOTIFICATIONS) + 1):
+        kind, data = NOTIFICATIONS[event_id - 1]
+        lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+        yield f"id: {event_id}\nevent: {kind}\n{lines}\n"
+        await asyncio.sleep(INTERVAL_SECONDS)
+    idle = 0.0
+    while idle < IDLE_SECONDS:
+        step = min(heartbeat or IDLE_SECONDS, IDLE_SECONDS - idle)
+        await asyncio.sleep(step)
+        idle += step
+        if heartbeat and idle < IDLE_SECONDS:
+            yield ": keep-alive\n\n"
+
+
+@app.get("/notifications/stream", response_model=None)
+async def notifications_stream(
+    heartbeat: float = 0.1, last_event_id: Optional[str] = Header(default=None)
+) -> Response:
+    """A finite stream of two event types with heartbeats; 204 once the client has it all."""
+    first = resume_id(last_event_id)
+    if first > len(NOTIFICATIONS):
+        return Response(status_code=204)
+    return sse(notifications(first, heartbeat))

@@ -44,6 +44,45 @@ export class EventStreamRecording {
  */
 export function recordEventStreams(page: PageLike, options?: RecordEventStreamsOptions): Promise<EventStreamRecording>;
 
+/** The part of a Playwright `Page` that `observeEventSources` uses. */
+export interface ScriptablePage {
+  addInitScript(script: any, arg?: any): Promise<unknown>;
+  evaluate(pageFunction: any, arg?: any): Promise<any>;
+}
+
+/** One thing the page's code saw of one of its `EventSource` objects. */
+export interface EventSourceEntry {
+  /** Which `EventSource` of the document, numbered from 0 in creation order. */
+  source: number;
+  /** Its absolute URL. */
+  url: string;
+  /** `created` (the constructor ran), `open`, `message` (an event of a type the page listens to), `error`, `close` (the page called `close()`). */
+  kind: 'created' | 'open' | 'message' | 'error' | 'close';
+  /** When, in ms since the Unix epoch (`performance.timeOrigin + performance.now()`, fractional). */
+  t: number;
+  /** `readyState` right after: 0 CONNECTING, 1 OPEN, 2 CLOSED (an `error` with 0 means the browser will reconnect). */
+  readyState: 0 | 1 | 2;
+  /** For `message`: the event type, its data and `lastEventId` as the page received them. */
+  type?: string;
+  data?: string;
+  lastEventId?: string;
+}
+
+/** What `observeEventSources` returns. */
+export class EventSourceObserver {
+  /** The log of the page's current document so far, in the order things happened. */
+  entries(): Promise<EventSourceEntry[]>;
+}
+
+/**
+ * Logs what a page's own code sees of its `EventSource` streams, without the DevTools protocol (so
+ * not only in Chromium, though only Chromium is tested): creation,
+ * `open`, `error`, the events of the types it listens to (`message` always) and `close()`, with
+ * `readyState` and the time. Installs itself in the current document and in every document the
+ * page loads from then on; each document keeps its own log.
+ */
+export function observeEventSources(page: ScriptablePage): Promise<EventSourceObserver>;
+
 /** What a matcher returns to `@playwright/test`'s `expect`. */
 export interface MatcherResult {
   pass: boolean;

@@ -8,6 +8,9 @@
 // So `validate()` checks what the browser's own client did across reconnects, not a re-creation
 // of it. The recorder parses nothing: the recording goes to `validate()` from `ssert`, directly
 // or through the `expect` matchers at the end of this file.
+//
+// `observeEventSources` is the page-side view: a log, kept in the page, of what the page's code
+// sees of each `EventSource` (states, events, close), for specs about the client's behaviour.
 
 import { Buffer } from 'node:buffer';
 import { UsageError } from './errors.js';
@@ -255,6 +258,78 @@ export class EventStreamRecording {
     state.record.chunks.push(...state.early, ...state.streamed);
     state.early = [];
     state.streamed = [];
+  }
+}
+
+/**
+ * Runs in the page (serialised by Playwright, so it must use nothing from this module): replaces
+ * `window.EventSource` with a subclass that logs what the page's code sees of each stream. The
+ * browser dispatches only to listeners, so events are logged for the types the page listens to
+ * (`message` always), which is what the page's code can see.
+ */
+function installEventSourceObserver() {
+  const Native = globalThis.EventSource;
+  if (typeof Native !== 'function' || globalThis.__ssertEventSources !== undefined) return;
+  const log = [];
+  globalThis.__ssertEventSources = log;
+  let sources = 0;
+  const origin = performance.timeOrigin;
+  class EventSource extends Native {
+    #index = sources++;
+    #url;
+    #observed = new Set();
+    constructor(url, init) {
+      super(url, init);
+      this.#url = this.url;
+      this.#note('created');
+      for (const type of ['open', 'error', 'message']) this.#observe(type);
+    }
+    #note(kind, event) {
+      const entry = { source: this.#index, url: this.#url, kind, t: origin + performance.now(), readyState: this.readyState };
+      if (kind === 'message') Object.assign(entry, { type: event.type, data: event.data, lastEventId: event.lastEventId });
+      log.push(entry);
+    }
+    #observe(type) {
+      if (this.#observed.has(type)) return;
+      this.#observed.add(type);
+      const kind = type === 'open' || type === 'error' ? type : 'message';
+      super.addEventListener(type, (event) => this.#note(kind, event));
+    }
+    addEventListener(type, listener, options) {
+      this.#observe(String(type));
+      return super.addEventListener(type, listener, options);
+    }
+    close() {
+      super.close();
+      this.#note('close');
+    }
+  }
+  globalThis.EventSource = EventSource;
+}
+
+/**
+ * Logs what a Playwright `page`'s own code sees of its `EventSource` streams, without DevTools:
+ * each stream's creation, `open`, `error`, the events it listens to and `close()`, with the
+ * `readyState` after each and the time. Installs itself in the current document and in every
+ * document the page loads from then on; each document keeps its own log.
+ */
+export async function observeEventSources(page) {
+  await page.addInitScript(installEventSourceObserver);
+  await page.evaluate(installEventSourceObserver);
+  return new EventSourceObserver(page);
+}
+
+/** What `observeEventSources` returns. */
+export class EventSourceObserver {
+  #page;
+
+  constructor(page) {
+    this.#page = page;
+  }
+
+  /** The log of the page's current document so far, in the order things happened. */
+  entries() {
+    return this.#page.evaluate(() => [...(globalThis.__ssertEventSources ?? [])]);
   }
 }
 

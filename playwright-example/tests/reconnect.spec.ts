@@ -1,6 +1,7 @@
 // The heart of an SSE contract: when the connection drops, the browser reconnects with
 // Last-Event-ID after the `retry` time, and the server resumes right after that id, so the
 // page loses nothing and repeats nothing.
+import { observeEventSources } from 'ssert/playwright';
 import { ordersLog } from '../server/app.js';
 import { dashboard, expect, test } from './fixtures.js';
 
@@ -55,4 +56,24 @@ test('catches a server that resumes at the Last-Event-ID instead of after it', a
   await expect(streams).not.toBeValidEventStream(rules);
   // One `resume-point` finding per bad resume (the events it repeats are not reported again).
   await expect(streams).toHaveFinding('resume-point', rules);
+});
+
+test("the page's EventSource reconnects after each drop and closes after the 204", async ({ page }) => {
+  // What the page's own code sees, logged without touching the app or using DevTools.
+  const observer = await observeEventSources(page);
+  await page.goto(dashboard('/api/orders/stream?total=6&drop=3&retry=100'));
+  await expect(page.getByTestId('connection-badge')).toHaveText('Offline');
+  const entries = await observer.entries();
+
+  // Every event once, in order, whatever the drops cost in flight.
+  const messages = entries.filter((entry) => entry.kind === 'message');
+  expect(messages.map((entry) => entry.lastEventId)).toEqual(['1', '2', '3', '4', '5', '6']);
+  // CONNECTING after each drop (an `error` with readyState 0) and OPEN again; after the server
+  // ends the stream, one more CONNECTING, whose request gets the 204: CLOSED, never OPEN.
+  const states = entries.filter((entry) => entry.kind !== 'message').map((entry) => `${entry.kind} ${entry.readyState}`);
+  expect(states.slice(0, 2)).toEqual(['created 0', 'open 1']);
+  expect(states.slice(-2)).toEqual(['error 0', 'error 2']);
+  const reconnects = states.slice(2, -1);
+  expect(reconnects.length).toBeGreaterThanOrEqual(3);
+  expect(reconnects).toEqual(reconnects.map((_, i) => (i % 2 === 0 ? 'error 0' : 'open 1')));
 });

@@ -4,7 +4,7 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { parse, validate } from 'ssert';
-import { recordEventStreams } from 'ssert/playwright';
+import { observeEventSources, recordEventStreams } from 'ssert/playwright';
 import { launchChromium } from '../shared/browser.js';
 import { sseHandler } from '../shared/sse-server.js';
 import { startStaticServer } from '../shared/static-server.js';
@@ -158,6 +158,55 @@ it('a page.route() handler does not see the Last-Event-ID the browser sends on r
   await routed.close();
   assert.deepEqual(ids, ['1', '2']); // the page did commit ids 1 and 2...
   assert.deepEqual(seen, [undefined, undefined, undefined]); // ...but the route never saw them sent
+});
+
+it("observes what the page's own code sees of its EventSource: states, events, reconnects", async () => {
+  const observed = await browser.newPage();
+  const observer = await observeEventSources(observed);
+  await observed.goto(`${server.origin}/blank`);
+  const ids = await observed.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const ids = [];
+        const source = new EventSource('/good');
+        source.addEventListener('tick', (event) => ids.push(event.lastEventId));
+        // After the 204 the browser gives up; the page then closes the source as well.
+        source.onerror = () => {
+          if (source.readyState !== EventSource.CLOSED) return;
+          source.close();
+          resolve(ids);
+        };
+      }),
+  );
+  const entries = await observer.entries();
+  await observed.close();
+
+  assert.equal(ids.length, 12);
+  assert.ok(entries.every((entry) => entry.source === 0 && entry.url.endsWith('/good')));
+  // Three streams of events (5, 5, 2), a reconnect after each, then the 204 and close().
+  const ticks = (n) => Array(n).fill('message 1');
+  assert.deepEqual(entries.map((entry) => `${entry.kind} ${entry.readyState}`), [
+    'created 0',
+    'open 1', ...ticks(5), 'error 0',
+    'open 1', ...ticks(5), 'error 0',
+    'open 1', ...ticks(2), 'error 0',
+    'error 2',
+    'close 2',
+  ]);
+  const messages = entries.filter((entry) => entry.kind === 'message');
+  assert.deepEqual(messages.map((entry) => entry.lastEventId), ids);
+  assert.deepEqual(messages[0], { ...messages[0], type: 'tick', data: '{"n":1}' });
+  assert.ok(entries.every((entry, i) => i === 0 || entry.t >= entries[i - 1].t), 'times never go back');
+  // The page waited the server's `retry` (100 ms) between an error and the next open.
+  const opens = entries.filter((entry) => entry.kind === 'open');
+  const errors = entries.filter((entry) => entry.kind === 'error');
+  for (let i = 1; i < opens.length; i += 1) assert.ok(opens[i].t - errors[i - 1].t >= 90, `${opens[i].t - errors[i - 1].t} ms`);
+
+  // Installed in the current document too, and only once however often it is asked.
+  const again = await observeEventSources(page);
+  await observeEventSources(page);
+  assert.deepEqual(await again.entries(), []);
+  assert.equal(await page.evaluate(() => EventSource.CLOSED), 2);
 });
 
 it('rejects what is not a page of a Chromium browser with a UsageError', async () => {

@@ -5,7 +5,10 @@ import { validate, type Recording, type Report } from 'ssert';
 import {
   EventStreamRecording,
   matchers,
+  observeEventSources,
   recordEventStreams,
+  type EventSourceEntry,
+  type EventSourceObserver,
   type CDPSessionLike,
   type MatcherResult,
   type PageLike,
@@ -28,7 +31,11 @@ export async function recordAndValidate(page: Page): Promise<Report> {
   const text: string = valid.message() + found.name + String(found.pass);
   // @ts-expect-error a rule is named by its code or name, a string
   await matchers.toHaveFinding(recording, 402);
-  void [sofar, count, warnings, text];
+  const observer: EventSourceObserver = await observeEventSources(page);
+  const entries: EventSourceEntry[] = await observer.entries();
+  const states: Array<0 | 1 | 2> = entries.filter((entry) => entry.kind !== 'message').map((entry) => entry.readyState);
+  const ids: Array<string | undefined> = entries.map((entry) => entry.lastEventId);
+  void [sofar, count, warnings, text, states, ids];
   return validate(recording, { ids: { order: 'integer', consecutive: true } });
 }
 

@@ -56,7 +56,7 @@ export interface EventSourceEntry {
   source: number;
   /** Its absolute URL. */
   url: string;
-  /** `created` (the constructor ran), `open`, `message` (an event of a type the page listens to), `error`, `close` (the page called `close()`). */
+  /** `created` (the constructor ran), `open`, `message` (an event of a type the page has listened to), `error`, `close` (the page called `close()`). */
   kind: 'created' | 'open' | 'message' | 'error' | 'close';
   /** When, in ms since the Unix epoch (`performance.timeOrigin + performance.now()`, fractional). */
   t: number;
@@ -77,7 +77,7 @@ export class EventSourceObserver {
 /**
  * Logs what a page's own code sees of its `EventSource` streams, without the DevTools protocol (so
  * not only in Chromium, though only Chromium is tested): creation,
- * `open`, `error`, the events of the types it listens to (`message` always) and `close()`, with
+ * `open`, `error`, the events of the types it has listened to (`message` always) and `close()`, with
  * `readyState` and the time. Installs itself in the current document and in every document the
  * page loads from then on; each document keeps its own log.
  */

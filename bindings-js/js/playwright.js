@@ -264,8 +264,8 @@ export class EventStreamRecording {
 /**
  * Runs in the page (serialised by Playwright, so it must use nothing from this module): replaces
  * `window.EventSource` with a subclass that logs what the page's code sees of each stream. The
- * browser dispatches only to listeners, so events are logged for the types the page listens to
- * (`message` always), which is what the page's code can see.
+ * browser dispatches only to listeners, so events are logged for the types the page has listened
+ * to (`message` always), which is what the page's code can see.
  */
 function installEventSourceObserver() {
   const Native = globalThis.EventSource;
@@ -334,7 +334,8 @@ export class EventSourceObserver {
 }
 
 async function reportOf(received, options) {
-  if (received instanceof EventStreamRecording) return validate(await received.recording(), options);
+  // By shape, not `instanceof`: a project can load two copies of this module.
+  if (typeof received?.recording === 'function') return validate(await received.recording(), options);
   if (received?.format === 'ssert-recording') return validate(received, options);
   throw new TypeError('ssert/playwright matchers: expected an EventStreamRecording or a recording document');
 }

@@ -97,6 +97,6 @@ export interface MatcherResult {
 export const matchers: {
   /** Passes when the recorded streams pass validation; `await expect(recording).toBeValidEventStream(options)`. */
   toBeValidEventStream(received: EventStreamRecording | Recording, options?: ValidateOptions): Promise<MatcherResult>;
-  /** Passes when validation reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`). */
+  /** Passes when validation reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`); rejects with a `TypeError` for a rule the core does not know. */
   toHaveFinding(received: EventStreamRecording | Recording, rule: string, options?: ValidateOptions): Promise<MatcherResult>;
 };

@@ -16,6 +16,7 @@ import { Buffer } from 'node:buffer';
 import { UsageError } from './errors.js';
 import { validate } from './node.js';
 import { expectedItems, recordingDocument } from './recording.js';
+import { ruleCode } from './ssert_wasm.js';
 
 const NETWORK_EVENTS = [
   'Network.requestWillBeSent',
@@ -392,9 +393,11 @@ export const matchers = {
 
   /** Passes when validation reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`). */
   async toHaveFinding(received, rule, options) {
+    // The core resolves the rule, so a misspelt one is an error, not a finding that never comes.
+    const code = ruleCode(String(rule));
+    if (code === undefined) throw new TypeError(`ssert/playwright toHaveFinding: no rule is called ${JSON.stringify(rule)}`);
     const report = await reportOf(received, options);
-    const wanted = String(rule).toLowerCase();
-    const pass = report.findings.some((finding) => finding.code.toLowerCase() === wanted || finding.name === wanted);
+    const pass = report.findings.some((finding) => finding.code === code);
     const lines = reportLines(report);
     const message = () =>
       [

@@ -18,7 +18,7 @@ pub mod batch;
 pub use batch::Batch;
 use serde::{Deserialize, Serialize};
 use ssert_core::validate::{
-    validate, validate_with_id_order, IdOrder, LoadError, Recording, ValidateOptions,
+    validate, validate_with_id_order, IdOrder, LoadError, Recording, Rule, ValidateOptions,
 };
 use ssert_core::{Encoder, Error, LineEnding, Message, Parser, ParserConfig};
 use wasm_bindgen::prelude::*;
@@ -355,4 +355,11 @@ pub fn recording_from_har(text: &str) -> Result<String, JsValue> {
     Recording::from_har(text)
         .map(|recording| recording.to_json())
         .map_err(|error| load_error(&error))
+}
+
+/// The code (`"SSE402"`) of the rule named by a code in any case or by its name
+/// (`"resume-point"`), as the core looks rules up; `None` for no such rule.
+#[wasm_bindgen(js_name = ruleCode)]
+pub fn rule_code(code_or_name: &str) -> Option<String> {
+    Rule::lookup(code_or_name).map(|rule| rule.code().to_owned())
 }

@@ -42,6 +42,11 @@ it('toHaveFinding matches a rule by code or by name', async () => {
   assert.match(absent.message(), /^expected a resume-point finding \(3 events, 0 reconnects; 0 errors, \d+ warnings, \d+ infos\)/);
 });
 
+it('toHaveFinding refuses a rule the core does not know, so a misspelt one cannot pass with .not', async () => {
+  await assert.rejects(matchers.toHaveFinding(clean, 'resume_point'), /no rule is called "resume_point"/);
+  await assert.rejects(matchers.toHaveFinding(clean, 'Resume-Point'), TypeError);
+});
+
 it('the matchers refuse what is not a recording', async () => {
   await assert.rejects(matchers.toBeValidEventStream({ connections: [] }), TypeError);
   await assert.rejects(matchers.toHaveFinding(undefined, 'SSE101'), TypeError);

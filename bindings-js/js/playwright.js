@@ -277,16 +277,14 @@ function installEventSourceObserver() {
   const origin = performance.timeOrigin;
   class EventSource extends Native {
     #index = sources++;
-    #url;
     #observed = new Set();
     constructor(url, init) {
       super(url, init);
-      this.#url = this.url;
       this.#note('created');
       for (const type of ['open', 'error', 'message']) this.#observe(type);
     }
     #note(kind, event) {
-      const entry = { source: this.#index, url: this.#url, kind, t: origin + performance.now(), readyState: this.readyState };
+      const entry = { source: this.#index, url: this.url, kind, t: origin + performance.now(), readyState: this.readyState };
       if (kind === 'message') Object.assign(entry, { type: event.type, data: event.data, lastEventId: event.lastEventId });
       log.push(entry);
     }

@@ -68,10 +68,11 @@ async function ordersStream(request, response, params) {
   const heartbeat = intParam(params, 'heartbeat', 0);
   const idle = intParam(params, 'idle', 0);
   const delay = intParam(params, 'delay', 0);
+  const resumeAt = params.get('resume') === 'at';
   const lastEventId = Number.parseInt(request.headers['last-event-id'] ?? '0', 10) || 0;
-  const first = params.get('resume') === 'at' ? Math.max(lastEventId, 1) : lastEventId + 1;
+  const first = resumeAt ? Math.max(lastEventId, 1) : lastEventId + 1;
 
-  if (lastEventId >= total && params.get('resume') !== 'at') {
+  if (!resumeAt && first > total) {
     response.writeHead(204).end();
     return;
   }

@@ -26,7 +26,7 @@ JS_TARBALL := $(JS_PACK_DIR)/ssert-$(JS_VERSION).tgz
 JS_WASM_PROFILE_ENV := CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
   CARGO_PROFILE_RELEASE_PANIC=abort CARGO_PROFILE_RELEASE_DEBUG=0
 JS_HAND_WRITTEN := api.js session.js recording.js batch.js errors.js text.js node.js browser.js index.d.ts \
-  playwright.js playwright.d.ts k6.js k6_host.js k6.d.ts
+  playwright.js playwright_mock.js playwright.d.ts k6.js k6_host.js k6.d.ts
 
 .PHONY: setup-js build-js build-js-wasm build-js-k6 pack-js test-js test-js-node test-js-types \
   test-js-browser test-js-k6 lint-js bench-js clean-js

@@ -1,5 +1,5 @@
-// Type declarations of `ssert/playwright`: recording a Playwright page's event streams.
-import type { Recording, ValidateOptions } from './index.js';
+// Type declarations of `ssert/playwright`: recording, observing and mocking a Playwright page's event streams.
+import type { EncodeItem, Recording, ValidateOptions } from './index.js';
 
 /** The part of a Playwright `Page` the recorder uses (Chromium's `newCDPSession`). */
 export interface PageLike {
@@ -100,3 +100,77 @@ export const matchers: {
   /** Passes when validation reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`); rejects with a `TypeError` for a rule the core does not know. */
   toHaveFinding(received: EventStreamRecording | Recording, rule: string, options?: ValidateOptions): Promise<MatcherResult>;
 };
+
+/** The part of a Playwright `Page` or `BrowserContext` that `mockEventStream` uses. */
+export interface RoutableTarget {
+  route(url: any, handler: (route: any) => unknown): Promise<unknown>;
+  unroute(url: any, handler?: (route: any) => unknown): Promise<unknown>;
+}
+
+/** One step of a mocked connection, played in order. */
+export type MockStep =
+  /** An event or a comment, written by `encode()` (so an `id` or `event` that would break the stream throws an `EncodeError`). */
+  | EncodeItem
+  /** A pause, in milliseconds, before the next step. */
+  | { delay: number }
+  /** Bytes written exactly as given: a `retry` line alone, half an event, a malformed line. */
+  | { raw: string | Uint8Array };
+
+/** What the mock server answers one request with. */
+export interface MockConnection {
+  /** HTTP status. Default 200; 204 tells an `EventSource` to stop reconnecting. */
+  status?: number;
+  /** Response headers, over the defaults (`content-type: text/event-stream`, `cache-control: no-cache`, `x-accel-buffering: no`; CORS headers when the request has an `Origin`). */
+  headers?: Record<string, string>;
+  /** What to write, in order. Default: nothing. */
+  steps?: MockStep[];
+  /** After the steps: `'hold'` the connection open (default; see `send()` and `end()`), `'close'` it cleanly, or `'drop'` it mid-stream (an incomplete body). */
+  end?: 'hold' | 'close' | 'drop';
+  /** Write each step in pieces of this many bytes. Default: one write per step. */
+  chunkSize?: number;
+  /** Milliseconds between the pieces of a step (with `chunkSize`), so the browser reads them apart. Default 0. */
+  chunkDelay?: number;
+}
+
+/** A request the mock answered. */
+export interface MockRequest {
+  /** 0 for the first request, 1 for the first reconnect, and so on. */
+  index: number;
+  /** The URL the page asked for. */
+  url: string;
+  /** The `Last-Event-ID` header the browser sent, or `null`. */
+  lastEventId: string | null;
+  /** Every request header as the browser sent it (lower-case names). */
+  headers: Record<string, string | string[] | undefined>;
+  /** When it arrived, in ms since the Unix epoch. */
+  t: number;
+}
+
+/** How the mock answers: one connection per request, from an array or a function. */
+export type MockScript =
+  | Array<MockConnection | ((request: MockRequest) => MockConnection | Promise<MockConnection>)>
+  | ((request: MockRequest) => MockConnection | Promise<MockConnection>);
+
+/** A mock in place, from `mockEventStream`. */
+export class EventStreamMock {
+  /** Every request answered so far, in order. */
+  readonly requests: MockRequest[];
+  /** Writes steps to every connection still open, after what each is already writing; resolves with how many. */
+  send(...steps: MockStep[]): Promise<number>;
+  /** Ends every open connection, after what each is already writing: `'close'` (default) or `'drop'`; resolves with how many. */
+  end(how?: 'close' | 'drop'): Promise<number>;
+  /** Resolves with `requests` once there are at least `count`; rejects with a `UsageError` (`MOCK_TIMEOUT`) after `timeout` ms (default 5000). */
+  waitForRequests(count: number, options?: { timeout?: number }): Promise<MockRequest[]>;
+  /** Removes the route, breaks open connections, stops the server; rejects with the mock's first failure (a script that threw, a bad step, a `MOCK_NEEDS_HTTP` request). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Answers the requests of `target` that match `url` (as in `page.route`) with a scripted event
+ * stream, streamed for real from a server on 127.0.0.1 in the test process: events arrive one by
+ * one, in pieces, with pauses; connections end cleanly, break, or stay open. The browser parses
+ * and reconnects as it would with any server, and each request shows the `Last-Event-ID` it sent.
+ * With an array, the n-th request gets the n-th connection and later ones a 204. `http:` URLs
+ * only (a request to another scheme is aborted, and `dispose()` rejects).
+ */
+export function mockEventStream(target: RoutableTarget, url: string | RegExp | ((url: URL) => boolean), script: MockScript): Promise<EventStreamMock>;

@@ -11,12 +11,15 @@
 //
 // `observeEventSources` is the page-side view: a log, kept in the page, of what the page's code
 // sees of each `EventSource` (states, events, close), for specs about the client's behaviour.
+// `mockEventStream` (playwright_mock.js) is the other side: a scripted server for the page.
 
 import { Buffer } from 'node:buffer';
 import { UsageError } from './errors.js';
 import { validate } from './node.js';
 import { expectedItems, recordingDocument } from './recording.js';
 import { ruleCode } from './ssert_wasm.js';
+
+export { EventStreamMock, mockEventStream } from './playwright_mock.js';
 
 const NETWORK_EVENTS = [
   'Network.requestWillBeSent',

@@ -1,36 +1,70 @@
-// Testing the page alone: page.route() answers the stream request with a body built by ssert's
-// encoder, which frames multi-line data and refuses what would break the stream (a newline in an
-// event name or id), so the mock is a well-formed stream by construction.
-//
-// page.route() suits one-shot streams like this one, not reconnects: a route handler does not see
-// the Last-Event-ID the browser sends when it reconnects, so test resuming against a real server.
-import { encode } from 'ssert';
+// Testing the page alone, against a scripted server: ssert's mockEventStream streams each
+// connection for real (in pieces, with pauses, ending cleanly or breaking off), so the page's own
+// EventSource parses and reconnects as it would against the real backend, and each reconnect
+// shows the Last-Event-ID the browser sent. route.fulfill() can do none of this: it hands the
+// browser the whole body at once and never sees that header.
+import { mockEventStream } from 'ssert/playwright';
 import { dashboard, expect, test } from './fixtures.js';
 
-test('renders a mocked stream', async ({ page, streams }) => {
-  let requests = 0;
-  await page.route('**/api/orders/stream**', (route) => {
-    requests += 1;
-    if (requests > 1) return route.fulfill({ status: 204 });
-    return route.fulfill({
-      status: 200,
-      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
-      body: encode([
-        { retry: 100, id: '41', event: 'order_update', data: JSON.stringify({ orderId: 'o-7', status: 'shipped' }) },
+const order = (orderId: string, status: string) => JSON.stringify({ orderId, status });
+
+test('renders a stream that arrives a few bytes at a time', async ({ page, streams }) => {
+  const mock = await mockEventStream(page, '**/api/mocked/stream', [
+    {
+      steps: [
+        { retry: 100, id: '41', event: 'order_update', data: order('o-7', 'shipped') },
         { comment: 'a heartbeat the page never sees' },
         { id: '42', event: 'alert', data: 'Storm warning\r\nDeliveries paused' },
-      ]),
-    });
-  });
-  await page.goto(dashboard('/api/orders/stream'));
+      ],
+      // About 185 bytes in 16-byte writes 10 ms apart: lines, the CRLF and the blank lines that
+      // end events are split across the browser's reads.
+      chunkSize: 16,
+      chunkDelay: 10,
+      end: 'close',
+    },
+    // The reconnect after the clean end gets a 204, so the browser stops.
+  ]);
+  await page.goto(dashboard('/api/mocked/stream'));
 
+  await expect(page.getByTestId('connection-badge')).toHaveText('Offline');
   await expect(page.getByTestId('update-feed').locator('li')).toHaveText(['o-7 shipped']);
   expect(await page.getByTestId('alert-banner').textContent()).toBe('Storm warning\nDeliveries paused');
   await expect(page.getByTestId('last-event-id')).toHaveText('42');
-  await expect(page.getByTestId('connection-badge')).toHaveText('Offline');
-  expect(requests).toBe(2);
-  // The recording shows the reconnect without the Last-Event-ID that the browser held ("42"):
-  // routing hides the header, which is why resuming needs a real server (see the header comment).
-  await expect(streams).toHaveFinding('last-event-id');
-  await expect(streams).toBeValidEventStream({ ids: { order: 'integer' }, disable: ['last-event-id'] });
+  expect(mock.requests.map((request) => request.lastEventId)).toEqual([null, '42']);
+  await mock.dispose();
+  // The recording is of the browser's own reads: a dozen small ones (on a busy machine the
+  // browser may read two writes at once), and a session that validates.
+  const { connections } = await streams.recording();
+  expect(connections[0]?.chunks.length).toBeGreaterThanOrEqual(6);
+  await expect(streams).toBeValidEventStream({ ids: { order: 'integer' }, reconnect: { slack_ms: 10 } });
+});
+
+test('shows what the server pushes, and picks up after the connection breaks', async ({ page, streams }) => {
+  const mock = await mockEventStream(page, '**/api/mocked/stream', [
+    { steps: [{ retry: 100, id: '1', event: 'order_update', data: order('o-1', 'placed') }] },
+    (request) => ({
+      // A server that resumes right after the id the browser sends.
+      steps: [{ id: String(Number(request.lastEventId) + 1), event: 'order_update', data: order('o-1', 'delivered') }],
+    }),
+  ]);
+  await page.goto(dashboard('/api/mocked/stream'));
+  const feed = page.getByTestId('update-feed').locator('li');
+  await expect(feed).toHaveText(['o-1 placed']);
+  await expect(page.getByTestId('connection-badge')).toHaveText('Live');
+
+  // The spec drives the stream: one more event, then the connection breaks.
+  await mock.send({ id: '2', event: 'order_update', data: order('o-1', 'packed') });
+  await expect(feed).toHaveText(['o-1 placed', 'o-1 packed']);
+  await mock.end('drop');
+
+  await expect(feed).toHaveText(['o-1 placed', 'o-1 packed', 'o-1 delivered']);
+  await expect(page.getByTestId('connection-badge')).toHaveText('Live');
+  expect(mock.requests.map((request) => request.lastEventId)).toEqual([null, '2']);
+  await mock.dispose();
+  streams.expect([
+    { id: 1, type: 'order_update' },
+    { id: 2, type: 'order_update' },
+    { id: 3, type: 'order_update' },
+  ]);
+  await expect(streams).toBeValidEventStream({ ids: { order: 'integer', consecutive: true }, reconnect: { slack_ms: 10 } });
 });

@@ -1,18 +1,25 @@
 // Type-checks a program that uses every export of `ssert/playwright` with a real Playwright
 // `Page` (tsc --noEmit; its own tsconfig skips checking Playwright's .d.ts, which need Node's).
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { validate, type Recording, type Report } from 'ssert';
 import {
+  EventStreamMock,
   EventStreamRecording,
   matchers,
+  mockEventStream,
   observeEventSources,
   recordEventStreams,
   type EventSourceEntry,
   type EventSourceObserver,
   type CDPSessionLike,
   type MatcherResult,
+  type MockConnection,
+  type MockRequest,
+  type MockScript,
+  type MockStep,
   type PageLike,
   type RecordEventStreamsOptions,
+  type RoutableTarget,
 } from 'ssert/playwright';
 
 export async function recordAndValidate(page: Page): Promise<Report> {
@@ -41,4 +48,28 @@ export async function recordAndValidate(page: Page): Promise<Report> {
 
 export function fakePage(session: CDPSessionLike): PageLike {
   return { context: () => ({ newCDPSession: async () => session }) };
+}
+
+export async function mockAStream(page: Page, context: BrowserContext): Promise<MockRequest[]> {
+  const steps: MockStep[] = [
+    { raw: 'retry: 500\n' },
+    { id: '1', event: 'tick', data: '{}' },
+    { delay: 100 },
+    { comment: 'heartbeat' },
+    { raw: new Uint8Array([100, 97, 116, 97, 10, 10]) },
+  ];
+  const first: MockConnection = { steps, chunkSize: 3, chunkDelay: 2, end: 'drop', headers: { 'x-extra': '1' } };
+  const script: MockScript = [first, async (request: MockRequest) => ({ steps: [{ data: request.lastEventId ?? 'none' }], end: 'close' }), { status: 204 }];
+  const mock: EventStreamMock = await mockEventStream(page, '**/events', script);
+  await mockEventStream(context, /\/feed$/, (request) => ({ status: request.index === 0 ? 200 : 204 }));
+  const target: RoutableTarget = page;
+  // @ts-expect-error a connection ends with 'hold', 'close' or 'drop'
+  await mockEventStream(target, '**', [{ end: 'later' }]);
+  const written: number = await mock.send({ data: 'live' }, { delay: 10 });
+  const ended: number = await mock.end('drop');
+  const requests: MockRequest[] = await mock.waitForRequests(2, { timeout: 1000 });
+  const resumedFrom: string | null = mock.requests[1]?.lastEventId ?? null;
+  await mock.dispose();
+  void [written, ended, resumedFrom];
+  return requests;
 }

@@ -1,0 +1,144 @@
+// `mockEventStream` of `ssert/playwright` in a real Chromium: a page's own EventSource reads a
+// scripted stream (pieces, pauses, clean and broken ends, 204) and reconnects with Last-Event-ID.
+import { after, afterEach, before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { EncodeError, UsageError, validate } from 'ssert';
+import { mockEventStream, observeEventSources, recordEventStreams } from 'ssert/playwright';
+import { launchChromium } from '../shared/browser.js';
+import { startStaticServer } from '../shared/static-server.js';
+
+let server;
+let browser;
+let page;
+
+before(async () => {
+  server = await startStaticServer({}, {
+    '/blank': (request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title>'),
+  });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+afterEach(async () => {
+  await page?.close();
+});
+
+async function freshPage() {
+  page = await browser.newPage();
+  await page.goto(`${server.origin}/blank`);
+  return page;
+}
+
+/** Opens an EventSource on `path` in the page; resolves once the browser has given up (CLOSED). */
+function readUntilClosed(path) {
+  return page.evaluate(
+    (url) =>
+      new Promise((resolve, reject) => {
+        const source = new EventSource(url);
+        source.addEventListener('error', () => {
+          if (source.readyState === EventSource.CLOSED) resolve();
+        });
+        setTimeout(() => reject(new Error('EventSource still open after 10 s')), 10_000);
+      }),
+    path,
+  );
+}
+
+const messages = (entries) => entries.filter((entry) => entry.kind === 'message');
+
+it('streams a script in pieces and with pauses, and each reconnect sends the Last-Event-ID', async () => {
+  await freshPage();
+  const observer = await observeEventSources(page);
+  const recording = await recordEventStreams(page, { match: '/api/' });
+  const mock = await mockEventStream(page, '**/api/feed', [
+    {
+      // 3-byte writes 2 ms apart: the UTF-8 of "é" and the blank line that ends an event are split.
+      steps: [{ raw: 'retry: 100\n' }, { id: '1', data: 'caf\u00e9' }, { delay: 300 }, { id: '2', event: 'message', data: 'two\nlines' }],
+      chunkSize: 3,
+      chunkDelay: 2,
+      end: 'close',
+    },
+    (request) => ({ steps: [{ id: '3', data: `resumed after ${request.lastEventId}` }], end: 'drop' }),
+  ]);
+
+  await readUntilClosed('/api/feed');
+  await mock.dispose();
+
+  const seen = messages(await observer.entries());
+  assert.deepEqual(
+    seen.map(({ lastEventId, data }) => [lastEventId, data]),
+    [['1', 'caf\u00e9'], ['2', 'two\nlines'], ['3', 'resumed after 2']],
+  );
+  // The pause is the server's: the page saw the second event well after the first.
+  assert.ok(seen[1].t - seen[0].t >= 200, `events ${seen[1].t - seen[0].t} ms apart`);
+  assert.deepEqual(mock.requests.map((request) => request.lastEventId), [null, '2', '3']);
+  assert.ok(mock.requests.every((request) => request.url === `${server.origin}/api/feed`));
+
+  // The browser's own network view: the first connection's bytes came in many reads, and the
+  // whole session (retry honoured, resumes after the last id, 204 at the end) validates clean.
+  const document = await recording.stop();
+  assert.equal(document.connections.length, 3);
+  assert.ok(document.connections[0].chunks.length >= 10, `${document.connections[0].chunks.length} reads`);
+  const report = validate(document, { ids: { order: 'integer', consecutive: true }, reconnect: { slack_ms: 10 }, disable: ['buffered-transport'] });
+  assert.deepEqual(report.findings, []);
+});
+
+it('send() writes to an open connection, and end("drop") makes the browser reconnect', async () => {
+  await freshPage();
+  const observer = await observeEventSources(page);
+  const mock = await mockEventStream(page, '**/api/live', [{ steps: [{ raw: 'retry: 100\n\n' }] }, { status: 204 }]);
+  const closed = readUntilClosed('/api/live');
+  await mock.waitForRequests(1);
+  await expectEventually(async () => (await observer.entries()).some((entry) => entry.kind === 'open'));
+
+  assert.equal(await mock.send({ id: '7', event: 'message', data: 'pushed' }, { comment: 'keep-alive' }), 1);
+  await expectEventually(async () => messages(await observer.entries()).length === 1);
+  assert.equal(await mock.end('drop'), 1);
+  await closed;
+  await mock.dispose();
+
+  assert.deepEqual(messages(await observer.entries()).map(({ data }) => data), ['pushed']);
+  assert.deepEqual(mock.requests.map((request) => request.lastEventId), [null, '7']);
+});
+
+it('a step that cannot be encoded fails the request, and dispose() reports it', async () => {
+  await freshPage();
+  const mock = await mockEventStream(page, '**/api/bad', () => ({ steps: [{ data: 'ok' }, { id: 'line\nbreak', data: 'x' }] }));
+  const status = await page.evaluate(async () => (await fetch('/api/bad')).status);
+  assert.equal(status, 500);
+  await assert.rejects(mock.dispose(), (error) => {
+    assert.ok(error instanceof EncodeError);
+    assert.equal(error.code, 'ID_HAS_NEWLINE');
+    assert.match(error.message, /mock connection 0, step 1/);
+    return true;
+  });
+});
+
+it('refuses to mock an https: URL, loudly', async () => {
+  await freshPage();
+  const mock = await mockEventStream(page, 'https://stream.invalid/**', [{ steps: [{ data: 'never' }] }]);
+  const failed = await page.evaluate(() => fetch('https://stream.invalid/events').then(() => false, () => true));
+  assert.equal(failed, true);
+  await assert.rejects(mock.dispose(), (error) => error instanceof UsageError && error.code === 'MOCK_NEEDS_HTTP');
+});
+
+it('checks its arguments', async () => {
+  await freshPage();
+  await assert.rejects(mockEventStream({}, '**', []), TypeError);
+  await assert.rejects(mockEventStream(page, '**', 'data: x\n\n'), TypeError);
+  const mock = await mockEventStream(page, '**/api/odd', [{ end: 'later' }]);
+  assert.equal(await page.evaluate(async () => (await fetch('/api/odd')).status), 500);
+  await assert.rejects(mock.dispose(), /end must be 'close', 'drop' or 'hold'/);
+});
+
+async function expectEventually(condition, timeout = 5000) {
+  const deadline = Date.now() + timeout;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -37,10 +37,15 @@ build-python: setup-python
 	$(PY_VENV)/bin/maturin build --release --quiet -m $(PY_DIR)/Cargo.toml -o $(PY_WHEELS)
 	$(PY) $(PY_DIR)/scripts/install_wheel.py $(PY_WHEELS)
 
-## lint-python: ruff check + ruff format --check (ruff.toml), the .pyi stubs against the native module (stubtest), mypy --strict
+## lint-python: ruff check + ruff format --check (ruff.toml), vermin (runs on Python 3.9), the .pyi stubs against the native module (stubtest), mypy --strict
 lint-python: build-python
 	$(PY_VENV)/bin/ruff check .
 	$(PY_VENV)/bin/ruff format --check .
+	@# The package supports Python >= 3.9, which no longer exists here and which mypy can no longer
+	@# target: vermin checks the syntax and the standard-library names (functions, parameters,
+	@# modules) that the package, its tests, the example and the benchmark use, annotations included.
+	$(PY_VENV)/bin/vermin --no-tips --quiet --violations --eval-annotations -t=3.9- \
+	  $(PY_DIR)/python $(PY_DIR)/tests $(PY_DIR)/scripts pytest-example benches/python testdata
 	cd $(PY_DIR) && ../$(PY) -m mypy.stubtest ssert
 	cd $(PY_DIR) && ../$(PY) -m mypy --strict python/ssert tests
 	$(PY) -m mypy --strict pytest-example benches/python

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { EncodeError, UsageError, validate } from 'ssert';
 import { mockEventStream, observeEventSources, recordEventStreams } from 'ssert/playwright';
 import { launchChromium } from '../shared/browser.js';
-import { startStaticServer } from '../shared/static-server.js';
+import { blankPage, startStaticServer } from '../shared/static-server.js';
 
 let server;
 let browser;
@@ -13,7 +13,7 @@ let page;
 
 before(async () => {
   server = await startStaticServer({}, {
-    '/blank': (request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title>'),
+    '/blank': blankPage,
   });
   browser = await launchChromium();
 });

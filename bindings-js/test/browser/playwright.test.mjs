@@ -7,7 +7,7 @@ import { parse, validate } from 'ssert';
 import { observeEventSources, recordEventStreams } from 'ssert/playwright';
 import { launchChromium } from '../shared/browser.js';
 import { sseHandler } from '../shared/sse-server.js';
-import { startStaticServer } from '../shared/static-server.js';
+import { blankPage, startStaticServer } from '../shared/static-server.js';
 
 const good = sseHandler({ total: 12, perConnection: 5, retry: 100 });
 const offByOne = sseHandler({ total: 12, perConnection: 5, retry: 100, offByOne: true });
@@ -24,7 +24,7 @@ let page;
 
 before(async () => {
   server = await startStaticServer({}, {
-    '/blank': (request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title>'),
+    '/blank': blankPage,
     '/good': good.handle,
     '/off-by-one': offByOne.handle,
     '/wire': async (request, response) => {

@@ -13,6 +13,9 @@ const types = {
   '.wasm': 'application/wasm',
 };
 
+/** A route handler for an empty HTML page: an origin for a test page to run its code in. */
+export const blankPage = (request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title>');
+
 /**
  * Starts the server. `mounts` maps URL prefixes to directory URLs; `routes` maps exact paths to
  * handlers `(request, response) => void` for dynamic responses.

@@ -136,12 +136,16 @@ export interface MockConnection {
 export interface MockRequest {
   /** 0 for the first request, 1 for the first reconnect, and so on. */
   index: number;
+  /** `GET` for an `EventSource`; a `fetch()` client may use `POST`. */
+  method: string;
   /** The URL the page asked for. */
   url: string;
   /** The `Last-Event-ID` header the browser sent, or `null`. */
   lastEventId: string | null;
   /** Every request header as the browser sent it (lower-case names). */
   headers: Record<string, string | string[] | undefined>;
+  /** The request body as UTF-8 text (`''` for none), e.g. the prompt a chat page POSTs. */
+  body: string;
   /** When it arrived, in ms since the Unix epoch. */
   t: number;
 }

@@ -89,7 +89,7 @@ export class EventStreamMock {
   #waiters = [];
   #failures = [];
 
-  /** Every request the mock has answered, in order: `{ index, url, lastEventId, headers, t }`. */
+  /** Every request the mock has answered, in order: `{ index, method, url, lastEventId, headers, body, t }`. */
   requests = [];
 
   constructor(target, url, script) {
@@ -148,12 +148,18 @@ export class EventStreamMock {
 
   async #serve(incoming, response) {
     const lastEventId = incoming.headers['last-event-id'];
+    const t = Date.now();
+    // A streaming fetch() client may POST (a chat prompt, say): the script gets the body.
+    const body = [];
+    for await (const piece of incoming) body.push(piece);
     const request = {
       index: this.requests.length,
+      method: incoming.method,
       url: new URL(incoming.url, this.#origin).searchParams.get('url'),
       lastEventId: typeof lastEventId === 'string' ? lastEventId : null,
       headers: { ...incoming.headers },
-      t: Date.now(),
+      body: Buffer.concat(body).toString('utf8'),
+      t,
     };
     this.requests.push(request);
     this.#waiters = this.#waiters.filter((waiter) => !waiter(this.requests.length));

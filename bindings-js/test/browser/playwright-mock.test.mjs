@@ -2,7 +2,7 @@
 // scripted stream (pieces, pauses, clean and broken ends, 204) and reconnects with Last-Event-ID.
 import { after, afterEach, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EncodeError, UsageError, validate } from 'ssert';
+import { EncodeError, UsageError, parse, validate } from 'ssert';
 import { mockEventStream, observeEventSources, recordEventStreams } from 'ssert/playwright';
 import { launchChromium } from '../shared/browser.js';
 import { blankPage, startStaticServer } from '../shared/static-server.js';
@@ -103,6 +103,40 @@ it('send() writes to an open connection, and end("drop") makes the browser recon
 
   assert.deepEqual(messages(await observer.entries()).map(({ data }) => data), ['pushed']);
   assert.deepEqual(mock.requests.map((request) => request.lastEventId), [null, '7']);
+});
+
+it('streams to a fetch() client that POSTs, token by token, and the script reads the body', async () => {
+  await freshPage();
+  // A chat completion endpoint: the reply depends on the prompt the page sends.
+  const mock = await mockEventStream(page, '**/api/chat', (request) => {
+    const { prompt } = JSON.parse(request.body);
+    const tokens = ['You', ' said', `: ${prompt}`];
+    return {
+      steps: [...tokens.flatMap((token) => [{ event: 'token', data: JSON.stringify({ token }) }, { delay: 40 }]), { event: 'done', data: '[DONE]' }],
+      end: 'close',
+    };
+  });
+  const reads = await page.evaluate(async () => {
+    const response = await fetch('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'h\u00e9llo' }) });
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    const texts = [];
+    for (let read = await reader.read(); !read.done; read = await reader.read()) texts.push(read.value);
+    return texts;
+  });
+  await mock.dispose();
+
+  assert.equal(mock.requests[0].method, 'POST');
+  assert.deepEqual(JSON.parse(mock.requests[0].body), { prompt: 'h\u00e9llo' });
+  const { events, errors } = parse(reads.join(''));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(events.map(({ type, data }) => [type, data]), [
+    ['token', '{"token":"You"}'],
+    ['token', '{"token":" said"}'],
+    ['token', '{"token":": h\u00e9llo"}'],
+    ['done', '[DONE]'],
+  ]);
+  // The pauses are real: the page read the tokens apart.
+  assert.ok(reads.length >= 3, `${reads.length} reads`);
 });
 
 it('a step that cannot be encoded fails the request, and dispose() reports it', async () => {

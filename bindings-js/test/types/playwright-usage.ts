@@ -69,7 +69,8 @@ export async function mockAStream(page: Page, context: BrowserContext): Promise<
   const ended: number = await mock.end('drop');
   const requests: MockRequest[] = await mock.waitForRequests(2, { timeout: 1000 });
   const resumedFrom: string | null = mock.requests[1]?.lastEventId ?? null;
+  const posted: string = `${mock.requests[0]?.method} ${mock.requests[0]?.body}`;
   await mock.dispose();
-  void [written, ended, resumedFrom];
+  void [written, ended, resumedFrom, posted];
   return requests;
 }

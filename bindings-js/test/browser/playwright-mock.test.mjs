@@ -139,6 +139,33 @@ it('streams to a fetch() client that POSTs, token by token, and the script reads
   assert.ok(reads.length >= 3, `${reads.length} reads`);
 });
 
+it('serves a cross-origin stream, credentials included, with the CORS headers it needs', async () => {
+  await freshPage();
+  const mock = await mockEventStream(page, 'http://api.invalid/**', (request) => ({
+    steps: [{ id: String(request.index), data: `${request.method} ${request.body}` }],
+    end: 'close',
+  }));
+  const received = await page.evaluate(async () => {
+    const fromEventSource = await new Promise((resolve) => {
+      const source = new EventSource('http://api.invalid/events', { withCredentials: true });
+      source.onmessage = (event) => {
+        source.close();
+        resolve(event.data);
+      };
+      source.onerror = () => {
+        source.close();
+        resolve('error');
+      };
+    });
+    const response = await fetch('http://api.invalid/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"q":1}' });
+    return [fromEventSource, await response.text()];
+  });
+  await mock.dispose();
+
+  assert.deepEqual(received, ['GET ', 'id: 1\ndata: POST {"q":1}\n\n']);
+  assert.deepEqual(mock.requests.map(({ headers }) => headers.origin), [server.origin, server.origin]);
+});
+
 it('a step that cannot be encoded fails the request, and dispose() reports it', async () => {
   await freshPage();
   const mock = await mockEventStream(page, '**/api/bad', () => ({ steps: [{ data: 'ok' }, { id: 'line\nbreak', data: 'x' }] }));

@@ -25,10 +25,15 @@ function sleep(ms, cancelled) {
   });
 }
 
-// A step as the server plays it: bytes to write, or `{ delay }`.
-function prepareStep(step, where) {
+// A step as the server plays it: bytes to write, or `{ delay }`. `where` names it in errors, and
+// `index` is its place in its list.
+function prepareStep(step, where, index) {
   if (step === null || typeof step !== 'object') {
     throw new TypeError(`${where} must be an object, got ${String(step)}`);
+  }
+  for (const only of ['delay', 'raw']) {
+    // `{ delay: 50, data: 'x' }` would otherwise drop the data without a word.
+    if (only in step && Object.keys(step).length > 1) throw new TypeError(`${where}: a { ${only} } step has no other fields`);
   }
   if ('delay' in step) {
     if (!(Number.isFinite(step.delay) && step.delay >= 0)) throw new TypeError(`${where}: delay must be a number of ms >= 0`);
@@ -42,7 +47,7 @@ function prepareStep(step, where) {
   } catch (error) {
     if (!(error instanceof EncodeError)) throw error;
     const what = error.message.replace(/ \([^)]*\)$/, '');
-    throw new EncodeError(error.code, `${where}: ${what}`, error.offset, error.index);
+    throw new EncodeError(error.code, `${where}: ${what}`, error.offset, index);
   }
 }
 
@@ -166,7 +171,7 @@ export class EventStreamMock {
 
     const connection = checkConnection(await this.#connectionFor(request), request.index);
     // Prepared before anything is sent, so a bad step fails the request as a whole.
-    const steps = connection.steps.map((step, at) => prepareStep(step, `ssert/playwright: mock connection ${request.index}, step ${at}`));
+    const steps = connection.steps.map((step, at) => prepareStep(step, `ssert/playwright: mock connection ${request.index}, step ${at}`, at));
     const origin = incoming.headers.origin;
     const headers = {
       // What a well-behaved SSE endpoint sends (ssert's validator checks for each).
@@ -241,7 +246,7 @@ export class EventStreamMock {
    * writing. Resolves with how many connections it wrote to, once written.
    */
   async send(...steps) {
-    const prepared = steps.map((step, at) => prepareStep(step, `ssert/playwright: send() step ${at}`));
+    const prepared = steps.map((step, at) => prepareStep(step, `ssert/playwright: send() step ${at}`, at));
     const open = [...this.#open];
     await Promise.all(open.map((live) => this.#enqueue(live, () => this.#play(live, prepared))));
     return open.length;

@@ -174,7 +174,8 @@ it('a step that cannot be encoded fails the request, and dispose() reports it', 
   await assert.rejects(mock.dispose(), (error) => {
     assert.ok(error instanceof EncodeError);
     assert.equal(error.code, 'ID_HAS_NEWLINE');
-    assert.match(error.message, /mock connection 0, step 1/);
+    assert.match(error.message, /^ssert\/playwright: mock connection 0, step 1: .* \(ID_HAS_NEWLINE at byte 4 of item 1\)$/);
+    assert.equal(error.index, 1);
     return true;
   });
 });
@@ -191,9 +192,16 @@ it('checks its arguments', async () => {
   await freshPage();
   await assert.rejects(mockEventStream({}, '**', []), TypeError);
   await assert.rejects(mockEventStream(page, '**', 'data: x\n\n'), TypeError);
-  const mock = await mockEventStream(page, '**/api/odd', [{ end: 'later' }]);
+  const mock = await mockEventStream(page, '**/api/odd', [{ end: 'later' }, { steps: [{ delay: 10, data: 'lost' }] }]);
+  assert.equal(await page.evaluate(async () => (await fetch('/api/odd')).status), 500);
   assert.equal(await page.evaluate(async () => (await fetch('/api/odd')).status), 500);
   await assert.rejects(mock.dispose(), /end must be 'close', 'drop' or 'hold'/);
+  // dispose() reports the first failure; the second request failed on its own.
+  const held = await mockEventStream(page, '**/api/held', [{}]);
+  await page.evaluate(() => void new EventSource('/api/held'));
+  await held.waitForRequests(1);
+  await assert.rejects(held.send({ delay: 10, data: 'lost' }), /a \{ delay \} step has no other fields/);
+  await held.dispose();
 });
 
 async function expectEventually(condition, timeout = 5000) {

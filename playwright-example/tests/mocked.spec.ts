@@ -3,13 +3,12 @@
 // EventSource parses and reconnects as it would against the real backend, and each reconnect
 // shows the Last-Event-ID the browser sent. route.fulfill() can do none of this: it hands the
 // browser the whole body at once and never sees that header.
-import { mockEventStream } from 'ssert/playwright';
 import { dashboard, expect, test } from './fixtures.js';
 
 const order = (orderId: string, status: string) => JSON.stringify({ orderId, status });
 
-test('renders a stream that arrives a few bytes at a time', async ({ page, streams }) => {
-  const mock = await mockEventStream(page, '**/api/mocked/stream', [
+test('renders a stream that arrives a few bytes at a time', async ({ page, streams, mockStream }) => {
+  const mock = await mockStream('**/api/mocked/stream', [
     {
       steps: [
         { retry: 100, id: '41', event: 'order_update', data: order('o-7', 'shipped') },
@@ -31,7 +30,6 @@ test('renders a stream that arrives a few bytes at a time', async ({ page, strea
   expect(await page.getByTestId('alert-banner').textContent()).toBe('Storm warning\nDeliveries paused');
   await expect(page.getByTestId('last-event-id')).toHaveText('42');
   expect(mock.requests.map((request) => request.lastEventId)).toEqual([null, '42']);
-  await mock.dispose();
   // The recording is of the browser's own reads: a dozen small ones (on a busy machine the
   // browser may read two writes at once), and a session that validates.
   const { connections } = await streams.recording();
@@ -39,8 +37,8 @@ test('renders a stream that arrives a few bytes at a time', async ({ page, strea
   await expect(streams).toBeValidEventStream({ ids: { order: 'integer' }, reconnect: { slack_ms: 10 } });
 });
 
-test('shows what the server pushes, and picks up after the connection breaks', async ({ page, streams }) => {
-  const mock = await mockEventStream(page, '**/api/mocked/stream', [
+test('shows what the server pushes, and picks up after the connection breaks', async ({ page, streams, mockStream }) => {
+  const mock = await mockStream('**/api/mocked/stream', [
     { steps: [{ retry: 100, id: '1', event: 'order_update', data: order('o-1', 'placed') }] },
     (request) => ({
       // A server that resumes right after the id the browser sends.
@@ -60,7 +58,6 @@ test('shows what the server pushes, and picks up after the connection breaks', a
   await expect(feed).toHaveText(['o-1 placed', 'o-1 packed', 'o-1 delivered']);
   await expect(page.getByTestId('connection-badge')).toHaveText('Live');
   expect(mock.requests.map((request) => request.lastEventId)).toEqual([null, '2']);
-  await mock.dispose();
   streams.expect([
     { id: 1, type: 'order_update' },
     { id: 2, type: 'order_update' },

@@ -111,10 +111,15 @@ export interface RoutableTarget {
 export type MockStep =
   /** An event or a comment, written by `encode()` (so an `id` or `event` that would break the stream throws an `EncodeError`). */
   | EncodeItem
-  /** A pause, in milliseconds, before the next step. */
-  | { delay: number }
+  /** A pause, in milliseconds, before the next step (a step with other fields is a `TypeError`). */
+  | ({ delay: number } & NoOtherStepFields<'delay'>)
   /** Bytes written exactly as given: a `retry` line alone, half an event, a malformed line. */
-  | { raw: string | Uint8Array };
+  | ({ raw: string | Uint8Array } & NoOtherStepFields<'raw'>);
+
+/** The fields of the other kinds of step, which a `{ delay }` or `{ raw }` step must not have. */
+type NoOtherStepFields<Own extends string> = {
+  [Field in Exclude<'delay' | 'raw' | 'event' | 'data' | 'id' | 'retry' | 'comment', Own>]?: never;
+};
 
 /** What the mock server answers one request with. */
 export interface MockConnection {

@@ -63,6 +63,8 @@ export async function mockAStream(page: Page, context: BrowserContext): Promise<
   const mock: EventStreamMock = await mockEventStream(page, '**/events', script);
   await mockEventStream(context, /\/feed$/, (request) => ({ status: request.index === 0 ? 200 : 204 }));
   const target: RoutableTarget = page;
+  // @ts-expect-error a { delay } step has no other fields (the mock refuses it too)
+  await mockEventStream(page, '**', [{ steps: [{ delay: 10, data: 'lost' }] }]);
   // @ts-expect-error a connection ends with 'hold', 'close' or 'drop'
   await mockEventStream(target, '**', [{ end: 'later' }]);
   const written: number = await mock.send({ data: 'live' }, { delay: 10 });

@@ -116,9 +116,12 @@ export type MockStep =
   /** Bytes written exactly as given: a `retry` line alone, half an event, a malformed line. */
   | ({ raw: string | Uint8Array } & NoOtherStepFields<'raw'>);
 
+/** Every field name of every member of a union. */
+type FieldsOf<Union> = Union extends unknown ? keyof Union : never;
+
 /** The fields of the other kinds of step, which a `{ delay }` or `{ raw }` step must not have. */
 type NoOtherStepFields<Own extends string> = {
-  [Field in Exclude<'delay' | 'raw' | 'event' | 'data' | 'id' | 'retry' | 'comment', Own>]?: never;
+  [Field in Exclude<'delay' | 'raw' | FieldsOf<EncodeItem>, Own>]?: never;
 };
 
 /** What the mock server answers one request with. */

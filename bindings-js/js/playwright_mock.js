@@ -291,8 +291,7 @@ export class EventStreamMock {
     } catch {
       // The page or context is already closed, and its routes with it.
     }
-    for (const live of this.#open) live.response.destroy();
-    this.#open.clear();
+    // Open streams included: their 'close' handlers take them out of `#open`.
     this.#server.closeAllConnections();
     await new Promise((resolve) => this.#server.close(resolve));
     if (this.#failures.length > 0) throw this.#failures[0];

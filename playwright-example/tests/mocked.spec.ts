@@ -15,10 +15,11 @@ test('renders a stream that arrives a few bytes at a time', async ({ page, strea
         { comment: 'a heartbeat the page never sees' },
         { id: '42', event: 'alert', data: 'Storm warning\r\nDeliveries paused' },
       ],
-      // About 185 bytes in 16-byte writes 10 ms apart: lines, the CRLF and the blank lines that
-      // end events are split across the browser's reads.
+      // About 185 bytes in 16-byte writes 40 ms apart (so that a busy machine does not merge
+      // them into a few reads): lines, the CRLF and the blank lines that end events are split
+      // across the browser's reads.
       chunkSize: 16,
-      chunkDelay: 10,
+      chunkDelay: 40,
       end: 'close',
     },
     // The reconnect after the clean end gets a 204, so the browser stops.

@@ -56,10 +56,11 @@ it('streams a script in pieces and with pauses, and each reconnect sends the Las
   const recording = await recordEventStreams(page, { match: '/api/' });
   const mock = await mockEventStream(page, '**/api/feed', [
     {
-      // 3-byte writes 2 ms apart: the UTF-8 of "é" and the blank line that ends an event are split.
+      // 3-byte writes 10 ms apart (a busy machine merges writes closer than that into one read):
+      // the UTF-8 of "é" and the blank line that ends an event are split.
       steps: [{ raw: 'retry: 100\n' }, { id: '1', data: 'caf\u00e9' }, { delay: 300 }, { id: '2', event: 'message', data: 'two\nlines' }],
       chunkSize: 3,
-      chunkDelay: 2,
+      chunkDelay: 10,
       end: 'close',
     },
     (request) => ({ steps: [{ id: '3', data: `resumed after ${request.lastEventId}` }], end: 'drop' }),

@@ -23,7 +23,10 @@ export class ParseError extends SsertError {
   }
 }
 
-/** Thrown by `encode()` for an event that cannot be written (newline in `event`/`id`, NUL in `id`). */
+/**
+ * Thrown by `encode()` for an event that cannot be written: a newline in `event` or `id`, a NUL in
+ * `id`, or an `event` type without `data`.
+ */
 export class EncodeError extends SsertError {
   constructor(code, message, offset, index) {
     super(code, `${message} (${code} at byte ${offset} of item ${index})`, offset);

@@ -111,8 +111,12 @@ export type EncodeItem =
   | {
       /** Event type; omitted from the wire when undefined. */
       event?: string;
-      /** Data; CR, LF and CRLF split it into several `data:` lines. */
-      data?: string;
+      /**
+       * Data; CR, LF and CRLF split it into several `data:` lines, and `''` is an event with empty
+       * data. Without data (`undefined` or `null`) the item is no event: only its `id` and `retry`
+       * are sent, and an `event` type throws `EVENT_TYPE_WITHOUT_DATA`.
+       */
+      data?: string | null;
       /** Event ID; `""` writes `id:` (resets the last event ID). */
       id?: string;
       /** Reconnection time in milliseconds. */
@@ -147,7 +151,7 @@ export class ParseError extends SsertError {
   readonly name: 'ParseError';
 }
 
-/** Thrown by `encode` for an event whose `event` or `id` cannot be written. */
+/** Thrown by `encode` for an item that cannot be written: a newline in `event` or `id`, a NUL in `id`, or an `event` without `data`. */
 export class EncodeError extends SsertError {
   readonly name: 'EncodeError';
   /** Index of the failing item. */

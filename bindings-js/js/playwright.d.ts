@@ -113,7 +113,7 @@ export type MockStep =
   | EncodeItem
   /** A pause, in milliseconds, before the next step (a step with other fields is a `TypeError`). */
   | ({ delay: number } & NoOtherStepFields<'delay'>)
-  /** Bytes written exactly as given: a `retry` line alone, half an event, a malformed line. */
+  /** Bytes written exactly as given: half an event, a malformed line, a field with odd spacing. */
   | ({ raw: string | Uint8Array } & NoOtherStepFields<'raw'>);
 
 /** Every field name of every member of a union. */

@@ -193,8 +193,7 @@ pub fn wasm_memory() -> JsValue {
 #[derive(Debug, Deserialize)]
 struct MessageIn {
     event: Option<String>,
-    #[serde(default)]
-    data: String,
+    data: Option<String>,
     id: Option<String>,
     retry: Option<u64>,
     comment: Option<String>,
@@ -237,7 +236,7 @@ pub fn encode(messages: JsValue, options: JsValue) -> Result<String, JsValue> {
         }
         let message = Message {
             event: item.event.as_deref(),
-            data: &item.data,
+            data: item.data.as_deref(),
             id: item.id.as_deref(),
             retry: item.retry,
         };

@@ -705,7 +705,7 @@ fn parse(
 /// An event to encode, extracted from Python into owned strings.
 struct OwnedMessage {
     event: Option<String>,
-    data: String,
+    data: Option<String>,
     id: Option<String>,
     retry: Option<u64>,
 }
@@ -722,7 +722,7 @@ impl OwnedMessage {
                 } else {
                     None
                 },
-                data: event.data.extract(py)?,
+                data: Some(event.data.extract(py)?),
                 // An Event's id is the last ID in force; "" means there was none to write.
                 id: (!id.is_empty()).then_some(id),
                 retry: event.retry,
@@ -748,10 +748,10 @@ impl OwnedMessage {
             event: field(intern!(py, "event"))?
                 .map(|v| v.extract())
                 .transpose()?,
+            // No data (absent or None) is no event: only the id and retry are written.
             data: field(intern!(py, "data"))?
                 .map(|v| v.extract())
-                .transpose()?
-                .unwrap_or_default(),
+                .transpose()?,
             id,
             retry: field(intern!(py, "retry"))?
                 .map(|v| v.extract())
@@ -762,7 +762,7 @@ impl OwnedMessage {
     fn as_message(&self) -> Message<'_> {
         Message {
             event: self.event.as_deref(),
-            data: &self.data,
+            data: self.data.as_deref(),
             id: self.id.as_deref(),
             retry: self.retry,
         }

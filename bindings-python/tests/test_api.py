@@ -221,6 +221,25 @@ def test_encode_round_trips_and_splits_multiline_data() -> None:
     assert ssert.encode([{"data": "x"}], line_ending="crlf") == "data: x\r\n\r\n"
 
 
+def test_encode_item_without_data_sends_its_fields_but_no_event() -> None:
+    wire = ssert.encode(
+        [
+            {"retry": 3000},
+            {"id": "7", "data": None},
+            {"data": "after"},
+            {"event": "ping", "data": ""},
+        ]
+    )
+    assert wire == "retry: 3000\n\nid: 7\n\ndata: after\n\nevent: ping\ndata:\n\n"
+    parser = ssert.Parser()
+    events = parser.feed(wire)
+    assert [(e.event, e.data, e.id) for e in events] == [
+        ("message", "after", "7"),
+        ("ping", "", "7"),
+    ]
+    assert parser.retry == 3000
+
+
 def test_encode_comment() -> None:
     assert ssert.encode_comment("a\nb") == ": a\n: b\n"
 
@@ -228,9 +247,11 @@ def test_encode_comment() -> None:
 @pytest.mark.parametrize(
     ("event", "error", "offset"),
     [
-        ({"event": "a\nb"}, ssert.EventTypeHasNewlineError, 1),
+        ({"event": "a\nb", "data": "x"}, ssert.EventTypeHasNewlineError, 1),
         ({"id": "12\r"}, ssert.IdHasNewlineError, 2),
         ({"id": "1\x002"}, ssert.IdHasNulError, 1),
+        ({"event": "ping"}, ssert.EventTypeWithoutDataError, 0),
+        ({"event": "ping", "data": None}, ssert.EventTypeWithoutDataError, 0),
     ],
 )
 def test_encode_rejects_values_that_cannot_be_framed(event: Any, error: Any, offset: int) -> None:

@@ -126,14 +126,16 @@ def test_errors_are_sse_errors_and_strict_mode_loses_nothing(
 
 
 no_newline = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=20)
+# An item without data is no event (only its id and retry are sent); an event type needs data.
 messages: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
-    {"data": st.text(st.characters(codec="utf-8"), max_size=40)},
+    {},
     optional={
+        "data": st.text(st.characters(codec="utf-8"), max_size=40),
         "event": no_newline.filter(bool),
         "id": no_newline.filter(lambda s: "\x00" not in s),
         "retry": st.integers(0, 2**64 - 1),
     },
-)
+).filter(lambda message: "data" in message or "event" not in message)
 
 
 @given(st.lists(messages, max_size=8), st.sampled_from(["lf", "crlf"]))
@@ -141,10 +143,13 @@ def test_encode_then_parse_gives_the_events_back(events: list[dict[str, Any]], e
     wire = ssert.encode(events, line_ending=ending)
     result = ssert.parse(wire)
     assert result.errors == []
+    assert result.retries == [event["retry"] for event in events if "retry" in event]
     last_id = ""
     expected = []
     for event in events:
         last_id = event.get("id", last_id)
+        if "data" not in event:
+            continue
         data = event["data"].replace("\r\n", "\n").replace("\r", "\n")
         expected.append((event.get("event", "message"), data, last_id, event.get("retry")))
     assert [(e.event, e.data, e.id, e.retry) for e in result] == expected

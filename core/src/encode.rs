@@ -13,18 +13,31 @@ use crate::error::{Error, ErrorKind};
 /// ```
 /// use ssert_core::{Encoder, Message};
 ///
-/// let message = Message { event: Some("update"), id: Some("42"), data: "line one\nline two", ..Message::default() };
+/// let message = Message { event: Some("update"), id: Some("42"), data: Some("line one\nline two"), ..Message::default() };
 /// let mut out = String::new();
 /// Encoder::new().write_event(&mut out, &message).unwrap();
 /// assert_eq!(out, "event: update\nid: 42\ndata: line one\ndata: line two\n\n");
 /// ```
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Message<'a> {
-    /// The event type; `None` writes no `event` field, so receivers see `"message"`.
+    /// The event type; `None` writes no `event` field, so receivers see `"message"`. An event
+    /// type needs `data`: without it receivers would dispatch nothing, so the encoder refuses
+    /// ([`ErrorKind::EventTypeWithoutData`]).
     pub event: Option<&'a str>,
-    /// The data. Split on CR, LF and CRLF into one `data` line each (receivers join them with
-    /// LF, so CR and CRLF come back as LF); empty data is one empty `data` line.
-    pub data: &'a str,
+    /// The data, split on CR, LF and CRLF into one `data` line each (receivers join them with
+    /// LF, so CR and CRLF come back as LF). `Some("")` is one empty `data` line: an event with
+    /// empty data. `None` writes no `data` line, so receivers dispatch no event, while the `id`
+    /// and `retry` written with it still take effect.
+    ///
+    /// ```
+    /// use ssert_core::{encode, parse, Message};
+    /// let wire = encode(&[Message { retry: Some(3000), ..Message::default() }]).unwrap();
+    /// assert_eq!(wire, "retry: 3000\n\n");
+    /// let parsed = parse(wire.as_bytes());
+    /// assert!(parsed.events.is_empty());
+    /// assert_eq!(parsed.retries, [3000]);
+    /// ```
+    pub data: Option<&'a str>,
     /// The id; `None` writes no `id` field (receivers keep their last event ID), `Some("")`
     /// writes an empty one (receivers reset it).
     pub id: Option<&'a str>,
@@ -70,7 +83,7 @@ impl Encoder {
     /// ```
     /// use ssert_core::{Encoder, LineEnding, Message};
     /// let mut out = String::new();
-    /// Encoder::new().line_ending(LineEnding::CrLf).write_event(&mut out, &Message { data: "x", ..Message::default() }).unwrap();
+    /// Encoder::new().line_ending(LineEnding::CrLf).write_event(&mut out, &Message { data: Some("x"), ..Message::default() }).unwrap();
     /// assert_eq!(out, "data: x\r\n\r\n");
     /// ```
     pub const fn line_ending(mut self, line_ending: LineEnding) -> Encoder {
@@ -99,6 +112,9 @@ impl Encoder {
                 return Err(Error::new(ErrorKind::IdHasNul, at as u64));
             }
         }
+        if message.event.is_some() && message.data.is_none() {
+            return Err(Error::new(ErrorKind::EventTypeWithoutData, 0));
+        }
         Ok(())
     }
 
@@ -119,7 +135,7 @@ impl Encoder {
         if let Some(retry) = message.retry {
             write!(out, "retry: {retry}{}", self.line_ending.as_str())?;
         }
-        for line in split_lines(message.data) {
+        for line in message.data.into_iter().flat_map(split_lines) {
             self.field(out, "data", line)?;
         }
         out.write_str(self.line_ending.as_str())
@@ -202,7 +218,7 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
 ///
 /// ```
 /// use ssert_core::{encode, parse, Message};
-/// let wire = encode(&[Message { data: "a\n\nb", ..Message::default() }, Message { data: "", ..Message::default() }]).unwrap();
+/// let wire = encode(&[Message { data: Some("a\n\nb"), ..Message::default() }, Message { data: Some(""), ..Message::default() }]).unwrap();
 /// assert_eq!(wire, "data: a\ndata:\ndata: b\n\ndata:\n\n");
 /// let parsed = parse(wire.as_bytes());
 /// assert_eq!(parsed.events[0].data, "a\n\nb");

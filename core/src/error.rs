@@ -41,6 +41,10 @@ pub enum ErrorKind {
     /// The encoder was asked to write an id containing U+0000, which every receiver ignores.
     /// The offset is the byte index of the NUL in the id.
     IdHasNul,
+    /// The encoder was asked to write an event type without data. Receivers dispatch no event
+    /// for a block without `data`, so the type would be silently lost; give empty data for an
+    /// event with no payload. The offset is 0.
+    EventTypeWithoutData,
     /// The `fmt::Write` destination given to the encoder failed.
     Write,
 }
@@ -61,6 +65,7 @@ impl ErrorKind {
             ErrorKind::EventTypeHasNewline => "EVENT_TYPE_HAS_NEWLINE",
             ErrorKind::IdHasNewline => "ID_HAS_NEWLINE",
             ErrorKind::IdHasNul => "ID_HAS_NUL",
+            ErrorKind::EventTypeWithoutData => "EVENT_TYPE_WITHOUT_DATA",
             ErrorKind::Write => "WRITE",
         }
     }
@@ -80,13 +85,16 @@ impl ErrorKind {
             ErrorKind::EventTypeHasNewline => "event type contains CR or LF",
             ErrorKind::IdHasNewline => "id contains CR or LF",
             ErrorKind::IdHasNul => "id contains U+0000 NULL",
+            ErrorKind::EventTypeWithoutData => {
+                "event type without data; receivers would dispatch no event"
+            }
             ErrorKind::Write => "the output writer failed",
         }
     }
 
     /// Every kind, in declaration order; lets bindings build their exception classes from the
     /// one list.
-    pub const ALL: [ErrorKind; 9] = [
+    pub const ALL: [ErrorKind; 10] = [
         ErrorKind::LineTooLong,
         ErrorKind::EventTooLarge,
         ErrorKind::BufferLimit,
@@ -95,6 +103,7 @@ impl ErrorKind {
         ErrorKind::EventTypeHasNewline,
         ErrorKind::IdHasNewline,
         ErrorKind::IdHasNul,
+        ErrorKind::EventTypeWithoutData,
         ErrorKind::Write,
     ];
 

@@ -205,19 +205,29 @@ fn encoded_messages_parse_back() {
     let messages = [
         Message {
             event: Some("update"),
-            data: " leading space\r\nsecond\rthird\n",
+            data: Some(" leading space\r\nsecond\rthird\n"),
             id: Some(" 7"),
             retry: Some(250),
         },
         Message {
+            retry: Some(1000),
+            ..Message::default()
+        },
+        Message {
             id: Some(""),
+            data: Some(""),
             ..Message::default()
         },
     ];
     let wire = ssert_core::encode(&messages).unwrap();
+    assert!(
+        wire.contains("\n\nretry: 1000\n\nid:\ndata:\n\n"),
+        "{wire:?}"
+    );
     let parsed = parse(wire.as_bytes());
     assert!(parsed.errors.is_empty());
-    assert_eq!(parsed.events.len(), 2);
+    assert_eq!(parsed.retries, [250, 1000]);
+    assert_eq!(parsed.events.len(), 2, "a block without data is no event");
     assert_eq!(parsed.events[0].event_type(), "update");
     assert_eq!(parsed.events[0].data, " leading space\nsecond\nthird\n");
     assert_eq!(parsed.events[0].id, " 7");
@@ -252,6 +262,14 @@ fn the_encoder_refuses_values_that_would_not_round_trip() {
                 ..Message::default()
             },
             ErrorKind::IdHasNul,
+            0,
+        ),
+        (
+            Message {
+                event: Some("ping"),
+                ..Message::default()
+            },
+            ErrorKind::EventTypeWithoutData,
             0,
         ),
     ];

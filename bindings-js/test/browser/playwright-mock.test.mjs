@@ -58,7 +58,7 @@ it('streams a script in pieces and with pauses, and each reconnect sends the Las
     {
       // 3-byte writes 10 ms apart (a busy machine merges writes closer than that into one read):
       // the UTF-8 of "é" and the blank line that ends an event are split.
-      steps: [{ raw: 'retry: 100\n' }, { id: '1', data: 'caf\u00e9' }, { delay: 300 }, { id: '2', event: 'message', data: 'two\nlines' }],
+      steps: [{ retry: 100 }, { id: '1', data: 'caf\u00e9' }, { delay: 300 }, { id: '2', event: 'message', data: 'two\nlines' }],
       chunkSize: 3,
       chunkDelay: 10,
       end: 'close',
@@ -91,7 +91,7 @@ it('streams a script in pieces and with pauses, and each reconnect sends the Las
 it('send() writes to an open connection, and end("drop") makes the browser reconnect', async () => {
   await freshPage();
   const observer = await observeEventSources(page);
-  const mock = await mockEventStream(page, '**/api/live', [{ steps: [{ raw: 'retry: 100\n\n' }] }, { status: 204 }]);
+  const mock = await mockEventStream(page, '**/api/live', [{ steps: [{ retry: 100 }] }, { status: 204 }]);
   const closed = readUntilClosed('/api/live');
   await mock.waitForRequests(1);
   await expectEventually(async () => (await observer.entries()).some((entry) => entry.kind === 'open'));

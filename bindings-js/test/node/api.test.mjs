@@ -224,6 +224,28 @@ describe('encode', () => {
     });
     assert.throws(() => encode([{ id: 'a\0', data: 'x' }]), { code: 'ID_HAS_NUL', offset: 1, index: 0 });
     assert.throws(() => encode([{ event: 'a\rb', data: 'x' }]), { code: 'EVENT_TYPE_HAS_NEWLINE', offset: 1 });
+    for (const data of [undefined, null]) {
+      assert.throws(() => encode([{ data: 'ok' }, { event: 'ping', data }]), {
+        name: 'EncodeError',
+        code: 'EVENT_TYPE_WITHOUT_DATA',
+        offset: 0,
+        index: 1,
+      });
+    }
+  });
+
+  it('sends the id and retry of an item without data, and no event', () => {
+    const wire = encode([{ retry: 3000 }, { id: '7', data: null }, { data: 'after' }, { event: 'ping', data: '' }]);
+    assert.equal(wire, 'retry: 3000\n\nid: 7\n\ndata: after\n\nevent: ping\ndata:\n\n');
+    const back = parse(wire);
+    assert.deepEqual(
+      back.events.map((e) => [e.type, e.data, e.id]),
+      [
+        ['message', 'after', '7'],
+        ['ping', '', '7'],
+      ],
+    );
+    assert.deepEqual(back.retries, [3000]);
   });
 
   it('keeps retry values above 2^53 exact when given as BigInt', () => {

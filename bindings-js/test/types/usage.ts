@@ -63,7 +63,7 @@ async function readBody(response: Response): Promise<string[]> {
 
 const result: ParseResult = parse('data: y\n\n', { trace: true, strictUtf8: false });
 const trace: TraceRecord[] | undefined = result.trace;
-const items: EncodeItem[] = [{ data: 'x', id: '1', event: 'e', retry: 5 }, { comment: 'c' }, { data: 'y', retry: 1n }];
+const items: EncodeItem[] = [{ data: 'x', id: '1', event: 'e', retry: 5 }, { comment: 'c' }, { data: 'y', retry: 1n }, { retry: 3000 }, { id: '2', data: null }];
 const wire: string = encode(items, { lineEnding: 'crlf' });
 
 function describeError(error: unknown): string {

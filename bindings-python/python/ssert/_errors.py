@@ -22,6 +22,7 @@ __all__ = [
     "EventTypeHasNewlineError",
     "IdHasNewlineError",
     "IdHasNulError",
+    "EventTypeWithoutDataError",
     "WriteError",
     "RecordingError",
     "OptionsError",
@@ -87,6 +88,10 @@ class IdHasNulError(SSEError):
     """encode(): an id containing U+0000."""
 
 
+class EventTypeWithoutDataError(SSEError):
+    """encode(): an event type without data, which receivers would drop (give ``data=""``)."""
+
+
 class WriteError(SSEError):
     """The output writer failed."""
 
@@ -100,6 +105,7 @@ ERROR_CLASSES: dict[str, type[SSEError]] = {
     "EVENT_TYPE_HAS_NEWLINE": EventTypeHasNewlineError,
     "ID_HAS_NEWLINE": IdHasNewlineError,
     "ID_HAS_NUL": IdHasNulError,
+    "EVENT_TYPE_WITHOUT_DATA": EventTypeWithoutDataError,
     "WRITE": WriteError,
 }
 """Error code -> exception class; the native module looks classes up here."""

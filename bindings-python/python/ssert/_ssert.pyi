@@ -158,8 +158,11 @@ def encode(
     """Encode events to the wire format.
 
     Each item is an ``Event``, a mapping or an object with ``event``, ``data``, ``id`` and
-    ``retry`` (missing or None = omitted). Multi-line data becomes several ``data:`` lines.
-    Raises ``EventTypeHasNewlineError``, ``IdHasNewlineError`` or ``IdHasNulError``.
+    ``retry`` (missing or None = omitted). Multi-line data becomes several ``data:`` lines;
+    ``data=""`` is an event with empty data. An item without data is no event: only its ``id``
+    and ``retry`` are sent (``{"retry": 3000}`` sets the reconnection time). Raises
+    ``EventTypeHasNewlineError``, ``IdHasNewlineError``, ``IdHasNulError``, or
+    ``EventTypeWithoutDataError`` for an ``event`` type without data.
     """
 
 def encode_comment(text: str, *, line_ending: Literal["lf", "crlf", "\n", "\r\n"] = "lf") -> str:

@@ -1,7 +1,7 @@
 //! Encoder round trip: any sequence of messages and comments, encoded with either line ending,
 //! parses back to exactly those events (data with CR and CRLF read back as LF), retries and
-//! comments; a message the encoder rejects is rejected for the right reason, at the right
-//! offset, and writes nothing.
+//! comments (a message without data is no event, but its id and retry take effect); a message
+//! the encoder rejects is rejected for the right reason, at the right offset, and writes nothing.
 
 #![no_main]
 
@@ -13,7 +13,7 @@ use ssert_core::{encode, parse, Encoder, ErrorKind, LineEnding, Message};
 enum Item {
     Event {
         event: Option<String>,
-        data: String,
+        data: Option<String>,
         id: Option<String>,
         retry: Option<u64>,
     },
@@ -76,27 +76,34 @@ fuzz_target!(|input: Input| {
             } => {
                 let message = Message {
                     event: event.as_deref(),
-                    data,
+                    data: data.as_deref(),
                     id: id.as_deref(),
                     retry: *retry,
                 };
                 let event_newline = event.as_deref().and_then(|e| first_of(e, b"\r\n"));
                 let id_newline = id.as_deref().and_then(|i| first_of(i, b"\r\n"));
                 let id_nul = id.as_deref().and_then(|i| first_of(i, b"\0"));
+                let type_without_data = (event.is_some() && data.is_none()).then_some(0);
                 let before = wire.len();
                 match encoder.write_event(&mut wire, &message) {
                     Ok(()) => {
-                        assert_eq!((event_newline, id_newline, id_nul), (None, None, None));
+                        assert_eq!(
+                            (event_newline, id_newline, id_nul, type_without_data),
+                            (None, None, None, None)
+                        );
                         if let Some(id) = id {
                             last_id.clone_from(id);
                         }
                         retries.extend(*retry);
-                        events.push((
-                            event.clone().filter(|e| !e.is_empty()),
-                            lines(data).join("\n"),
-                            last_id.clone(),
-                            *retry,
-                        ));
+                        // A block without data dispatches nothing; its id and retry still count.
+                        if let Some(data) = data {
+                            events.push((
+                                event.clone().filter(|e| !e.is_empty()),
+                                lines(data).join("\n"),
+                                last_id.clone(),
+                                *retry,
+                            ));
+                        }
                         accepted.push(message);
                     }
                     Err(error) => {
@@ -105,6 +112,11 @@ fuzz_target!(|input: Input| {
                             ErrorKind::EventTypeHasNewline => event_newline,
                             ErrorKind::IdHasNewline => id_newline,
                             ErrorKind::IdHasNul => id_nul,
+                            // Checked last: only when the event type itself is writable.
+                            ErrorKind::EventTypeWithoutData => {
+                                assert_eq!(event_newline, None);
+                                type_without_data
+                            }
                             other => panic!("unexpected encoder error {other:?}"),
                         };
                         assert_eq!(expected_at, Some(error.offset() as usize), "{error:?}");

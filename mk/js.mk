@@ -54,7 +54,8 @@ setup-js:
 ## build-js: the npm package in bindings-js/dist (wasm-bindgen build + k6 build) and its tarball
 build-js: build-js-wasm build-js-k6 pack-js
 
-build-js-wasm:
+# setup-js is idempotent (under a second when all is present), so any JS target works on its own.
+build-js-wasm: setup-js
 	$(JS_WASM_PROFILE_ENV) $(CARGO) build -p ssert-wasm --release --target wasm32-unknown-unknown
 	@mkdir -p $(JS_DIST)
 	wasm-bindgen --target web --no-typescript --out-dir $(JS_DIST) \

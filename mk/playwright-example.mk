@@ -19,7 +19,7 @@ setup-playwright-example:
 	fi
 
 ## test-playwright-example: lint and type-check the example, then run its specs in Chromium
-test-playwright-example: build-js-wasm
+test-playwright-example: setup-playwright-example build-js-wasm
 	$(JS_BIN)/eslint --config $(JS_DIR)/eslint.config.js --max-warnings 0 $(PW_EXAMPLE)
 	cd $(PW_EXAMPLE) && node_modules/.bin/tsc --noEmit -p .
 	cd $(PW_EXAMPLE) && CI=1 node_modules/.bin/playwright test

@@ -4,9 +4,10 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const k6 = process.env.K6_BIN ?? new URL('../../.k6-venv/bin/k6', import.meta.url).pathname;
 const testdata = new URL('../../../testdata/', import.meta.url);
@@ -57,9 +58,9 @@ it('the README k6 example runs against a real SSE server', async () => {
   const server = await startSseServer({ total: 7, perConnection: 3, drop: 'end' });
   const dir = mkdtempSync(join(new URL('.', import.meta.url).pathname, '.readme-'));
   try {
-    // k6 resolves no packages: point the example's import at the installed package.
-    const script = examples[0].replace("from 'ssert/k6'", "from '../../node_modules/ssert/dist/k6.js'");
-    writeFileSync(join(dir, 'example.js'), script);
+    // The example imports ./node_modules/ssert/dist/k6.js, as a script next to an npm install does.
+    symlinkSync(fileURLToPath(new URL('../node_modules', import.meta.url)), join(dir, 'node_modules'));
+    writeFileSync(join(dir, 'example.js'), examples[0]);
     const summary = join(dir, 'summary.json');
     const result = await new Promise((resolve) => {
       const child = spawn(k6, ['run', '--quiet', '--no-usage-report', '--summary-export', summary, join(dir, 'example.js')], {

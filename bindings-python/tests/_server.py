@@ -140,15 +140,19 @@ def make_app() -> FastAPI:
 
     @app.get("/raw")
     async def raw(request: Request) -> StreamingResponse:
-        """Echoes the query parameter `body` verbatim, as one chunk per `|`-separated part."""
+        """Echoes the query parameter `body` verbatim, as one chunk per `|`-separated part, with
+        the status of the query parameter `status` (default 200)."""
         parts = request.query_params.get("body", "").split("|")
+        status = int(request.query_params.get("status", "200"))
 
         async def body() -> AsyncIterator[bytes]:
             for part in parts:
                 yield part.encode()
                 await asyncio.sleep(0)
 
-        return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
+        return StreamingResponse(
+            body(), status_code=status, media_type="text/event-stream", headers=SSE_HEADERS
+        )
 
     return app
 

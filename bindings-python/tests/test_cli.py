@@ -82,10 +82,16 @@ def test_check_unreachable_endpoint_exits_2() -> None:
     assert "cannot reach" in result.stderr
 
 
-def test_check_wrong_content_type_exits_2(server: str) -> None:
-    result = run("check", f"{server}/json", "--quiet")
-    assert result.returncode == 2
-    assert "text/event-stream" in result.stderr
+def test_check_reports_a_wrong_content_type_or_status_as_a_finding(server: str) -> None:
+    result = run("check", f"{server}/json", "--json")
+    assert result.returncode == 1
+    # SSE103 and SSE105 too: a plain JSON endpoint sets no SSE caching headers.
+    assert codes(result.stdout) == ["SSE102", "SSE103", "SSE105"]
+    assert "text/event-stream" in result.stderr  # the progress line says why it stopped
+    params = "status=503&body=data:%20x%0A%0A"
+    result = run("check", f"{server}/raw?{params}", "--json", "--quiet")
+    assert result.returncode == 1
+    assert codes(result.stdout) == ["SSE101"]
 
 
 def test_lint_reports_wire_format_problems_with_offsets(tmp_path: pathlib.Path) -> None:

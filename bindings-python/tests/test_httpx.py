@@ -144,6 +144,27 @@ def test_wrong_content_type_raises_like_httpx_sse(server: str) -> None:
     assert caught.value.response.status_code == 200
 
 
+@pytest.mark.parametrize("status", [500, 503, 201])
+def test_a_status_other_than_200_raises_even_with_the_right_content_type(
+    server: str, status: int
+) -> None:
+    # EventSource fails such a connection instead of reading its events (or reconnecting).
+    params = {"body": "id: 1\ndata: error page\n\n", "status": str(status)}
+    with (
+        httpx.Client() as client,
+        connect_sse(client, "GET", f"{server}/raw", params=params) as source,
+        pytest.raises(SSEResponseError, match=f"got {status}") as caught,
+    ):
+        list(source.iter_sse(max_reconnects=3, default_retry=0))
+    assert caught.value.response.status_code == status
+    assert source.reconnects == 0
+    assert source.recording is not None
+    [connection] = source.recording.to_dict()["connections"]
+    assert connection["response"]["status"] == status
+    assert connection["end"]["kind"] == "client_closed"
+    assert connection["chunks"] == []
+
+
 def test_crlf_split_across_network_chunks_is_one_line_end(server: str) -> None:
     params = {"body": "data: a\r|\ndata: b\r|\n\r|\n"}
     with (

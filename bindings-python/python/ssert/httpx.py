@@ -51,7 +51,9 @@ _SEND_KWARGS = ("auth", "follow_redirects")
 
 
 class SSEResponseError(SSEError, httpx.TransportError):
-    """The response cannot carry an event stream (wrong Content-Type or status).
+    """The response cannot carry an event stream: a status other than 200 (204 ends the stream
+    without an error) or a Content-Type other than ``text/event-stream``, as ``EventSource``
+    decides.
 
     It is both an ``ssert.SSEError`` and an ``httpx.TransportError`` (like httpx-sse's
     ``SSEError``), so existing ``except`` clauses keep working.
@@ -65,14 +67,25 @@ class SSEResponseError(SSEError, httpx.TransportError):
         self._request = response.request
 
 
-def _check_response(response: httpx.Response) -> None:
+def _check_response(response: httpx.Response, session: _Session) -> None:
+    """Raises ``SSEResponseError`` for a response ``EventSource`` would fail, after recording
+    that the client gave up on it."""
     content_type = response.headers.get("content-type", "").partition(";")[0]
-    if "text/event-stream" not in content_type:
-        raise SSEResponseError(
-            "Expected response header Content-Type to contain 'text/event-stream', "
-            f"got {content_type!r}",
-            response,
+    if response.status_code != 200:
+        message = (
+            f"Expected response status 200 (or 204 to stop), got {response.status_code} "
+            f"(Content-Type {content_type!r})"
         )
+    elif "text/event-stream" not in content_type:
+        message = (
+            "Expected response header Content-Type to contain 'text/event-stream', "
+            f"got {content_type!r}"
+        )
+    else:
+        return
+    error = SSEResponseError(message, response)
+    session.refused(error)
+    raise error
 
 
 def _split_kwargs(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -131,6 +144,11 @@ class _Session:
         if self.connection is not None:
             self.connection.end(kind, None if error is None else f"{type(error).__name__}: {error}")
         return self.parser.close()
+
+    def refused(self, error: BaseException) -> None:
+        """The client will not read this response (wrong status or Content-Type)."""
+        if self.connection is not None:
+            self.connection.end("client_closed", str(error))
 
     def failed_to_connect(self, error: BaseException) -> None:
         if self.connection is not None:
@@ -271,8 +289,9 @@ class EventSource(_SessionView):
             force_reconnect_after: drop the connection after this many events on it and
                 reconnect (tests the server's Last-Event-ID resume); counts as a reconnect.
 
-        A 204 response ends the iteration and is never retried. A wrong Content-Type raises
-        ``SSEResponseError``.
+        A 204 response ends the iteration and is never retried. Another status than 200, or a
+        Content-Type other than ``text/event-stream``, raises ``SSEResponseError`` (on the first
+        connection as on a reconnect, as ``EventSource`` fails the connection).
         """
         bounds = _Bounds(max_events, timeout, max_reconnects, force_reconnect_after)
         session = self._session
@@ -290,7 +309,7 @@ class EventSource(_SessionView):
                     if response.status_code == 204:
                         session.ended("eof")
                         return
-                    _check_response(response)
+                    _check_response(response, session)
                     on_this_connection = 0
                     reason, error = "eof", None
                     try:
@@ -380,7 +399,7 @@ class AsyncEventSource(_SessionView):
                     if response.status_code == 204:
                         session.ended("eof")
                         return
-                    _check_response(response)
+                    _check_response(response, session)
                     on_this_connection = 0
                     reason, error = "eof", None
                     chunks = response.aiter_bytes()

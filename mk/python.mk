@@ -22,7 +22,7 @@ PY_BENCH_SECONDS ?= 1
 
 .PHONY: setup-python build-python lint-python test-python demo-python bench-python clean-python
 
-## setup-python: the repo virtualenv .venv with maturin, pytest, hypothesis, mypy, ruff, httpx, FastAPI (idempotent)
+## setup-python: the repo virtualenv .venv with the pinned tools of bindings-python/requirements-dev.txt (idempotent)
 setup-python:
 	@[ -x $(PY) ] || { $(PYTHON) -m venv $(PY_VENV) && echo '*' > $(PY_VENV)/.gitignore; }
 	@want=$$(sha256sum $(PY_REQUIREMENTS) | cut -d' ' -f1); \

@@ -408,7 +408,11 @@ export interface ValidateOptions {
     /** Bytes of recent body kept per connection for excerpts (default 4096). */
     excerpt_bytes?: number;
   };
-  /** Orders ids your way (negative: `a` comes first) for the id-order and resume rules. JS only. */
+  /**
+   * Orders ids your way (negative: `a` comes first) for the id-order and resume rules, when
+   * `ids.order` is `'auto'` (the default) or `'custom'`; an explicit order, or a profile's, wins.
+   * A function, so not part of the JSON options the Rust and Python validators share.
+   */
   idOrder?: (a: string, b: string) => number;
 }
 

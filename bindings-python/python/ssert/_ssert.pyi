@@ -205,5 +205,5 @@ def validate_json(
 ) -> Report:
     """Validate a recording given as text (``ssert-recording`` JSON, JSON Lines or HAR) with
     options given as JSON. ``id_order(a, b)`` is a ``cmp``-style function (negative: ``a``
-    comes first) that replaces the built-in id orders; an exception it raises is re-raised.
+    comes first) used when ``ids.order`` is auto or custom; an exception it raises is re-raised.
     Use ``ssert.validate()``, which takes Python objects."""

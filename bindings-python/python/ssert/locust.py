@@ -16,8 +16,11 @@ mis-splits a CRLF across reads) with ssert's parser, records them, and fires Loc
 events, so the numbers appear in Locust's statistics, CSVs and web UI, aggregated by the master
 in distributed mode like any other request:
 
+- ``GET <name> connect``: Locust's own request for the connection (response time = ms to the
+  response headers); fails if the status is not 200 or the Content-Type not
+  ``text/event-stream``, and then no ``first-event`` or ``event`` is reported;
 - ``SSE <name> first-event``: response time = ms from the request to the first event;
-  fails if the response is not an event stream or no event arrives;
+  fails if no event arrives within ``duration``;
 - ``SSE <name> event``: one per event, response time = ms since the previous event (the gap),
   response length = the event's data size;
 - ``SSE <name> validate`` (with ``validate=``): the session's validation; fails with the

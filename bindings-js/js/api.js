@@ -85,6 +85,9 @@ class EventStreamParser {
   // The records of the batch being delivered (see #dispatch).
   #ops = new Uint32Array(256);
   #delivering = false;
+  // Batches parsed but not yet delivered because a callback threw, oldest first; delivered
+  // before anything else by the next feed() or end().
+  #undelivered = [];
 
   constructor({ onEvent, onRetry, onComment, onError, ...options } = {}) {
     for (const [name, fn] of [['onEvent', onEvent], ['onRetry', onRetry], ['onComment', onComment], ['onError', onError]]) {
@@ -127,7 +130,7 @@ class EventStreamParser {
       this.#flushPendingHigh(raw);
       words = raw.feed(asBytes(chunk));
     }
-    if (words !== 0) this.#dispatch(words);
+    this.#dispatch(words);
   }
 
   /**
@@ -138,14 +141,14 @@ class EventStreamParser {
   end() {
     const raw = this.#live();
     this.#flushPendingHigh(raw);
-    const words = raw.finish();
-    if (words !== 0) this.#dispatch(words);
+    this.#dispatch(raw.finish());
   }
 
   /** Back to a fresh parser: pending input, the last event ID and the reconnection time are forgotten. */
   reset() {
     this.#live().reset();
     this.#pendingHigh = '';
+    this.#undelivered = [];
   }
 
   /** Releases the wasm memory now (otherwise released when this object is garbage-collected). */
@@ -177,10 +180,25 @@ class EventStreamParser {
     const lone = this.#pendingHigh;
     this.#pendingHigh = '';
     const words = raw.feedString(lone);
-    if (words !== 0) this.#dispatch(words);
+    // Queued, not delivered: the chunk after it is parsed even if a callback throws.
+    if (words !== 0) this.#undelivered.push(this.#readBatch(words, true));
   }
 
+  /**
+   * Delivers the batch of `words` records the engine just wrote, after any batch a throwing
+   * callback left undelivered, so callbacks always see the stream in order.
+   */
   #dispatch(words) {
+    if (this.#undelivered.length === 0) {
+      if (words !== 0) this.#deliver(this.#readBatch(words, false));
+      return;
+    }
+    if (words !== 0) this.#undelivered.push(this.#readBatch(words, true));
+    while (this.#undelivered.length > 0) this.#deliver(this.#undelivered.shift());
+  }
+
+  /** Reads a batch out of wasm memory; `owned` when it may outlive this call. */
+  #readBatch(words, owned) {
     const { u32 } = memoryViews();
     const header = this.#header >>> 2;
     const opsAt = u32[header] >>> 2;
@@ -189,7 +207,9 @@ class EventStreamParser {
     // reused from call to call (a fresh typed array per chunk cost more than small chunks'
     // parsing), unless a callback is feeding this same parser again while its records are read.
     let ops = this.#ops;
-    if (this.#delivering || ops.length < words) {
+    if (owned) {
+      ops = new Uint32Array(words);
+    } else if (this.#delivering || ops.length < words) {
       ops = new Uint32Array(Math.max(words, 2 * ops.length));
       if (!this.#delivering) this.#ops = ops;
     }
@@ -198,10 +218,16 @@ class EventStreamParser {
     const asciiLen = u32[header + 5];
     const utf8 = utf8Len === 0 ? '' : textDecoding.utf8(u32[header + 2], utf8Len);
     const ascii = asciiLen === 0 ? '' : textDecoding.ascii(u32[header + 4], asciiLen);
+    return { ops, words, utf8, ascii };
+  }
+
+  #deliver({ ops, words, utf8, ascii }) {
     const nested = this.#delivering;
     this.#delivering = true;
     try {
-      deliver(ops, words, utf8, ascii, this.#handlers);
+      // A throwing callback hands back the rest of the batch, which goes first in line (a nested
+      // feed's rest, kept before it, comes later in the stream).
+      deliver(ops, words, utf8, ascii, this.#handlers, (rest) => this.#undelivered.unshift(rest));
     } finally {
       this.#delivering = nested;
     }

@@ -21,8 +21,12 @@ export function joinU64(low, high) {
 /**
  * Delivers the records `ops[0..words)` to `handlers` ({ onEvent, onRetry, onComment, onError },
  * each optional), slicing strings out of `utf8` and `ascii`, the batch's two decoded buffers.
+ *
+ * If a handler throws, the records after the one it was given go to `keep` as a batch of their
+ * own (`{ ops, words, utf8, ascii }`, owning its memory) before the exception propagates, so the
+ * caller can deliver them later: nothing parsed is lost to a throwing callback.
  */
-export function deliver(ops, words, utf8, ascii, handlers) {
+export function deliver(ops, words, utf8, ascii, handlers, keep) {
   const { onEvent, onRetry, onComment, onError } = handlers;
   let utf8At = 0;
   let asciiAt = 0;
@@ -36,38 +40,53 @@ export function deliver(ops, words, utf8, ascii, handlers) {
     return utf8.slice(utf8At - len, utf8At);
   };
   let at = 0;
-  while (at < words) {
-    switch (ops[at]) {
-      case TAG_EVENT: {
-        const event = ops[at + 1] === NO_EVENT_FIELD ? undefined : take(ops[at + 1]);
-        const data = take(ops[at + 2]);
-        const id = take(ops[at + 3]);
-        at += 4;
-        if (onEvent !== undefined) onEvent({ type: event ?? 'message', data, id, event });
-        break;
+  try {
+    while (at < words) {
+      switch (ops[at]) {
+        case TAG_EVENT: {
+          const event = ops[at + 1] === NO_EVENT_FIELD ? undefined : take(ops[at + 1]);
+          const data = take(ops[at + 2]);
+          const id = take(ops[at + 3]);
+          at += 4;
+          if (onEvent !== undefined) onEvent({ type: event ?? 'message', data, id, event });
+          break;
+        }
+        case TAG_RETRY: {
+          const value = joinU64(ops[at + 1], ops[at + 2]);
+          at += 3;
+          if (onRetry !== undefined) onRetry(value);
+          break;
+        }
+        case TAG_COMMENT: {
+          const comment = take(ops[at + 1]);
+          at += 2;
+          if (onComment !== undefined) onComment(comment);
+          break;
+        }
+        case TAG_ERROR: {
+          const code = take(ops[at + 1]);
+          const message = take(ops[at + 2]);
+          const offset = joinU64(ops[at + 3], ops[at + 4]);
+          at += 5;
+          if (onError !== undefined) onError(new ParseError(code, message, Number(offset)));
+          break;
+        }
+        default:
+          throw new CorruptBatch(ops[at]);
       }
-      case TAG_RETRY: {
-        const value = joinU64(ops[at + 1], ops[at + 2]);
-        at += 3;
-        if (onRetry !== undefined) onRetry(value);
-        break;
-      }
-      case TAG_COMMENT: {
-        const comment = take(ops[at + 1]);
-        at += 2;
-        if (onComment !== undefined) onComment(comment);
-        break;
-      }
-      case TAG_ERROR: {
-        const code = take(ops[at + 1]);
-        const message = take(ops[at + 2]);
-        const offset = joinU64(ops[at + 3], ops[at + 4]);
-        at += 5;
-        if (onError !== undefined) onError(new ParseError(code, message, Number(offset)));
-        break;
-      }
-      default:
-        throw new Error(`ssert: corrupt batch record tag ${ops[at]} (engine and wrapper out of sync)`);
     }
+  } catch (error) {
+    // `at`, `utf8At` and `asciiAt` are already past the record whose handler threw.
+    if (!(error instanceof CorruptBatch) && at < words && keep !== undefined) {
+      keep({ ops: ops.slice(at, words), words: words - at, utf8: utf8.slice(utf8At), ascii: ascii.slice(asciiAt) });
+    }
+    throw error;
+  }
+}
+
+/** A record tag the wrapper does not know: engine and wrapper are out of sync. */
+class CorruptBatch extends Error {
+  constructor(tag) {
+    super(`ssert: corrupt batch record tag ${tag} (engine and wrapper out of sync)`);
   }
 }

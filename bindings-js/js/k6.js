@@ -111,14 +111,14 @@ function readOutput(len) {
 
 const header = engine.ssert_header();
 
-function readBatch(words, handlers) {
-  if (words === 0) return;
+/** Copies the batch of `words` records the engine just wrote out of its memory. */
+function readBatch(words) {
   const buffer = engine.memory.buffer;
   const h = new Uint32Array(buffer, header, 6);
   const ops = new Uint32Array(buffer, h[0], words).slice();
   const utf8 = h[3] === 0 ? '' : utf8String(new Uint8Array(buffer, h[2], h[3]));
   const ascii = h[5] === 0 ? '' : asciiString(new Uint8Array(buffer, h[4], h[5]));
-  deliver(ops, words, utf8, ascii, handlers);
+  return { ops, words, utf8, ascii };
 }
 
 /**
@@ -133,6 +133,10 @@ export class Parser {
     this.handle = engine.ssert_parser_new(maxLineLen >>> 0, maxEventSize >>> 0, maxBuffered >>> 0, strictUtf8 ? 1 : 0);
     this.callbacks = { onEvent, onRetry, onComment, onError };
     this.pendingHigh = '';
+    // What a throwing callback left behind: batches not yet delivered, and the events the
+    // interrupted call had collected. The next feed() or end() delivers and returns them first.
+    this.undelivered = [];
+    this.carried = [];
   }
 
   live() {
@@ -141,9 +145,10 @@ export class Parser {
   }
 
   run(words) {
-    const events = [];
+    const events = this.carried;
+    this.carried = [];
     const { onEvent, onRetry, onComment, onError } = this.callbacks;
-    readBatch(words, {
+    const handlers = {
       onEvent(event) {
         events.push(event);
         if (onEvent) onEvent(event);
@@ -151,8 +156,24 @@ export class Parser {
       onRetry,
       onComment,
       onError,
-    });
+    };
+    if (words !== 0) this.undelivered.push(readBatch(words));
+    try {
+      // In a method of its own: in k6 v1.1.0's runtime, a `const` declared in a loop inside this
+      // `try` overwrote the `catch` binding, so the batch was thrown instead of the error.
+      this.drain(handlers);
+    } catch (error) {
+      this.carried = events;
+      throw error;
+    }
     return events;
+  }
+
+  drain(handlers) {
+    while (this.undelivered.length > 0) {
+      const batch = this.undelivered.shift();
+      deliver(batch.ops, batch.words, batch.utf8, batch.ascii, handlers, (rest) => this.undelivered.unshift(rest));
+    }
   }
 
   /** Parses the next chunk; returns the events it completed. */
@@ -168,10 +189,8 @@ export class Parser {
         this.pendingHigh = chunk[chunk.length - 1];
         chunk = chunk.slice(0, -1);
       }
-    } else if (this.pendingHigh !== '') {
-      const lone = this.pendingHigh;
-      this.pendingHigh = '';
-      return this.feed(lone).concat(this.feed(chunk));
+    } else {
+      this.queueLoneHigh(handle);
     }
     const bytes = toBytes(chunk);
     writeInput(bytes);
@@ -181,19 +200,27 @@ export class Parser {
   /** Ends the stream (an unterminated event is discarded and reported to `onError`). */
   end() {
     const handle = this.live();
-    let events = [];
-    if (this.pendingHigh !== '') {
-      const lone = this.pendingHigh;
-      this.pendingHigh = '';
-      events = this.feed(lone);
-    }
-    return events.concat(this.run(engine.ssert_finish(handle)));
+    this.queueLoneHigh(handle);
+    return this.run(engine.ssert_finish(handle));
+  }
+
+  /** Parses a held-back high surrogate that no low half followed (it becomes U+FFFD). */
+  queueLoneHigh(handle) {
+    if (this.pendingHigh === '') return;
+    const lone = toBytes(this.pendingHigh);
+    this.pendingHigh = '';
+    writeInput(lone);
+    const words = engine.ssert_feed(handle, lone.length);
+    // Queued, not delivered: the chunk after it is parsed even if a callback throws.
+    if (words !== 0) this.undelivered.push(readBatch(words));
   }
 
   /** Back to a fresh parser. */
   reset() {
     engine.ssert_reset(this.live());
     this.pendingHigh = '';
+    this.undelivered = [];
+    this.carried = [];
   }
 
   /** Releases the parser's memory (k6 has no finalizers: call it, or reuse one parser). */

@@ -41,8 +41,9 @@ it(`the vectors and validator cases pass inside k6 (SSERT_CHUNK_SEED=${seed})`, 
     assert.equal(result.status, 0, `k6 exited ${result.status}\n${result.stdout}\n${result.stderr}`);
     const metrics = JSON.parse(readFileSync(summary, 'utf8')).metrics;
     assert.equal(metrics.checks.fails, 0);
-    // One check per vector and per validator case, plus the script's own: parse() and three of idOrder.
-    assert.equal(metrics.checks.passes, vectors.length + cases.length + 4);
+    // One check per vector and per validator case, plus the script's own: parse(), a throwing
+    // callback, and three of idOrder.
+    assert.equal(metrics.checks.passes, vectors.length + cases.length + 5);
     assert.ok(metrics.sse_events.count > 0);
     assert.ok('sse_violations' in metrics && 'sse_time_to_first_event' in metrics);
   } finally {

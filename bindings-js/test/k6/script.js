@@ -91,6 +91,31 @@ export default function () {
       same(codesOf(validate(sessionWithIds(['1', '2']), quiet)), []),
   });
 
+  // A throwing callback: the exception propagates, and the next call delivers and returns the rest.
+  const throwOn = new Set(['a', 'c']);
+  const seen = [];
+  const parser = new Parser({
+    onEvent: (event) => {
+      seen.push(event.data);
+      if (throwOn.delete(event.data)) throw new Error(`boom at ${event.data}`);
+    },
+  });
+  const firstThrow = thrownBy(() => parser.feed('data: a\n\ndata: b\n\ndata: c\n\n'));
+  const secondThrow = thrownBy(() => parser.feed('data: d'));
+  const returned = parser.feed('\n\n');
+  check(null, {
+    'Parser: a throwing callback loses nothing; the next feed() returns what was held back': () =>
+      firstThrow !== undefined &&
+      firstThrow.message === 'boom at a' &&
+      secondThrow !== undefined &&
+      secondThrow.message === 'boom at c' &&
+      same(seen, ['a', 'b', 'c', 'd']) &&
+      same(
+        returned.map((e) => e.data),
+        ['a', 'b', 'c', 'd'],
+      ),
+  });
+
   const whole = parse('retry: 1000\n: hi\nid: 1\ndata: x\n\ndata: cut');
   check(whole, {
     'parse(): events, retries, comments, errors, lastEventId': (r) =>

@@ -106,6 +106,36 @@ describe('createParser', () => {
     assert.deepEqual(seen, ['outer 1', `inner ${'x'.repeat(14)}`, 'outer 2', `inner ${'x'.repeat(14)}`]);
   });
 
+  it('a throwing callback loses nothing: the rest comes first from the next feed() or end()', () => {
+    const seen = [];
+    let throwOn = new Set(['a', 'retry 5', 'c']);
+    const once = (what) => {
+      seen.push(what);
+      if (throwOn.delete(what)) throw new Error(`boom at ${what}`);
+    };
+    const parser = createParser({
+      onEvent: (event) => once(event.data),
+      onRetry: (ms) => once(`retry ${ms}`),
+      onComment: (text) => once(`: ${text}`),
+      onError: (error) => once(error.code),
+    });
+    assert.throws(() => parser.feed('data: a\n\nretry: 5\n: note\ndata: b\n\ndata: c'), /boom at a/);
+    // The retry record throws in turn: the next call stops there too, and keeps the rest again.
+    assert.throws(() => parser.feed(new TextEncoder().encode('\n\ndata: d\n\n')), /boom at retry 5/);
+    assert.throws(() => parser.end(), /boom at c/);
+    parser.feed('data: e\n\ndata: cut');
+    parser.end();
+    assert.deepEqual(seen, ['a', 'retry 5', ': note', 'b', 'c', 'd', 'e', 'INCOMPLETE_EVENT']);
+
+    // reset() forgets what is undelivered, as it forgets buffered input.
+    seen.length = 0;
+    throwOn = new Set(['x']);
+    assert.throws(() => parser.feed('data: x\n\ndata: y\n\n'));
+    parser.reset();
+    parser.feed('data: z\n\n');
+    assert.deepEqual(seen, ['x', 'z']);
+  });
+
   it('a callback may feed the same parser again: both batches arrive whole, in order', () => {
     const seen = [];
     let fedAgain = false;

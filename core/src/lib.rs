@@ -75,6 +75,8 @@
 //!   `fmt::Write` [`Encoder`] remain.
 //! - `std`: `std::error::Error` for [`Error`], and runtime CPU feature detection in `memchr`.
 //! - `serde`: `Serialize`/`Deserialize` for the data types (events, trace records, errors).
+//! - `json` (implies `serde`): recordings read from JSON, JSON Lines and HAR, and the JSON forms
+//!   of reports and options, with `serde_json` built without `std`.
 #![no_std]
 #![deny(missing_docs)]
 #![deny(unsafe_code)]

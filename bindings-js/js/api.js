@@ -5,7 +5,7 @@
 // core. The entry points (node.js, browser.js) instantiate the wasm module before this module's
 // functions can be called.
 
-import { deliver } from './batch.js';
+import { UndeliveredBatches } from './batch.js';
 import { EncodeError, ParseError, SsertError, UsageError } from './errors.js';
 import { RawParser, encode as encodeRaw, traceOf, wasmMemory } from './ssert_wasm.js';
 import { textDecoding } from './text.js';
@@ -85,9 +85,9 @@ class EventStreamParser {
   // The records of the batch being delivered (see #dispatch).
   #ops = new Uint32Array(256);
   #delivering = false;
-  // Batches parsed but not yet delivered because a callback threw, oldest first; delivered
-  // before anything else by the next feed() or end().
-  #undelivered = [];
+  // What a throwing callback left undelivered: delivered before anything else by the next feed()
+  // or end().
+  #undelivered = new UndeliveredBatches();
 
   constructor({ onEvent, onRetry, onComment, onError, ...options } = {}) {
     for (const [name, fn] of [['onEvent', onEvent], ['onRetry', onRetry], ['onComment', onComment], ['onError', onError]]) {
@@ -148,7 +148,7 @@ class EventStreamParser {
   reset() {
     this.#live().reset();
     this.#pendingHigh = '';
-    this.#undelivered = [];
+    this.#undelivered.clear();
   }
 
   /** Releases the wasm memory now (otherwise released when this object is garbage-collected). */
@@ -179,8 +179,11 @@ class EventStreamParser {
     // A lone high surrogate has no UTF-8 form; the encoder turns it into U+FFFD.
     const lone = this.#pendingHigh;
     this.#pendingHigh = '';
-    const words = raw.feedString(lone);
     // Queued, not delivered: the chunk after it is parsed even if a callback throws.
+    this.#queue(raw.feedString(lone));
+  }
+
+  #queue(words) {
     if (words !== 0) this.#undelivered.push(this.#readBatch(words, true));
   }
 
@@ -189,12 +192,12 @@ class EventStreamParser {
    * callback left undelivered, so callbacks always see the stream in order.
    */
   #dispatch(words) {
-    if (this.#undelivered.length === 0) {
+    if (this.#undelivered.isEmpty()) {
       if (words !== 0) this.#deliver(this.#readBatch(words, false));
       return;
     }
-    if (words !== 0) this.#undelivered.push(this.#readBatch(words, true));
-    while (this.#undelivered.length > 0) this.#deliver(this.#undelivered.shift());
+    this.#queue(words);
+    while (!this.#undelivered.isEmpty()) this.#deliver(this.#undelivered.next());
   }
 
   /** Reads a batch out of wasm memory; `owned` when it may outlive this call. */
@@ -221,13 +224,11 @@ class EventStreamParser {
     return { ops, words, utf8, ascii };
   }
 
-  #deliver({ ops, words, utf8, ascii }) {
+  #deliver(batch) {
     const nested = this.#delivering;
     this.#delivering = true;
     try {
-      // A throwing callback hands back the rest of the batch, which goes first in line (a nested
-      // feed's rest, kept before it, comes later in the stream).
-      deliver(ops, words, utf8, ascii, this.#handlers, (rest) => this.#undelivered.unshift(rest));
+      this.#undelivered.deliver(batch, this.#handlers);
     } finally {
       this.#delivering = nested;
     }

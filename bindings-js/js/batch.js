@@ -90,3 +90,39 @@ class CorruptBatch extends Error {
     super(`ssert: corrupt batch record tag ${tag} (engine and wrapper out of sync)`);
   }
 }
+
+/**
+ * Batches parsed but not yet delivered because a handler threw, in stream order. Both parsers
+ * (the wasm-bindgen one and the k6 one) keep one, and deliver what it holds before anything new.
+ * (Plain properties, no `#private` fields: k6 loads this module too.)
+ */
+export class UndeliveredBatches {
+  constructor() {
+    this.batches = [];
+  }
+
+  isEmpty() {
+    return this.batches.length === 0;
+  }
+
+  push(batch) {
+    this.batches.push(batch);
+  }
+
+  /** Takes the oldest batch out. */
+  next() {
+    return this.batches.shift();
+  }
+
+  clear() {
+    this.batches = [];
+  }
+
+  /**
+   * Delivers `batch` to `handlers`. If one throws, the rest of the batch goes first in line (a
+   * rest kept earlier, by a nested feed, comes later in the stream) and the exception propagates.
+   */
+  deliver({ ops, words, utf8, ascii }, handlers) {
+    deliver(ops, words, utf8, ascii, handlers, (rest) => this.batches.unshift(rest));
+  }
+}

@@ -5,7 +5,7 @@
 // when they are missing.
 import { b64encode } from 'k6/encoding';
 import { Counter, Rate, Trend } from 'k6/metrics';
-import { deliver } from './batch.js';
+import { UndeliveredBatches } from './batch.js';
 import { ParseError, RecordingError, SsertError, UsageError } from './errors.js';
 import * as engine from './k6_core.js';
 import { setCompareIds } from './k6_host.js';
@@ -105,6 +105,12 @@ function writeInput(bytes) {
   new Uint8Array(engine.memory.buffer, at, bytes.length).set(bytes);
 }
 
+/** Feeds bytes to the parser `handle`; returns the number of batch records written. */
+function feedEngine(handle, bytes) {
+  writeInput(bytes);
+  return engine.ssert_feed(handle, bytes.length);
+}
+
 function readOutput(len) {
   return new Uint8Array(engine.memory.buffer, engine.ssert_output(), len).slice();
 }
@@ -135,7 +141,7 @@ export class Parser {
     this.pendingHigh = '';
     // What a throwing callback left behind: batches not yet delivered, and the events the
     // interrupted call had collected. The next feed() or end() delivers and returns them first.
-    this.undelivered = [];
+    this.undelivered = new UndeliveredBatches();
     this.carried = [];
   }
 
@@ -170,10 +176,7 @@ export class Parser {
   }
 
   drain(handlers) {
-    while (this.undelivered.length > 0) {
-      const batch = this.undelivered.shift();
-      deliver(batch.ops, batch.words, batch.utf8, batch.ascii, handlers, (rest) => this.undelivered.unshift(rest));
-    }
+    while (!this.undelivered.isEmpty()) this.undelivered.deliver(this.undelivered.next(), handlers);
   }
 
   /** Parses the next chunk; returns the events it completed. */
@@ -192,9 +195,7 @@ export class Parser {
     } else {
       this.queueLoneHigh(handle);
     }
-    const bytes = toBytes(chunk);
-    writeInput(bytes);
-    return this.run(engine.ssert_feed(handle, bytes.length));
+    return this.run(feedEngine(handle, toBytes(chunk)));
   }
 
   /** Ends the stream (an unterminated event is discarded and reported to `onError`). */
@@ -207,10 +208,8 @@ export class Parser {
   /** Parses a held-back high surrogate that no low half followed (it becomes U+FFFD). */
   queueLoneHigh(handle) {
     if (this.pendingHigh === '') return;
-    const lone = toBytes(this.pendingHigh);
+    const words = feedEngine(handle, toBytes(this.pendingHigh));
     this.pendingHigh = '';
-    writeInput(lone);
-    const words = engine.ssert_feed(handle, lone.length);
     // Queued, not delivered: the chunk after it is parsed even if a callback throws.
     if (words !== 0) this.undelivered.push(readBatch(words));
   }
@@ -219,7 +218,7 @@ export class Parser {
   reset() {
     engine.ssert_reset(this.live());
     this.pendingHigh = '';
-    this.undelivered = [];
+    this.undelivered.clear();
     this.carried = [];
   }
 

@@ -409,9 +409,10 @@ export interface ValidateOptions {
     excerpt_bytes?: number;
   };
   /**
-   * Orders ids your way (negative: `a` comes first) for the id-order and resume rules, when
-   * `ids.order` is `'auto'` (the default) or `'custom'`; an explicit order, or a profile's, wins.
-   * A function, so not part of the JSON options the Rust and Python validators share.
+   * Orders ids your way (negative: `a` comes first) for the id-order and resume rules, over a
+   * profile's order too. `ids.order` must then be unset, `'auto'` or `'custom'`: another order
+   * contradicts it (`RecordingError` `INVALID_OPTIONS`). A function, so not part of the JSON
+   * options the Rust and Python validators share.
    */
   idOrder?: (a: string, b: string) => number;
 }

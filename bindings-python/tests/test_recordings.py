@@ -124,6 +124,16 @@ def test_a_python_id_order_decides_what_increasing_means() -> None:
     assert ssert.validate(backwards, id_order=_by_suffix, **QUIET).codes == ["SSE302"]
 
 
+def test_an_id_order_contradicting_an_explicit_order_is_an_options_error() -> None:
+    with pytest.raises(ssert.OptionsError, match='ids.order is "integer"'):
+        ssert.validate(_session_with_ids(["job-2"]), ids={"order": "integer"}, id_order=_by_suffix)
+    backwards = _session_with_ids(["job-10", "job-2"])
+    custom = ssert.validate(backwards, ids={"order": "custom"}, id_order=_by_suffix, **QUIET)
+    assert custom.codes == ["SSE302"]
+    # The MCP profile leaves ids unordered; the caller's comparator is the more specific choice.
+    assert "SSE302" in ssert.validate(backwards, profile="mcp", id_order=_by_suffix, **QUIET).codes
+
+
 def test_an_exception_in_the_id_order_propagates() -> None:
     def broken(a: str, b: str) -> int:
         raise KeyError(f"cannot order {a!r}")

@@ -102,6 +102,60 @@ fn a_custom_id_order_drives_order_and_resume_checks() {
 }
 
 #[test]
+fn a_comparator_contradicting_an_explicit_order_is_an_options_error() {
+    for kind in [
+        IdOrderKind::Integer,
+        IdOrderKind::Lexicographic,
+        IdOrderKind::Ulid,
+        IdOrderKind::Uuid7,
+        IdOrderKind::None,
+    ] {
+        let mut options = ValidateOptions::default();
+        options.ids.order = Some(kind);
+        let recording = Recording::default();
+        let error = validate_with_id_order(&recording, &options, Box::new(by_suffix)).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains(&format!("ids.order is \"{}\"", kind.name())),
+            "{error}"
+        );
+    }
+    for kind in [None, Some(IdOrderKind::Auto), Some(IdOrderKind::Custom)] {
+        let mut options = ValidateOptions::default();
+        options.ids.order = kind;
+        let recording = Recording {
+            connections: vec![connection(0, None, &["job-9", "job-10", "job-2"])],
+            ..Recording::default()
+        };
+        let report = validate_with_id_order(&recording, &options, Box::new(by_suffix)).unwrap();
+        assert_eq!(report.codes(), ["SSE302"], "{kind:?}: {report}");
+    }
+}
+
+#[test]
+fn a_comparator_overrides_a_profiles_order() {
+    // The MCP profile leaves ids unordered; a comparator is the caller's explicit choice.
+    let options = ValidateOptions {
+        profile: Some(ssert_core::validate::Profile::Mcp),
+        ..ValidateOptions::default()
+    };
+    let mut v = Validator::new(&options)
+        .unwrap()
+        .with_id_order(Box::new(by_suffix))
+        .unwrap();
+    v.connection(&connection(0, None, &["job-9", "job-10", "job-2"]));
+    let report = v.finish();
+    let order: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::IdOrder)
+        .map(|f| f.event)
+        .collect();
+    assert_eq!(order, [Some(2)], "{report}");
+}
+
+#[test]
 fn custom_order_without_a_comparator_is_reported_not_checked() {
     let mut options = ValidateOptions::default();
     options.ids.order = Some(IdOrderKind::Custom);

@@ -137,6 +137,17 @@ describe('validate()', () => {
     assert.throws(() => validate(sessionWithIds(['a']), { idOrder: 'integer' }), TypeError);
   });
 
+  it('idOrder: contradicting an explicit ids.order is an options error; it overrides a profile', () => {
+    assert.throws(
+      () => validate(sessionWithIds(['job-2']), { ids: { order: 'integer' }, idOrder: bySuffix }),
+      (error) => error instanceof RecordingError && error.code === 'INVALID_OPTIONS' && /ids\.order is "integer"/.test(error.message),
+    );
+    assert.deepEqual(codes(validate(sessionWithIds(['job-10', 'job-2']), { ...quiet, ids: { order: 'custom' }, idOrder: bySuffix })), ['SSE302']);
+    // The MCP profile leaves ids unordered; the caller's comparator is the more specific choice.
+    const mcp = validate(sessionWithIds(['job-10', 'job-2']), { ...quiet, profile: 'mcp', idOrder: bySuffix });
+    assert.ok(mcp.findings.some((f) => f.code === 'SSE302'), JSON.stringify(mcp.findings));
+  });
+
   it('throws a RecordingError for what is not a recording, TypeError-like for bad options', () => {
     const recordingError = (code) => (error) => error instanceof RecordingError && error.name === 'RecordingError' && error.code === code;
     assert.throws(() => validate('{"format":"nope","version":1,"connections":[]}'), recordingError('INVALID_RECORDING'));

@@ -205,5 +205,6 @@ def validate_json(
 ) -> Report:
     """Validate a recording given as text (``ssert-recording`` JSON, JSON Lines or HAR) with
     options given as JSON. ``id_order(a, b)`` is a ``cmp``-style function (negative: ``a``
-    comes first) used when ``ids.order`` is auto or custom; an exception it raises is re-raised.
+    comes first) that orders ids (``ids.order`` unset, auto or custom, else ``OptionsError``);
+    an exception it raises is re-raised.
     Use ``ssert.validate()``, which takes Python objects."""

@@ -33,12 +33,13 @@ def validate(
     disable=["x-accel-buffering"], profile="openai-chat")``.
 
     ``id_order(a, b)`` orders ids your way, ``cmp``-style (negative when ``a`` comes first),
-    for the id-order and resume rules when ``ids["order"]`` is ``"auto"`` (the default) or
-    ``"custom"`` (an explicit order, or a profile's, wins); an exception it raises propagates.
+    for the id-order and resume rules, over a profile's order too; ``ids["order"]`` must then be
+    unset, ``"auto"`` or ``"custom"`` (another order raises ``OptionsError``). An exception it
+    raises propagates.
 
     ``format`` is ``"json"`` (also reads JSON Lines), ``"jsonl"`` or ``"har"``; for a path it
     defaults from the file suffix. Raises ``RecordingError`` for an unreadable recording and
-    ``OptionsError`` for an unknown option.
+    ``OptionsError`` for an unknown or contradictory option.
     """
     if isinstance(recording, Recorder):
         text = recording.to_json()

@@ -23,6 +23,8 @@ pub(super) struct Config {
     pub(super) profile: Option<Profile>,
     pub(super) ids_required: bool,
     pub(super) order: IdOrderKind,
+    /// `ids.order` as the caller gave it (not the profile's): a comparator may not contradict it.
+    pub(super) order_given: Option<IdOrderKind>,
     pub(super) consecutive: bool,
     pub(super) retry_required: bool,
     pub(super) retry_min: u64,
@@ -123,6 +125,7 @@ impl Config {
             profile: user.profile,
             ids_required: pick(&user.ids.required, &base.ids.required, true),
             order: pick(&user.ids.order, &base.ids.order, IdOrderKind::Auto),
+            order_given: user.ids.order,
             consecutive: pick(&user.ids.consecutive, &base.ids.consecutive, false),
             retry_required: pick(&user.retry.required, &base.retry.required, false),
             retry_min,

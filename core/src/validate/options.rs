@@ -135,6 +135,21 @@ pub enum IdOrderKind {
     None,
 }
 
+impl IdOrderKind {
+    /// The name the options JSON spells this order with (`"integer"`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            IdOrderKind::Auto => "auto",
+            IdOrderKind::Integer => "integer",
+            IdOrderKind::Lexicographic => "lexicographic",
+            IdOrderKind::Ulid => "ulid",
+            IdOrderKind::Uuid7 => "uuid7",
+            IdOrderKind::Custom => "custom",
+            IdOrderKind::None => "none",
+        }
+    }
+}
+
 /// `ids` options.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -394,5 +409,15 @@ mod tests {
             None,
             "version 4"
         );
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn id_order_names_are_the_json_spellings() {
+        use IdOrderKind::*;
+        for kind in [Auto, Integer, Lexicographic, Ulid, Uuid7, Custom, None] {
+            let json = alloc::format!("\"{}\"", kind.name());
+            assert_eq!(serde_json::from_str::<IdOrderKind>(&json).unwrap(), kind);
+        }
     }
 }

@@ -320,14 +320,38 @@ impl Validator {
         })
     }
 
-    /// Uses `order` to compare ids (for `ids.order = "custom"`; it also becomes the order when
-    /// `ids.order` is left at `auto`). This is the hook bindings use for JS / Python comparators.
-    pub fn with_id_order(mut self, order: BoxedIdOrder) -> Validator {
-        self.core.custom_order = Some(order);
-        if matches!(self.core.cfg.order, IdOrderKind::Auto) {
-            self.core.cfg.order = IdOrderKind::Custom;
+    /// Orders ids with `order`. It becomes the id order when `ids.order` is unset, `auto` or
+    /// `custom`, and also over a profile's order: a comparator is an explicit choice, a profile's
+    /// order a default. This is the hook bindings use for JS / Python comparators.
+    ///
+    /// # Errors
+    ///
+    /// When `ids.order` names another order (`integer`, ...): the two choices contradict.
+    ///
+    /// ```
+    /// use ssert_core::validate::{IdOrderKind, ValidateOptions, Validator};
+    ///
+    /// let mut options = ValidateOptions::default();
+    /// options.ids.order = Some(IdOrderKind::Integer);
+    /// let by_length = |a: &str, b: &str| Some(a.len().cmp(&b.len()));
+    /// let error = Validator::new(&options).unwrap().with_id_order(Box::new(by_length)).err().unwrap();
+    /// assert!(error.message.contains("ids.order"));
+    /// ```
+    pub fn with_id_order(mut self, order: BoxedIdOrder) -> Result<Validator, OptionsError> {
+        match self.core.cfg.order_given {
+            None | Some(IdOrderKind::Auto | IdOrderKind::Custom) => {}
+            Some(other) => {
+                return Err(OptionsError {
+                    message: format!(
+                        "ids.order is {:?} but an id order function was given: set ids.order to \"custom\" or leave it unset to order ids with the function",
+                        other.name()
+                    ),
+                })
+            }
         }
-        self
+        self.core.custom_order = Some(order);
+        self.core.cfg.order = IdOrderKind::Custom;
+        Ok(self)
     }
 
     /// Sets whether timestamps mean anything (default [`Timing::Monotonic`]).
@@ -624,7 +648,7 @@ pub fn validate_with_id_order(
     order: BoxedIdOrder,
 ) -> Result<Report, OptionsError> {
     Ok(run(
-        Validator::new(options)?.with_id_order(order),
+        Validator::new(options)?.with_id_order(order)?,
         recording,
     ))
 }

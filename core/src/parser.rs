@@ -355,6 +355,25 @@ impl Parser {
         &self.last_id
     }
 
+    /// Sets the last event ID, as a client that resumes a stream it read earlier starts out
+    /// with the id it kept (and sends it as `Last-Event-ID`). An `id` field in the block being
+    /// read, if any, still replaces it when that block is dispatched.
+    ///
+    /// ```
+    /// use ssert_core::{Parsed, Parser};
+    ///
+    /// let mut parser = Parser::new();
+    /// parser.set_last_event_id("41");
+    /// let mut out = Parsed::default();
+    /// parser.feed(b"data: no id of its own\n\nid: 42\ndata: x\n\n", &mut out);
+    /// assert_eq!(out.events[0].id, "41");
+    /// assert_eq!(parser.last_event_id(), "42");
+    /// ```
+    pub fn set_last_event_id(&mut self, id: &str) {
+        self.last_id.clear();
+        self.last_id.push_str(id);
+    }
+
     /// The reconnection time set by the last valid `retry` field, in milliseconds.
     pub fn reconnection_time(&self) -> Option<u64> {
         self.reconnection_time

@@ -156,6 +156,34 @@ fn a_comparator_overrides_a_profiles_order() {
 }
 
 #[test]
+fn the_session_time_to_first_event_counts_from_the_first_request() {
+    // The first connection fails without an event; the user waits until the second one's.
+    let mut failed = connection(0, None, &[]);
+    failed.chunks.push(Chunk {
+        t: 10,
+        data: b": hi\n\n".to_vec(),
+    });
+    failed.end = Some(End {
+        kind: EndKind::NetworkError,
+        t: 3000,
+        message: None,
+    });
+    let recording = Recording {
+        connections: vec![failed, connection(6000, None, &["1", "2"])],
+        ..Recording::default()
+    };
+    let report = ssert_core::validate::validate(&recording, &ValidateOptions::default()).unwrap();
+    assert_eq!(report.stats.time_to_first_event_ms, Some(6010));
+    let per_connection: Vec<_> = report
+        .stats
+        .per_connection
+        .iter()
+        .map(|c| c.time_to_first_event_ms)
+        .collect();
+    assert_eq!(per_connection, [None, Some(10)]);
+}
+
+#[test]
 fn custom_order_without_a_comparator_is_reported_not_checked() {
     let mut options = ValidateOptions::default();
     options.ids.order = Some(IdOrderKind::Custom);

@@ -264,6 +264,14 @@ case("lost-event", recording([conn(events([1, 2, 4, 5]))]), ["SSE404"], ["SSE404
      description="Event 3 never came (consecutive ids).")
 case("gap-allowed-without-consecutive", recording([conn(events([1, 2, 4, 5]))]), [], ["SSE404"],
      description="Without ids.consecutive a gap is not a loss.")
+case("resume-point-replays-not-consecutive", two([1, 2, 3], [2, 3, 4], "3"), ["SSE402"], ["SSE402", "SSE403"],
+     description="Without ids.consecutive too, the events a wrong resume sends again are part of SSE402.")
+case("last-event-id-wrong-not-consecutive", two([1, 2, 3], [3, 4], "2"), ["SSE401"], ["SSE401", "SSE403"],
+     description="Without ids.consecutive too, the event re-sent after a stale Last-Event-ID is the client's "
+                 "mistake (SSE401), not a duplicate.")
+case("resume-point-replays-lexicographic", two(["a", "b", "c"], ["b", "c", "d"], "c"), ["SSE402"],
+     ["SSE402", "SSE403"], options={"ids": {"order": "lexicographic"}},
+     description="An ordered non-integer id: b and c sent again after Last-Event-ID c are part of SSE402.")
 case("reconnect-too-soon", two([1, 2], [3], "2", gap=200), ["SSE405"], ["SSE405"], options=REPLAY_OPTIONS,
      description="retry 1000 ms, reconnected after 200 ms.")
 case("reconnect-after-client-close", two([1, 2], [3], "2", gap=200, end="client_closed"), [], ["SSE405"],
@@ -397,6 +405,14 @@ case("id-only-block", recording([conn(ID_ONLY, end="network_error", end_t=30),
                                  conn(events([3, 4], start_t=1050), t0=1040, last_event_id="2")]),
      [], ["SSE401", "SSE402", "SSE404"], options=REPLAY_OPTIONS,
      description="`id: 2` with no data sets the last event id without an event: the reconnect sends 2.")
+LONG_COMMENT_BLOCK = "id: 1\ndata: a\n\nid: 2\n: " + "x" * 300 + "\n\n"
+case("id-only-block-long-comment", recording([
+    conn([(10, LONG_COMMENT_BLOCK[:20]), (11, LONG_COMMENT_BLOCK[20:-1]), (12, LONG_COMMENT_BLOCK[-1:])],
+         end="network_error", end_t=30),
+    conn(events([3], start_t=1050), t0=1040, last_event_id="2")]), [], ["SSE402", "SSE404"],
+     options={**REPLAY_OPTIONS, "window": {"excerpt_bytes": 120}},
+     description="The id-only block's id line leaves the kept excerpt window (a long comment) before its blank "
+                 "line: it still counts, in any chunking.")
 case("id-only-block-ignored", recording([conn(ID_ONLY, end="network_error", end_t=30),
                                          conn(events([2, 3], start_t=1050), t0=1040, last_event_id="1")]),
      ["SSE401"], ["SSE401", "SSE402", "SSE403"], options=REPLAY_OPTIONS,
@@ -425,6 +441,14 @@ case("connection-refused", recording([conn([], responded=False, end="network_err
      description="The first attempt failed before a response; the retry started fresh without Last-Event-ID.")
 case("first-request-resumes", recording([conn(events([42, 43]), last_event_id="41")]), [], ["SSE402"],
      options=REPLAY_OPTIONS, description="A recorder that joined mid-session: the server resumed after 41.")
+case("first-request-resumes-no-event", recording([
+    conn([(10, ": ping\n\n")], last_event_id="41", end="network_error", end_t=2000),
+    conn(events([42, 43], start_t=5010), t0=5000, last_event_id="41")]), [], ["SSE401", "SSE402"],
+     options=REPLAY_OPTIONS,
+     description="The first request resumed after 41 and got no event: the reconnect rightly sends 41 again.")
+case("first-request-resumes-expected-log", recording([conn(events(["c3", "d4"]), last_event_id="b2")],
+                                                     expected=LOG), [], ["SSE404", "SSE402"],
+     description="Resuming after b2: the log's a1 and b2 were delivered before the recording began.")
 case("first-request-resumes-wrong", recording([conn(events([41, 42]), last_event_id="41")]), ["SSE402"],
      ["SSE402"], options=REPLAY_OPTIONS, description="Sent 41, got 41 again.")
 

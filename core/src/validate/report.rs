@@ -261,7 +261,8 @@ pub struct SessionStats {
     pub bytes: u64,
     /// From the first request to the last end, ms.
     pub duration_ms: Option<u64>,
-    /// Time to the first event of the first connection, ms.
+    /// From the session's first request to its first event, ms (connections that failed
+    /// before one count against it).
     pub time_to_first_event_ms: Option<u64>,
     /// Time between consecutive events within connections, ms.
     pub gap_ms: Option<Distribution>,

@@ -130,6 +130,12 @@ impl Core {
         let resume = self.conn.as_mut().expect("open").resume.take();
         if let Some(resume) = resume {
             let resume_wrong = self.check_resume(kind, &resume, id, position, loc);
+            if (resume_wrong || resume.header_wrong)
+                && !self.counts_losses(kind)
+                && !resume.should.is_empty()
+            {
+                self.conn.as_mut().expect("open").excuse_upto = Some(resume.should.clone());
+            }
             if (resume_wrong || resume.header_wrong) && self.counts_losses(kind) {
                 // Attribute the consequences (re-delivered or skipped events) to that finding.
                 let first_needed = if resume.should.is_empty() {
@@ -147,6 +153,7 @@ impl Core {
                 }
             }
         }
+        let resent = self.resent_before_resume(kind, id);
         // Duplicates.
         let conn = self.conn.as_mut().expect("open");
         let (dup_in_conn, dup_earlier, excused) = match position {
@@ -154,11 +161,7 @@ impl Core {
                 let in_conn = conn.ints.contains(p);
                 let earlier = !in_conn && self.ids.delivered.contains(p);
                 let excused = conn.excused_dups.is_some_and(|(a, b)| (a..=b).contains(&p));
-                conn.ints.insert(p);
-                if conn.ints.ranges.len() > self.cfg.window_ids.max(2) {
-                    // Forget the oldest ids of this connection (duplicates of them go unnoticed).
-                    conn.ints.ranges.remove(0);
-                }
+                remember_int(&mut conn.ints, p, self.cfg.window_ids);
                 (in_conn, earlier, excused)
             }
             None => {
@@ -175,7 +178,7 @@ impl Core {
                 loc.clone(),
             );
         }
-        if dup_earlier && !excused && self.cfg.on(Rule::ReplayDuplicate) {
+        if dup_earlier && !excused && !resent && self.cfg.on(Rule::ReplayDuplicate) {
             self.finding(
                 Rule::ReplayDuplicate,
                 format!("event {id:?} was already delivered on an earlier connection"),
@@ -275,13 +278,32 @@ impl Core {
         if !fresh {
             return None;
         }
-        conn.ints.insert(p);
+        remember_int(&mut conn.ints, p, self.cfg.window_ids);
+        // Above every id delivered, so past the client's last event id too.
+        conn.excuse_upto = None;
         conn.prev_pos = Some(p);
         conn.prev_id.clear();
         conn.prev_id.push_str(id);
         conn.has_prev = true;
         // Integer ids and no expected log: `counts_losses` is just `consecutive` here.
         Some(self.deliver(p, self.cfg.consecutive, loc))
+    }
+
+    /// Whether `id` is one the server sends again after a wrong resume that SSE401/SSE402
+    /// already reported (when losses are counted, `excused_dups` does this by position). The
+    /// first id past the client's last event id ends the re-sent run.
+    fn resent_before_resume(&mut self, kind: IdOrderKind, id: &str) -> bool {
+        let Some(upto) = self.conn.as_ref().and_then(|c| c.excuse_upto.as_deref()) else {
+            return false;
+        };
+        match self.compare(kind, id, upto) {
+            Ok(Ordering::Greater) => {
+                self.conn.as_mut().expect("open").excuse_upto = None;
+                false
+            }
+            Ok(_) => true,
+            Err(_) => false,
+        }
     }
 
     /// Checks the first id after a reconnect; returns whether SSE402 fired.
@@ -359,17 +381,23 @@ impl Core {
         if !self.counts_losses(kind) {
             return;
         }
+        let min = self.ids.delivered.min();
         let (lo, hi) = match &self.expected {
             Some(log) if log.events.is_empty() => return,
-            Some(log) => (0, log.events.len() as u64 - 1),
+            Some(log) => (
+                self.ids.low.map_or(0, |low| low.min(min.unwrap_or(low))),
+                log.events.len() as u64 - 1,
+            ),
             None => {
-                let (Some(min), Some(max)) = (self.ids.delivered.min(), self.ids.delivered.max())
-                else {
+                let (Some(min), Some(max)) = (min, self.ids.delivered.max()) else {
                     return;
                 };
                 (self.ids.low.unwrap_or(min).min(min), max)
             }
         };
+        if lo > hi {
+            return;
+        }
         let mut covered = self.ids.delivered.clone();
         for &(a, b) in &self.ids.excused.ranges {
             covered.insert_range(a, b);
@@ -432,5 +460,15 @@ impl Core {
             self.ids.delivered.ranges[1].0 = a1;
             self.ids.delivered.ranges.remove(0);
         }
+    }
+}
+
+/// Adds integer id `p` to a connection's ids, forgetting the oldest range beyond `window`
+/// ranges (duplicates of forgotten ids go unnoticed) so that memory stays bounded however
+/// sparse the ids are.
+fn remember_int(ints: &mut IntervalSet, p: u64, window: usize) {
+    ints.insert(p);
+    if ints.ranges.len() > window.max(2) {
+        ints.ranges.remove(0);
     }
 }

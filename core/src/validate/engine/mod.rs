@@ -22,6 +22,7 @@ use super::recording::{
 use super::report::{ConnectionStats, Finding, Histogram, NotChecked, Report, SessionStats};
 use super::rules::{Rule, Severity};
 use super::track::{IntervalSet, RecentIds, Utf8Check};
+use wire::id_value;
 
 mod ids;
 mod transport;
@@ -81,6 +82,10 @@ struct Conn {
     event_in_block: bool,
     /// The block's last valid `id` line.
     id_line: Option<(u64, u64)>,
+    /// That line's id, copied out when the kept window was about to drop the line before the
+    /// block ended (a long comment can push it out): an id-only block's id must not depend on
+    /// the chunking.
+    id_kept: Option<String>,
     ignored_id_at: Option<u64>,
     saw_retry: bool,
     first_event_t: Option<u64>,
@@ -95,6 +100,9 @@ struct Conn {
     texts: RecentIds,
     resume: Option<Resume>,
     excused_dups: Option<(u64, u64)>,
+    /// After a wrong resume or `Last-Event-ID`, when losses are not counted: ids up to this one
+    /// (the client's last event id) that the server sends again belong to that finding.
+    excuse_upto: Option<String>,
     deferred: Vec<Finding>,
     /// Findings waiting for their line's Line trace, to quote it.
     pending: Vec<(Rule, String, u64)>,
@@ -425,6 +433,13 @@ impl Validator {
     /// A new connection starts (closing the current one, if still open, as of unknown end).
     pub fn request(&mut self, request: &Request) {
         self.close(None);
+        if self.core.connections == 0 {
+            if let SentLastEventId::Sent(id) = request.last_event_id() {
+                // A first request that resumes: the client already held this id, and keeps it
+                // until the stream sets another.
+                self.parser.set_last_event_id(id);
+            }
+        }
         let last_id = String::from(self.parser.last_event_id());
         let retry = self.parser.reconnection_time();
         self.core.request(request, last_id, retry);
@@ -491,6 +506,16 @@ impl Validator {
             .block_start
             .max(end.saturating_sub(keep as u64))
             .max(conn.tail_start);
+        if conn.block_has_id && !conn.event_in_block && conn.id_kept.is_none() {
+            if let Some((start, line_end)) = conn.id_line.filter(|&(start, _)| start < keep_from) {
+                let view = View {
+                    tail: &conn.tail,
+                    tail_start: conn.tail_start,
+                    chunk: data,
+                };
+                conn.id_kept = id_value(&view, start, line_end, keep);
+            }
+        }
         if keep_from >= chunk_start {
             let skip = usize::try_from(keep_from - chunk_start).unwrap_or(data.len());
             conn.tail.clear();
@@ -798,8 +823,10 @@ impl Core {
             None => {
                 conn.first_event_t = Some(t);
                 let ttfe = t.saturating_sub(conn.request_t);
-                if conn.index == 0 || self.ttfe.is_none() {
-                    self.ttfe.get_or_insert(ttfe);
+                if self.ttfe.is_none() {
+                    // The session's: from its first request, across any failed connections.
+                    let since = self.first_request_t.unwrap_or(conn.request_t);
+                    self.ttfe = Some(t.saturating_sub(since));
                 }
                 if ttfe > self.cfg.ttfe_max {
                     ttfe_late = Some(ttfe);
@@ -1244,4 +1271,30 @@ fn is_payload_rule(rule: Rule) -> bool {
             | Rule::AnthropicMessages
             | Rule::Mcp
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparse_integer_ids_stay_within_the_id_window() {
+        // Ids 2, 4, 6...: every one is a range of its own, and every one takes the fast path.
+        let mut options = ValidateOptions::default();
+        options.window.ids = Some(4);
+        let mut v = Validator::new(&options).unwrap();
+        v.request(&Request::default());
+        v.response(&Response {
+            status: 200,
+            headers: alloc::vec![("content-type".into(), "text/event-stream".into())],
+            t: Some(1),
+        });
+        for i in 1..=1000u64 {
+            v.chunk(10 + i, format!("id: {}\ndata: x\n\n", i * 2).as_bytes());
+        }
+        let conn = v.core.conn.as_ref().unwrap();
+        assert_eq!(conn.events, 1000);
+        assert!(conn.ints.ranges.len() <= 4, "{:?}", conn.ints.ranges.len());
+        assert!(v.core.ids.delivered.ranges.len() <= 4);
+    }
 }

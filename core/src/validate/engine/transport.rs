@@ -27,6 +27,7 @@ impl Core {
             block_has_id: false,
             event_in_block: false,
             id_line: None,
+            id_kept: None,
             ignored_id_at: None,
             saw_retry: false,
             first_event_t: None,
@@ -40,6 +41,7 @@ impl Core {
             texts: RecentIds::default(),
             resume: None,
             excused_dups: None,
+            excuse_upto: None,
             deferred: Vec::new(),
             pending: Vec::new(),
             discarded: None,
@@ -146,8 +148,12 @@ impl Core {
                 should: s.into(),
                 header_wrong: false,
             });
-            if self.expected.is_none() && self.ids.low.is_none() {
-                self.ids.low = integer_id(s).and_then(|n| n.checked_add(1));
+            // What came before the id it resumes after was delivered before the recording.
+            if self.ids.low.is_none() {
+                self.ids.low = match &self.expected {
+                    Some(log) => log.index.get(s).and_then(|p| p.checked_add(1)),
+                    None => integer_id(s).and_then(|n| n.checked_add(1)),
+                };
             }
         }
         self.conn = Some(conn);

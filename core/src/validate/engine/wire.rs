@@ -118,6 +118,7 @@ impl Core {
                 }
                 if own_id {
                     conn.id_line = Some((line.start, line.end));
+                    conn.id_kept = None;
                 }
                 return;
             }
@@ -172,6 +173,7 @@ impl Core {
                         if conn.ignored_id_at != Some(line.start) {
                             conn.block_has_id = true;
                             conn.id_line = Some((line.start, line.end));
+                            conn.id_kept = None;
                         }
                     }
                     LineKind::Field(FieldName::Unknown) => {
@@ -224,24 +226,19 @@ impl Core {
     /// A block with an `id` and no data sets the client's last event id without an event (a
     /// checkpoint): its id counts for resume and accounting like an event's.
     pub(super) fn id_only_block(&mut self, view: &View<'_>) {
-        let Some(conn) = self.conn.as_ref() else {
+        let Some(conn) = self.conn.as_mut() else {
             return;
         };
         let Some((start, end)) = conn.id_line else {
             return;
         };
-        let len = end - start;
-        if len > self.cfg.excerpt_bytes as u64 {
-            return; // not kept in every chunking: skip rather than depend on it
-        }
-        let Some(line) = view.line(start, usize::try_from(len).unwrap_or(usize::MAX)) else {
+        let Some(id) = conn
+            .id_kept
+            .take()
+            .or_else(|| id_value(view, start, end, self.cfg.excerpt_bytes))
+        else {
             return;
         };
-        let value = match line.get(2..) {
-            Some([b':', b' ', rest @ ..]) | Some([b':', rest @ ..]) => rest,
-            _ => &[],
-        };
-        let id = String::from_utf8_lossy(value).into_owned();
         if id.is_empty() {
             return;
         }
@@ -288,4 +285,18 @@ impl Core {
             (None, _) => {}
         }
     }
+}
+
+/// The value of the `id` line at `start..end` of `view`, when the line is at most `max` bytes
+/// long (longer lines are not kept in every chunking, so they are never read back).
+pub(super) fn id_value(view: &View<'_>, start: u64, end: u64, max: usize) -> Option<String> {
+    let len = usize::try_from(end - start)
+        .ok()
+        .filter(|&len| len <= max)?;
+    let line = view.line(start, len)?;
+    let value = match line.get(2..) {
+        Some([b':', b' ', rest @ ..]) | Some([b':', rest @ ..]) => rest,
+        _ => &[],
+    };
+    Some(String::from_utf8_lossy(value).into_owned())
 }

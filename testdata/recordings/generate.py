@@ -278,6 +278,11 @@ case("reconnect-after-client-close", two([1, 2], [3], "2", gap=200, end="client_
      options=REPLAY_OPTIONS, description="The client closed on purpose: it picks its own timing.")
 case("reconnect-after-204", recording([conn([], status=204), conn(events([1]), t0=5000)]), ["SSE406"],
      ["SSE406"], description="A 204 means stop.")
+case("reconnect-soon-after-204", recording([conn([(10, "retry: 3000\nid: 1\ndata: a\n\n")], end_t=20),
+                                           conn([], t0=3100, status=204, end_t=3110, last_event_id="1"),
+                                           conn(events([2], start_t=3150), t0=3140, last_event_id="1")]),
+     ["SSE406"], ["SSE406", "SSE405"],
+     description="Reconnecting 30 ms after a 204 is one mistake (SSE406), not also a too-early reconnect.")
 
 LOG = [{"id": "a1", "type": "message", "data": "event a1"}, {"id": "b2"}, {"id": "c3", "data": "event c3"},
        {"id": "d4"}]

@@ -169,7 +169,8 @@ pub struct IdOptions {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct RetryOptions {
-    /// Each connection with a 200 response must send a valid `retry` (default false).
+    /// The session must send a valid `retry` on some connection with a 200 response (default
+    /// false). Once per session, as a client keeps the reconnection time across reconnects.
     pub required: Option<bool>,
     /// Smallest acceptable value, ms (default 100: less makes clients hammer the server).
     pub min_ms: Option<u64>,

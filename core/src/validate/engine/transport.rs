@@ -94,7 +94,11 @@ impl Core {
                     conn.reconnect_delay = Some(delay);
                     self.reconnect_delays.add(delay);
                 }
-                if self.cfg.on(Rule::ReconnectDelay) && self.cfg.reconnect_after.contains(&end.kind)
+                // After a 204 the client should not have reconnected at all: SSE406 says so, and
+                // how soon it did is no second finding.
+                if self.cfg.on(Rule::ReconnectDelay)
+                    && self.cfg.reconnect_after.contains(&end.kind)
+                    && prev.status != Some(204)
                 {
                     match (self.timed(), retry) {
                         (false, _) => self.not_checked(Rule::ReconnectDelay, None, "the recording has no timing"),

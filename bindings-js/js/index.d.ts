@@ -253,17 +253,21 @@ export class Recorder {
 export interface ConnectOptions extends ParserCallbacks, ParserOptions {
   /** The fetch to use (default `globalThis.fetch`). */
   fetch?: typeof fetch;
-  /** Extra request headers. */
-  headers?: Record<string, string>;
+  /**
+   * Extra request headers (names case-insensitive; they replace the defaults `Accept` and
+   * `Cache-Control`). A `Last-Event-ID` is the id the session starts with, as if read earlier:
+   * sent on the first request and on reconnects until the stream sets another.
+   */
+  headers?: Record<string, string> | [string, string][] | Headers;
   /** Reconnection time until the server sends `retry` (default 3000 ms). */
   retry?: number;
   /** Stop after this many connections (default: unlimited). */
   maxConnections?: number;
-  /** Close after this many events (default: unlimited). */
+  /** Close after this many events (default: unlimited); later events, even of the same chunk, are not delivered. `0` connects not at all. */
   maxEvents?: number;
   /** Record into this recorder (default: a new one). */
   recorder?: Recorder;
-  /** Called with each response that opens the stream. */
+  /** Called with each response that opens the stream. Like every callback, what it throws ends the session (`done` rejects with it). */
   onOpen?: (response: Response) => void;
   /** Aborting it closes the session. */
   signal?: AbortSignal;
@@ -279,11 +283,19 @@ export interface Connection {
   readonly recorder: Recorder;
   /** Stops the session (the open connection is recorded as `client_closed`). */
   close(): void;
-  /** Resolves when the session ended, with why and the recording of every connection. */
+  /**
+   * Resolves when the session ended, with why and the recording of every connection. Rejects
+   * with what a callback threw (the connection is then recorded as `client_closed`; the
+   * recording stays in `recorder`).
+   */
   readonly done: Promise<{ reason: StopReason; recording: Recording }>;
 }
 
-/** Opens an SSE stream with fetch and reconnects like EventSource (Last-Event-ID, retry, 204), recording it. */
+/**
+ * Opens an SSE stream with fetch and reconnects like EventSource (Last-Event-ID, retry, 204), recording it.
+ * Throws a `TypeError` at once for a URL that does not parse (relative URLs resolve against the
+ * page's base URL) or an invalid header.
+ */
 export function connect(url: string | URL, options?: ConnectOptions): Connection;
 
 /** Severity of a finding. */

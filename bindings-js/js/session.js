@@ -54,14 +54,20 @@ export function recordingFromHAR(text) {
   }
 }
 
-const BASE64_BLOCK = 0x8000;
+const BINARY_BLOCK = 0x8000;
+
+/** The bytes as a string of one char per byte (what `btoa` takes, and how `fetch` carries raw header bytes). */
+function binaryString(bytes) {
+  let binary = '';
+  // In blocks: spreading a long array into one call would overflow the stack.
+  for (let at = 0; at < bytes.length; at += BINARY_BLOCK) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(at, at + BINARY_BLOCK));
+  }
+  return binary;
+}
 
 function base64(bytes) {
-  let binary = '';
-  for (let at = 0; at < bytes.length; at += BASE64_BLOCK) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(at, at + BASE64_BLOCK));
-  }
-  return btoa(binary);
+  return btoa(binaryString(bytes));
 }
 
 function headerPairs(headers) {
@@ -78,16 +84,32 @@ function toBytes(chunk) {
   return new Uint8Array(chunk);
 }
 
-async function* bytesOf(body) {
+/**
+ * The chunks of a body (a `ReadableStream` or an async iterable). Whenever the reading stops
+ * before the end (the consumer broke off, a read failed, or `signal` aborted) the body is
+ * cancelled, so an abandoned response never keeps its socket open. Aborting `signal` also ends a
+ * pending read, even when the `fetch` that made the body ignores the signal.
+ */
+async function* bytesOf(body, signal) {
+  if (body == null) return;
   if (typeof body.getReader === 'function') {
     const reader = body.getReader();
+    let ended = false;
+    const cancel = () => reader.cancel().catch(() => {});
+    signal?.addEventListener('abort', cancel, { once: true });
     try {
+      if (signal?.aborted) return;
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) return;
+        if (done) {
+          ended = true;
+          return;
+        }
         yield toBytes(value);
       }
     } finally {
+      signal?.removeEventListener('abort', cancel);
+      if (!ended) await cancel();
       reader.releaseLock();
     }
   } else {
@@ -145,7 +167,8 @@ export class Recorder {
    * `request` describes what was sent (`{ url, method, headers }`; default: the response URL).
    * `onChunk(bytes)` sees each chunk as it arrives (e.g. to parse it live). Resolves with the
    * connection record once the body ended (`eof`), failed (`network_error`) or was aborted
-   * through `signal` (`client_closed`).
+   * through `signal` (`client_closed`). An exception `onChunk` throws cancels the body, is
+   * recorded as `client_closed` with its message, and propagates.
    */
   async record(response, { request, onChunk, signal } = {}) {
     const handle = this.connection(request ?? { url: response.url });
@@ -163,19 +186,25 @@ export class Recorder {
   }
 
   async #drain(handle, body, onChunk, signal) {
-    if (body == null) {
-      handle.end('eof');
-      return;
-    }
+    // What `onChunk` throws is the caller's, not the network's: the body is cancelled, the
+    // connection recorded as closed by the client, and the error propagates.
+    let failure;
     try {
       for await (const bytes of bytesOf(body)) {
         handle.chunk(bytes);
-        if (onChunk !== undefined) onChunk(bytes);
+        try {
+          onChunk?.(bytes);
+        } catch (error) {
+          failure = { error };
+          break;
+        }
       }
-      handle.end('eof');
+      if (failure !== undefined) handle.end('client_closed', failure.error?.message ?? String(failure.error));
+      else handle.end('eof');
     } catch (error) {
       handle.end(signal?.aborted ? 'client_closed' : 'network_error', error?.message ?? String(error));
     }
+    if (failure !== undefined) throw failure.error;
   }
 
   /** Adds what the server says it published: the source of truth for loss/duplicate checks. */
@@ -189,21 +218,66 @@ export class Recorder {
   }
 }
 
+// Resolves after `ms`, or at once when `signal` aborts. The abort listener goes away with the
+// timer: a session reconnects without end, and each wait must not leave one behind.
 const sleep = (ms, signal) =>
   new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const wake = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', wake);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(wake, ms);
+    signal.addEventListener('abort', wake, { once: true });
   });
+
+/**
+ * The URL resolved as `new EventSource(url)` resolves it (against the document's base URL in a
+ * page); a URL that does not parse is a `TypeError` at once, as `fetch` would throw on every
+ * attempt, instead of a session that retries it for ever.
+ */
+function resolveUrl(url) {
+  const base = globalThis.document?.baseURI ?? globalThis.location?.href;
+  try {
+    return new URL(String(url), base).href;
+  } catch (error) {
+    throw new TypeError(`ssert: connect(): not a valid URL: ${JSON.stringify(String(url))}`, { cause: error });
+  }
+}
+
+/**
+ * The caller's headers by lower-case name, over the defaults: header names are
+ * case-insensitive, and `fetch` would merge `Accept` with `accept` into one list-valued header.
+ * Repeated names are joined as `fetch` joins them.
+ */
+function requestHeaders(headers) {
+  const merged = new Map([['accept', 'text/event-stream'], ['cache-control', 'no-cache']]);
+  const given = new Set();
+  for (const [name, value] of headerPairs(headers)) {
+    const key = name.toLowerCase();
+    merged.set(key, given.has(key) ? `${merged.get(key)}, ${value}` : value);
+    given.add(key);
+  }
+  return merged;
+}
+
+// The MIME type essence of a Content-Type (type/subtype, parameters dropped, HTTP whitespace
+// trimmed, ASCII lower case): what EventSource compares with `text/event-stream`.
+const mimeEssence = (type) => type.split(';', 1)[0].replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '').toLowerCase();
+
+const utf8 = new TextEncoder();
 
 /**
  * Opens an SSE stream with `fetch` and keeps it open like `EventSource` does: on every drop it
  * waits the reconnection time (the server's last `retry`, else `retry` here) and reconnects
  * sending `Last-Event-ID`; a 204 (or any non-200 status, or a non-`text/event-stream` type)
  * stops it. Every connection is recorded. Resolve `done` to wait for the end.
+ *
+ * An exception thrown by a callback (`onEvent`, `onOpen`, ...) ends the session: the open
+ * connection is cancelled and recorded as `client_closed` with the exception's message, nothing
+ * more is delivered, and `done` rejects with that exception (`session.recorder` still holds the
+ * recording).
  *
  * @param {string | URL} url
  * @param {import('./index.js').ConnectOptions} [options]
@@ -225,29 +299,80 @@ export function connect(url, options = {}) {
     signal,
     ...limits
   } = options;
-  const controller = new AbortController();
-  if (signal) {
-    if (signal.aborted) controller.abort();
-    else signal.addEventListener('abort', () => controller.abort(), { once: true });
+  // Everything that would make every request fail the same way is checked here, once, and
+  // thrown: a session must not record a local mistake as network errors and retry it for ever.
+  const href = resolveUrl(url);
+  if (typeof fetchImpl !== 'function') throw new TypeError('ssert: connect(): options.fetch must be a function');
+  const callbacks = { onEvent, onOpen, onError, onRetry, onComment };
+  for (const [name, fn] of Object.entries(callbacks)) {
+    if (fn !== undefined && typeof fn !== 'function') throw new TypeError(`ssert: connect(): options.${name} must be a function`);
   }
+  const given = requestHeaders(headers);
+  // A caller's `Last-Event-ID` (any case) is the id the client starts out with, as if it had
+  // read it earlier: the parser is seeded with it (as the validator seeds its own from the first
+  // request), so every request, the first included, sends the parser's last event ID, and none
+  // when it is empty. It is never merged with the one the stream sets.
+  const seedLastEventId = given.get('last-event-id');
+  given.delete('last-event-id');
+  if (seedLastEventId !== undefined && /[\0\r\n]/.test(seedLastEventId)) {
+    throw new TypeError('ssert: connect(): a Last-Event-ID header cannot contain NUL, CR or LF');
+  }
+  // Invalid header names or values (and URLs with credentials) are what fetch rejects locally.
+  if (typeof globalThis.Request === 'function') new globalThis.Request(href, { headers: [...given] });
+
+  const controller = new AbortController();
   let events = 0;
   let stopReason;
   let lastEventId = '';
+  // A callback threw (or the parser did): the session ends and `done` rejects with it.
+  let failure;
   const stop = (reason) => {
     stopReason ??= reason;
     controller.abort();
   };
+  const fail = (error) => {
+    failure ??= { error };
+    stop('error');
+  };
+  // The user's callbacks, never called once the session is stopping (close(), maxEvents, a
+  // throw): the rest of a chunk already parsed is dropped. What they throw ends the session
+  // instead of passing through the parser into the read loop, where it would look like a
+  // network error.
+  const guarded = (fn) => (fn === undefined ? undefined : (value) => {
+    if (controller.signal.aborted) return;
+    try {
+      fn(value);
+    } catch (error) {
+      fail(error);
+    }
+  });
+  const deliver = guarded(onEvent);
   const parser = createParser({
     ...limits,
     onEvent(event) {
+      if (controller.signal.aborted) return;
       events += 1;
-      onEvent?.(event);
+      lastEventId = event.id;
+      deliver?.(event);
       if (events >= maxEvents) stop('max-events');
     },
-    onRetry,
-    onComment,
-    onError,
+    onRetry: guarded(onRetry),
+    onComment: guarded(onComment),
+    onError: guarded(onError),
   });
+  if (seedLastEventId !== undefined) {
+    // The parser has no setter: a block of only an `id` field sets the last event ID and
+    // dispatches nothing; end() then starts the first real stream at offset 0.
+    parser.feed(`id: ${seedLastEventId}\n\n`);
+    parser.end();
+    lastEventId = parser.lastEventId;
+  }
+  const unlink = () => signal?.removeEventListener('abort', onAbort);
+  const onAbort = () => controller.abort();
+  if (signal?.aborted) controller.abort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  // Nothing to wait for: closed before the first connection, as `maxConnections: 0` is.
+  if (!(maxEvents > 0)) stop('max-events');
 
   // Waits the reconnection time counted from the recorded end of the connection. Timers may
   // fire a little early (libuv caches its clock), so wait again until the recorded clock agrees:
@@ -262,12 +387,20 @@ export function connect(url, options = {}) {
     try {
       while (!controller.signal.aborted && connections < maxConnections) {
         connections += 1;
-        const sent = { accept: 'text/event-stream', 'cache-control': 'no-cache', ...headers };
-        if (parser.lastEventId !== '') sent['last-event-id'] = parser.lastEventId;
-        const handle = recorder.connection({ url, method: 'GET', headers: sent });
+        // The recording keeps the id as text; the wire carries its UTF-8 bytes, which fetch takes
+        // as a string of one char per byte (the id itself is no ByteString beyond Latin-1, and
+        // Latin-1 is not what the standard sends).
+        const id = parser.lastEventId;
+        const recorded = [...given];
+        const sent = Object.fromEntries(given);
+        if (id !== '') {
+          recorded.push(['last-event-id', id]);
+          sent['last-event-id'] = binaryString(utf8.encode(id));
+        }
+        const handle = recorder.connection({ url: href, method: 'GET', headers: recorded });
         let response;
         try {
-          response = await fetchImpl(url, { headers: sent, signal: controller.signal, cache: 'no-store' });
+          response = await fetchImpl(href, { headers: sent, signal: controller.signal, cache: 'no-store' });
         } catch (error) {
           handle.end(controller.signal.aborted ? 'client_closed' : 'network_error', error?.message ?? String(error));
           if (controller.signal.aborted) break;
@@ -276,34 +409,43 @@ export function connect(url, options = {}) {
         }
         handle.response(response);
         const type = response.headers.get('content-type') ?? '';
-        if (response.status !== 200 || !/^text\/event-stream\b/i.test(type)) {
+        if (response.status !== 200 || mimeEssence(type) !== 'text/event-stream') {
           // EventSource "fails the connection": no reconnect (204 is the server's way to say stop).
+          // The client gives up on the body (cancelled), as the Python client records it.
           await response.body?.cancel().catch(() => {});
-          handle.end('eof');
+          if (response.status === 204) handle.end('eof');
+          else handle.end('client_closed', `not an event stream: status ${response.status}, Content-Type ${JSON.stringify(type)}`);
           stopReason ??= response.status === 204 ? 'no-content' : `status ${response.status} ${type}`;
           break;
         }
-        onOpen?.(response);
+        guarded(onOpen)?.(response);
         try {
-          for await (const bytes of bytesOf(response.body)) {
+          for await (const bytes of bytesOf(response.body, controller.signal)) {
             handle.chunk(bytes);
-            parser.feed(bytes);
-            lastEventId = parser.lastEventId;
+            try {
+              parser.feed(bytes);
+            } catch (error) {
+              fail(error); // the engine's, not the network's (callbacks are guarded)
+            }
             if (controller.signal.aborted) break;
+            lastEventId = parser.lastEventId;
           }
-          handle.end(controller.signal.aborted ? 'client_closed' : 'eof');
+          handle.end(controller.signal.aborted ? 'client_closed' : 'eof', failure && (failure.error?.message ?? String(failure.error)));
         } catch (error) {
           handle.end(controller.signal.aborted ? 'client_closed' : 'network_error', error?.message ?? String(error));
         }
+        if (controller.signal.aborted) break;
         parser.end();
+        lastEventId = parser.lastEventId;
         if (controller.signal.aborted || connections >= maxConnections) break;
         await waitToReconnect(handle.record.end.t);
       }
       stopReason ??= controller.signal.aborted ? 'closed' : 'max-connections';
     } finally {
-      lastEventId = parser.lastEventId;
+      unlink();
       parser.free();
     }
+    if (failure !== undefined) throw failure.error;
     return { reason: stopReason, recording: recorder.toJSON() };
   }
 

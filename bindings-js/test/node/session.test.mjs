@@ -3,10 +3,11 @@
 // (testdata/recordings/manifest.json) through the package's validate().
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect, EventStreamParserStream, Recorder, RecordingError, recordingFromHAR, recordingFromJSONLines, validate } from 'ssert';
 import { sessionWithIds } from '../shared/recordings.js';
-import { startSseServer } from '../shared/sse-server.js';
+import { startScenarioServer, startSseServer } from '../shared/sse-server.js';
 
 const recordingsDir = new URL('../../../testdata/recordings/', import.meta.url);
 const servers = [];
@@ -17,6 +18,25 @@ async function server(options) {
   servers.push(started);
   return started;
 }
+
+async function scenarios() {
+  const started = await startScenarioServer();
+  servers.push(started);
+  return started;
+}
+
+// A fetch that answers every request with one body in one chunk, and keeps what it was given.
+function stubFetch(body = (n) => `retry: 1\nid: ${n}\ndata: x\n\n`) {
+  const calls = [];
+  const fetch = async (url, init) => {
+    calls.push({ url, init });
+    return new Response(body(calls.length), { headers: { 'content-type': 'text/event-stream' } });
+  };
+  return { fetch, calls };
+}
+
+const sentLastEventIds = (recording) =>
+  recording.connections.map((c) => c.request.headers.filter(([name]) => name.toLowerCase() === 'last-event-id').map(([, value]) => value).join('|') || undefined);
 
 const strictIds = { ids: { order: 'integer', consecutive: true } };
 
@@ -69,6 +89,125 @@ describe('connect()', () => {
     assert.equal(recording.connections.length, 1);
     assert.equal(recording.connections[0].end.kind, 'client_closed');
     assert.equal(session.lastEventId, '3');
+  });
+
+  it('accepts a Content-Type whose essence is text/event-stream, and nothing else', async () => {
+    const sse = await scenarios();
+    for (const type of ['text/event-stream', 'TEXT/Event-Stream; charset=utf-8', 'text/event-stream ;charset=utf-8']) {
+      const ids = [];
+      const { reason } = await connect(sse.url(`/type/${encodeURIComponent(type)}`), { maxConnections: 1, onEvent: (e) => ids.push(e.id) }).done;
+      assert.deepEqual([type, reason, ids], [type, 'max-connections', ['1']]);
+    }
+    for (const type of ['text/event-stream-x', 'x-text/event-stream', 'text/event-streams', 'text/plain', '']) {
+      const ids = [];
+      const { reason, recording } = await connect(sse.url(`/type/${encodeURIComponent(type)}`), { maxConnections: 2, onEvent: (e) => ids.push(e.id) }).done;
+      assert.deepEqual([type, reason, ids, recording.connections.length], [type, `status 200 ${type}`, [], 1]);
+      assert.equal(recording.connections[0].end.kind, 'client_closed');
+    }
+  });
+
+  it('a refused response (500) is cancelled and recorded as client_closed, not eof', async () => {
+    const sse = await scenarios();
+    const { reason, recording } = await connect(sse.url('/status/500'), { maxConnections: 2 }).done;
+    assert.equal(reason, 'status 500 application/json');
+    assert.equal(recording.connections.length, 1);
+    assert.equal(recording.connections[0].end.kind, 'client_closed');
+    assert.match(recording.connections[0].end.message, /status 500/);
+  });
+
+  for (const id of ['café', 'é€1']) {
+    it(`sends Last-Event-ID ${id} as its UTF-8 bytes, and records it as sent`, async () => {
+      const sse = await scenarios();
+      const session = connect(sse.url(`/id/${encodeURIComponent(id)}`), { maxConnections: 3 });
+      const { reason, recording } = await session.done;
+      assert.equal(reason, 'no-content');
+      assert.deepEqual(sse.requests.map((r) => r.lastEventIdHex), [undefined, Buffer.from(id).toString('hex')]);
+      assert.deepEqual(sentLastEventIds(recording), [undefined, id]);
+      assert.equal(session.lastEventId, id);
+      const report = validate(recording);
+      assert.ok(!report.findings.some((f) => f.name === 'last-event-id'), JSON.stringify(report.findings));
+    });
+  }
+
+  it('maxEvents stops delivery inside a chunk, and 0 delivers nothing', async () => {
+    const fiveEvents = () => [1, 2, 3, 4, 5].map((n) => `id: ${n}\ndata: ${n}\n\n`).join('');
+    const two = stubFetch(fiveEvents);
+    const ids = [];
+    const session = connect('http://127.0.0.1:1/events', { fetch: two.fetch, maxEvents: 2, onEvent: (e) => ids.push(e.id) });
+    const { reason, recording } = await session.done;
+    assert.deepEqual([reason, ids, session.lastEventId], ['max-events', ['1', '2'], '2']);
+    assert.deepEqual(recording.connections.map((c) => c.end.kind), ['client_closed']);
+
+    const none = stubFetch(fiveEvents);
+    const seen = [];
+    const nothing = await connect('http://127.0.0.1:1/events', { fetch: none.fetch, maxEvents: 0, maxConnections: 1, onEvent: (e) => seen.push(e.id) }).done;
+    assert.deepEqual([nothing.reason, seen, none.calls.length, nothing.recording.connections.length], ['max-events', [], 0, 0]);
+  });
+
+  it('a throwing callback ends the session: body cancelled, client_closed, done rejects with it', { timeout: 10_000 }, async () => {
+    const sse = await scenarios();
+    const boom = new Error('boom');
+    let calls = 0;
+    const session = connect(sse.url('/endless'), { maxConnections: 3, retry: 10, onEvent: () => { calls += 1; throw boom; } });
+    await assert.rejects(session.done, (error) => error === boom);
+    await sse.closed(); // the server saw the client go away: the body was cancelled
+    const { connections } = session.recorder.toJSON();
+    assert.deepEqual(connections.map((c) => c.end), [{ kind: 'client_closed', t: connections[0].end.t, message: 'boom' }]);
+    assert.deepEqual([calls, sse.requests.length], [1, 1]);
+
+    const opened = new TypeError('not this one');
+    const refused = connect(sse.url('/endless'), { maxConnections: 3, retry: 10, onOpen: () => { throw opened; } });
+    await assert.rejects(refused.done, (error) => error === opened);
+    await sse.closed();
+    assert.deepEqual(refused.recorder.toJSON().connections.map((c) => [c.end.kind, c.end.message]), [['client_closed', 'not this one']]);
+    assert.equal(sse.requests.length, 2);
+  });
+
+  it('Recorder.record: what onChunk throws is not a network error, and the body is cancelled', { timeout: 10_000 }, async () => {
+    const sse = await scenarios();
+    const response = await fetch(sse.url('/endless'));
+    const recorder = new Recorder();
+    const boom = new Error('stop reading');
+    await assert.rejects(recorder.record(response, { onChunk: () => { throw boom; } }), (error) => error === boom);
+    await sse.closed();
+    assert.deepEqual(recorder.toJSON().connections.map((c) => [c.end.kind, c.end.message]), [['client_closed', 'stop reading']]);
+  });
+
+  it('waiting to reconnect leaves no abort listener behind', async () => {
+    const { fetch, calls } = stubFetch();
+    const { reason } = await connect('http://127.0.0.1:1/events', { fetch, maxConnections: 20 }).done;
+    assert.equal(reason, 'max-connections');
+    assert.equal(calls.length, 20);
+    assert.equal(getEventListeners(calls[0].init.signal, 'abort').length, 0);
+  });
+
+  it('a URL that does not parse (or a bad header) is a TypeError at once, never a request', () => {
+    const { fetch, calls } = stubFetch();
+    assert.throws(() => connect('not a url', { fetch, maxConnections: 2 }), (error) => error instanceof TypeError && /not a valid URL/.test(error.message));
+    assert.throws(() => connect('/events', { fetch, maxConnections: 2 }), TypeError); // no base URL outside a page
+    assert.throws(() => connect('http://127.0.0.1:1/events', { fetch, maxConnections: 2, headers: { 'x-id': 'é€1' } }), TypeError);
+    assert.equal(calls.length, 0);
+  });
+
+  it('a caller Last-Event-ID (any case) is the id the session starts with, never merged with the stream\'s', async () => {
+    const sse = await scenarios();
+    const { reason, recording } = await connect(sse.url('/ids'), { maxConnections: 4, headers: { 'Last-Event-ID': '0' } }).done;
+    assert.equal(reason, 'no-content');
+    // 1: the caller's; 2: the id of event 1; 3: none, an `id` line cleared it.
+    assert.deepEqual(sse.requests.map((r) => r.lastEventId), ['0', '1', undefined]);
+    assert.deepEqual(sentLastEventIds(recording), ['0', '1', undefined]);
+
+    // Until the stream sets another, the caller's id is the one in force (sent again, as the
+    // validator expects); it is id text, sent as UTF-8 like any other.
+    const seeded = await scenarios();
+    const ids = [];
+    const session = connect(seeded.url('/noid'), { maxConnections: 4, headers: [['LAST-EVENT-ID', 'é€1']], onEvent: (e) => ids.push(e.id) });
+    const resumed = await session.done;
+    assert.equal(resumed.reason, 'no-content');
+    const utf8 = Buffer.from('é€1').toString('hex');
+    assert.deepEqual(seeded.requests.map((r) => r.lastEventIdHex), [utf8, utf8]);
+    assert.deepEqual(sentLastEventIds(resumed.recording), ['é€1', 'é€1']);
+    assert.deepEqual([ids, session.lastEventId], [['é€1'], 'é€1']);
   });
 });
 

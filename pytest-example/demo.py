@@ -39,7 +39,7 @@ def main() -> int:
     if good != 0 or bad != 1:
         print(f"demo: unexpected outcome (correct endpoint exit {good}, buggy endpoint exit {bad})")
         return 1
-    print("ssert passed the correct endpoint and caught the resume bug (SSE402/SSE403).")
+    print("ssert passed the correct endpoint and caught the resume bug (SSE402).")
     return 0
 
 

@@ -574,6 +574,13 @@ impl Parser {
         self.inner.last_event_id()
     }
 
+    /// Sets the last event ID, as a client resuming a stream it read earlier starts out with
+    /// the id it kept.
+    #[setter]
+    fn set_last_event_id(&mut self, id: &str) {
+        self.inner.set_last_event_id(id);
+    }
+
     /// The last valid `retry:` value (milliseconds), or None.
     #[getter]
     fn retry(&self) -> Option<u64> {

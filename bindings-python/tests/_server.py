@@ -10,10 +10,11 @@ import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Optional, Union
 
 from fastapi import FastAPI, Header, Request, Response
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 
 from ssert.testing import serve_asgi
 
@@ -37,12 +38,14 @@ def make_app() -> FastAPI:
         per_connection: Optional[int] = None,
         retry: int = 10,
         off_by_one: bool = False,
+        one_chunk: bool = False,
         last_event_id: Optional[str] = Header(default=None),
     ) -> Response:
         """Events id 1..count with resume after Last-Event-ID; 204 once everything was sent.
 
         per_connection closes each connection after that many events (the client reconnects).
         off_by_one is the classic resume bug: it resends the event named by Last-Event-ID.
+        one_chunk sends each connection's events in one write (one network read).
         """
         start = int(last_event_id) + 1 if last_event_id else 1
         if off_by_one and last_event_id:
@@ -52,9 +55,13 @@ def make_app() -> FastAPI:
         end = count if per_connection is None else min(count, start + per_connection - 1)
 
         async def body() -> AsyncIterator[bytes]:
+            frames = [_frame(i, f"event {i}") for i in range(start, end + 1)]
+            if one_chunk:
+                yield f"retry: {retry}\n\n".encode() + b"".join(frames)
+                return
             yield f"retry: {retry}\n\n".encode()
-            for i in range(start, end + 1):
-                yield _frame(i, f"event {i}")
+            for frame in frames:
+                yield frame
 
         return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
 
@@ -130,6 +137,11 @@ def make_app() -> FastAPI:
         gate(name).set()
         return {"opened": True}
 
+    @app.get("/moved")
+    async def moved() -> RedirectResponse:
+        """A temporary redirect to a short, valid stream (EventSource follows it)."""
+        return RedirectResponse("/events?count=3", status_code=307)
+
     @app.get("/no-content")
     async def no_content() -> Response:
         return Response(status_code=204)
@@ -141,9 +153,13 @@ def make_app() -> FastAPI:
     @app.get("/raw")
     async def raw(request: Request) -> StreamingResponse:
         """Echoes the query parameter `body` verbatim, as one chunk per `|`-separated part, with
-        the status of the query parameter `status` (default 200)."""
+        the status of the query parameter `status` (default 200) and the Content-Type of
+        `content_type` (default text/event-stream; charset=utf-8)."""
         parts = request.query_params.get("body", "").split("|")
         status = int(request.query_params.get("status", "200"))
+        headers = dict(SSE_HEADERS)
+        if "content_type" in request.query_params:
+            headers["Content-Type"] = request.query_params["content_type"]
 
         async def body() -> AsyncIterator[bytes]:
             for part in parts:
@@ -151,7 +167,7 @@ def make_app() -> FastAPI:
                 await asyncio.sleep(0)
 
         return StreamingResponse(
-            body(), status_code=status, media_type="text/event-stream", headers=SSE_HEADERS
+            body(), status_code=status, media_type="text/event-stream", headers=headers
         )
 
     return app
@@ -182,6 +198,98 @@ def one_shot_server(body: bytes) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/once"
     finally:
         thread.join(timeout=10)
+
+
+SSE_HEAD = (
+    b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n"
+    b"x-accel-buffering: no\r\nconnection: close\r\n\r\n"
+)
+"""A response head for scripted_server(): the body then lasts until the connection closes."""
+
+HOLD = (60.0, None)
+"""A scripted_server() answer: accept the request and never answer it (until the server stops)."""
+
+Answer = Union[bytes, tuple[float, Optional[bytes]]]
+
+
+@dataclass
+class Scripted:
+    url: str
+    requests: list[bytes] = field(default_factory=list)
+    """The request heads received, in connection order."""
+
+    def header(self, index: int, name: str) -> Optional[bytes]:
+        """The raw value of a header of the index-th request, if it was sent."""
+        for line in self.requests[index].split(b"\r\n")[1:]:
+            key, _, value = line.partition(b":")
+            if key.strip().lower() == name.lower().encode():
+                return value.strip()
+        return None
+
+
+@contextmanager
+def scripted_server(*answers: Answer) -> Iterator[Scripted]:
+    """A raw HTTP/1.1 server on 127.0.0.1 for what an ASGI app cannot do (a response head that
+    never comes, raw header bytes). The n-th connection gets answers[n]: the bytes of a whole
+    response (then the connection is closed), or (delay, bytes) to send them after delay
+    seconds, or (delay, None) to close without answering (HOLD: never answer). Later
+    connections are held unanswered. Everything stops, at once, when the block ends."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.05)
+    scripted = Scripted(f"http://127.0.0.1:{listener.getsockname()[1]}/scripted")
+    stop = threading.Event()
+    connections: list[socket.socket] = []
+    threads: list[threading.Thread] = []
+
+    def answer(connection: socket.socket, index: int, reply: Answer) -> None:
+        delay, body = (0.0, reply) if isinstance(reply, bytes) else reply
+        with connection:
+            try:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    data = connection.recv(65536)
+                    if not data:
+                        return
+                    head += data
+                scripted.requests[index] = head.partition(b"\r\n\r\n")[0]
+                if not stop.wait(delay) and body is not None:
+                    connection.sendall(body)
+            except OSError:
+                pass  # the client went away, or the server stops
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue  # the accept timeout: check whether to stop
+            connection.settimeout(10)
+            connections.append(connection)
+            index = len(scripted.requests)
+            scripted.requests.append(b"")
+            reply = answers[index] if index < len(answers) else HOLD
+            thread = threading.Thread(target=answer, args=(connection, index, reply), daemon=True)
+            threads.append(thread)
+            thread.start()
+
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
+    try:
+        yield scripted
+    finally:
+        stop.set()
+        acceptor.join(timeout=5)
+        listener.close()
+        for connection in connections:
+            try:
+                # Wakes a recv() blocked in another thread, which close() would not.
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for thread in threads:
+            thread.join(timeout=5)
 
 
 # The package's own helper: the tests serve apps exactly as users of ssert.testing do.

@@ -6,18 +6,21 @@ import json
 import pathlib
 import subprocess
 import sys
+import time
+
+from _server import HOLD, SSE_HEAD, scripted_server
 
 SSERT = str(pathlib.Path(sys.executable).parent / "ssert")
 
 
-def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
+def run(*args: str, stdin: bytes = b"", timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [SSERT, *args],
         input=stdin.decode(),
         capture_output=True,
         text=True,
         check=False,
-        timeout=120,
+        timeout=timeout,
     )
 
 
@@ -64,7 +67,9 @@ def test_check_an_off_by_one_resume_fails_with_exit_1(server: str) -> None:
     assert result.stderr == ""
     report = json.loads(result.stdout)
     assert report["passed"] is False
-    assert {"SSE402", "SSE403"} <= set(codes(result.stdout))
+    # One finding for the one mistake: the events sent again are part of the resume finding.
+    assert "SSE402" in codes(result.stdout)
+    assert "SSE403" not in codes(result.stdout)
 
 
 def test_check_with_rule_and_fail_on(server: str) -> None:
@@ -92,6 +97,52 @@ def test_check_reports_a_wrong_content_type_or_status_as_a_finding(server: str) 
     result = run("check", f"{server}/raw?{params}", "--json", "--quiet")
     assert result.returncode == 1
     assert codes(result.stdout) == ["SSE101"]
+
+
+def test_check_duration_bounds_a_first_response_that_never_comes() -> None:
+    # The server accepts the connection and never answers: the check stops at --duration.
+    with scripted_server(HOLD) as server:
+        started = time.monotonic()
+        result = run("check", server.url, "--duration", "1", "--quiet", timeout=10)
+        elapsed = time.monotonic() - started
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "sent no response within 1s" in result.stderr
+    assert elapsed < 6, elapsed
+
+
+def test_check_duration_bounds_a_reconnect_response_that_never_comes(
+    tmp_path: pathlib.Path,
+) -> None:
+    recording = tmp_path / "session.json"
+    first = SSE_HEAD + b"retry: 10\n\nid: 1\ndata: a\n\n"
+    with scripted_server(first, HOLD) as server:
+        started = time.monotonic()
+        args = ["--duration", "1", "--reconnects", "1", "--record", str(recording), "--quiet"]
+        result = run("check", server.url, *args, timeout=10)
+        elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert elapsed < 6, elapsed
+    connections = json.loads(recording.read_text())["connections"]
+    assert [c["end"]["kind"] for c in connections] == ["eof", "timeout"]
+
+
+def test_check_follows_redirects(server: str) -> None:
+    # /moved answers 307 to /events?count=3, as an EventSource follows it.
+    result = run("check", f"{server}/moved", "--json", "--quiet")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["stats"]["events"] == 3
+
+
+def test_check_resumes_with_a_non_ascii_last_event_id() -> None:
+    first = SSE_HEAD + "retry: 10\n\nid: café\ndata: a\n\n".encode()
+    with scripted_server(first, SSE_HEAD + b"data: b\n\n") as server:
+        result = run("check", server.url, "--reconnects", "1", "--json", "--quiet", timeout=30)
+        assert server.header(1, "Last-Event-ID") == "café".encode()
+    assert "Traceback" not in result.stderr, result.stderr
+    report = json.loads(result.stdout)
+    assert report["stats"]["reconnects"] == 1
+    assert report["stats"]["per_connection"][1]["last_event_id_sent"] == "café"
+    assert "SSE401" not in codes(result.stdout)
 
 
 def test_lint_reports_wire_format_problems_with_offsets(tmp_path: pathlib.Path) -> None:

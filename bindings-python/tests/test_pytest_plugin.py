@@ -47,7 +47,7 @@ def test_assert_valid_fails_with_the_readable_report() -> None:
     with pytest.raises(AssertionError) as caught:
         assert_valid(recorder)
     message = str(caught.value)
-    assert message.startswith("SSE session failed validation (2 error(s)")
+    assert message.startswith("SSE session failed validation (1 error(s)")
     assert "error[SSE402 resume-point]" in message and "| id: 1" in message
     report = ssert.validate(recorder)
     with pytest.raises(AssertionError):

@@ -98,7 +98,11 @@ class Parser:
         """Back to a fresh parser: buffered bytes, last event ID, retry and errors forgotten."""
     @property
     def last_event_id(self) -> str:
-        """The last event ID committed by a dispatch: what a reconnect sends as Last-Event-ID."""
+        """The last event ID committed by a dispatch: what a reconnect sends as Last-Event-ID.
+        Settable: a client resuming a stream it read earlier starts out with the id it kept (an
+        ``id`` field of the stream replaces it as usual)."""
+    @last_event_id.setter
+    def last_event_id(self, id: str) -> None: ...
     @property
     def retry(self) -> int | None:
         """The last valid ``retry:`` value in milliseconds, or None."""

@@ -94,12 +94,14 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         import httpx
 
-        from .httpx import SSEResponseError, connect_sse
+        from .httpx import connect_sse
     except ImportError:  # pragma: no cover - depends on the environment
         raise UsageError("`ssert check` needs httpx: pip install 'ssert[httpx]'") from None
 
     if args.reconnects < 0:
         raise UsageError("--reconnects must be >= 0")
+    if not args.duration > 0:
+        raise UsageError("--duration must be > 0")
     force_after: Optional[int] = None
     if args.reconnects:
         force_after = args.reconnect_after or (
@@ -125,34 +127,48 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     count = 0
     source = None
+    # --duration bounds the whole check. iter_sse()'s timeout covers its reconnects, but the
+    # first connection opens before it starts: no phase of it may wait longer either (the wait
+    # for the response head included). Redirects are followed, as EventSource does.
+    deadline = time.monotonic() + args.duration
+    timeout = httpx.Timeout(min(10.0, args.duration), read=args.duration)
     try:
         with (
-            httpx.Client(timeout=httpx.Timeout(10.0, read=None)) as client,
+            httpx.Client(timeout=timeout, follow_redirects=True) as client,
             connect_sse(client, "GET", args.url, headers=headers) as source,
         ):
             connection = 0
-            for event in source.iter_sse(
-                max_events=args.events,
-                timeout=args.duration,
-                max_reconnects=args.reconnects if args.reconnects else 0,
-                force_reconnect_after=force_after,
-                default_retry=args.default_retry,
-            ):
-                count += 1
-                if source.reconnects != connection:
-                    connection = source.reconnects
+            try:
+                for event in source.iter_sse(
+                    max_events=args.events,
+                    timeout=max(0.0, deadline - time.monotonic()),
+                    max_reconnects=args.reconnects if args.reconnects else 0,
+                    force_reconnect_after=force_after,
+                    default_retry=args.default_retry,
+                ):
+                    count += 1
+                    if source.reconnects != connection:
+                        connection = source.reconnects
+                        last_event_id = source.response.request.headers.get("last-event-id")
+                        progress.say(
+                            f"reconnected (#{connection}) with Last-Event-ID: "
+                            f"{json.dumps(last_event_id)}"
+                        )
                     progress.say(
-                        f"reconnected (#{connection}) with Last-Event-ID: "
-                        f"{json.dumps(source.response.request.headers.get('last-event-id'))}"
+                        f"{count} events, last id {json.dumps(event.id)}, type {event.event}",
+                        force=False,
                     )
-                progress.say(
-                    f"{count} events, last id {json.dumps(event.id)}, type {event.event}",
-                    force=False,
-                )
-    except SSEResponseError as error:
-        # The endpoint answered, wrongly: the recorded response becomes a finding (SSE101 or
-        # SSE102) in the report, next to whatever earlier connections delivered.
-        progress.say(f"stopped: {error}")
+            except httpx.HTTPError as error:
+                # The endpoint answered, wrongly (SSEResponseError: the recorded response
+                # becomes the finding SSE101 or SSE102), or the stream failed with no reconnect
+                # left: the report says what the recording shows, next to earlier connections.
+                progress.say(f"stopped: {error}")
+    except httpx.TimeoutException as error:
+        err.write(
+            f"ssert check: {args.url} sent no response within {args.duration:g}s "
+            f"({type(error).__name__})\n"
+        )
+        return 2
     except httpx.HTTPError as error:
         err.write(f"ssert check: cannot reach {args.url}: {error}\n")
         return 2

@@ -10,10 +10,11 @@ Migrating from httpx-sse is an import change::
                 print(sse.event, sse.data, sse.id, sse.retry)
 
 On top of that, ``iter_sse()`` / ``aiter_sse()`` take bounds so an endless stream can never hang a
-test (``max_events``, ``timeout`` in seconds) and can reconnect like an EventSource
-(``max_reconnects``): after the stream ends or fails, wait the server's ``retry`` (or
-``default_retry`` ms), reconnect with ``Last-Event-ID``, and go on; a 204 response stops for good.
-Every connection is recorded (raw timestamped chunks) in ``event_source.recording`` unless
+test (``max_events``, ``timeout`` in seconds, which also covers the wait for a reconnect's
+response) and can reconnect like an EventSource (``max_reconnects``): after the stream ends or
+fails, wait the server's ``retry`` (or ``default_retry`` ms), reconnect with ``Last-Event-ID``
+(the last event ID, UTF-8 encoded; none when it is empty), and go on; a 204 response stops for
+good. Every connection is recorded (raw timestamped chunks) in ``event_source.recording`` unless
 ``connect_sse(..., record=False)``.
 """
 
@@ -23,6 +24,7 @@ import asyncio
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any, Optional, Union
@@ -67,20 +69,24 @@ class SSEResponseError(SSEError, httpx.TransportError):
         self._request = response.request
 
 
+def _is_event_stream(content_type: str) -> bool:
+    """Whether the MIME type essence (type/subtype, ASCII case-insensitive, parameters and
+    surrounding whitespace ignored) is ``text/event-stream``: what ``EventSource`` compares."""
+    essence = content_type.partition(";")[0].strip(" \t\r\n")
+    return essence.isascii() and essence.lower() == "text/event-stream"
+
+
 def _check_response(response: httpx.Response, session: _Session) -> None:
     """Raises ``SSEResponseError`` for a response ``EventSource`` would fail, after recording
     that the client gave up on it."""
-    content_type = response.headers.get("content-type", "").partition(";")[0]
+    content_type = response.headers.get("content-type", "")
     if response.status_code != 200:
         message = (
             f"Expected response status 200 (or 204 to stop), got {response.status_code} "
             f"(Content-Type {content_type!r})"
         )
-    elif "text/event-stream" not in content_type:
-        message = (
-            "Expected response header Content-Type to contain 'text/event-stream', "
-            f"got {content_type!r}"
-        )
+    elif not _is_event_stream(content_type):
+        message = f"Expected response header Content-Type 'text/event-stream', got {content_type!r}"
     else:
         return
     error = SSEResponseError(message, response)
@@ -109,20 +115,54 @@ class _Session:
         headers = httpx.Headers(kwargs.pop("headers", None))
         headers["Accept"] = "text/event-stream"
         headers["Cache-Control"] = "no-store"
-        self.headers = headers
         self.build_kwargs, self.send_kwargs = _split_kwargs(kwargs)
         self.parser = Parser()
+        # A Last-Event-ID of the caller is the id the client starts out with, as if it had read
+        # it earlier (the validator reads a first request's header the same way): every request
+        # sends the parser's last event ID, the stream's own ids replace it, and none is sent
+        # once the stream reset it to empty (as EventSource).
+        seed = headers.get("Last-Event-ID")
+        headers.pop("Last-Event-ID", None)
+        if seed:
+            self.parser.last_event_id = seed
+        self.headers = headers
         self.recorder: Optional[Recorder] = Recorder("ssert-py httpx") if record else None
         self.connection: Optional[ConnectionRecorder] = None
         self.reconnects = 0
-        self.events_seen = 0
+        # Whether a response is open whose stream the parser is in (it must be ended, in the
+        # parser too, before another connection feeds it).
+        self.live = False
+        # Events parsed but not yielded yet: a max_events bound (or the caller) stopped the
+        # iteration inside a network read. The next iteration yields them first.
+        self.pending: deque[Event] = deque()
+        # The id of the last event yielded: the last event ID the caller knows of while
+        # events are pending (the parser is already past them).
+        self.delivered_id = ""
 
-    def request_headers(self) -> httpx.Headers:
-        headers = self.headers.copy()
+    def build_request(
+        self, client: Union[httpx.Client, httpx.AsyncClient], remaining: Optional[float]
+    ) -> httpx.Request:
+        """The next request; with ``remaining`` seconds, none of its timeouts waits longer."""
+        headers = self.headers
         last_event_id = self.parser.last_event_id
         if last_event_id:
-            headers["Last-Event-ID"] = last_event_id
-        return headers
+            # The spec sends the last event ID UTF-8 encoded; httpx sends bytes values as they
+            # are (a str value must be ASCII).
+            value = last_event_id.encode("utf-8")
+            headers = httpx.Headers([*headers.raw, (b"Last-Event-ID", value)])
+        request = client.build_request(self.method, self.url, headers=headers, **self.build_kwargs)
+        if remaining is not None:
+            # httpx takes each phase's timeout (connect, write, pool, and read: the wait for the
+            # response head too) from this extension. A new dict: the caller's may be shared.
+            timeouts = request.extensions.get("timeout", {})
+            request.extensions = {
+                **request.extensions,
+                "timeout": {
+                    phase: remaining if limit is None else min(limit, remaining)
+                    for phase, limit in timeouts.items()
+                },
+            }
+        return request
 
     def sending(self, request: httpx.Request) -> None:
         if self.recorder is not None:
@@ -131,28 +171,40 @@ class _Session:
             )
 
     def opened(self, response: httpx.Response) -> None:
+        self.live = True
         if self.connection is not None:
             self.connection.response(response.status_code, response.headers.multi_items())
 
-    def chunk(self, data: bytes) -> list[Event]:
+    def chunk(self, data: bytes) -> None:
         if self.connection is not None:
             self.connection.chunk(data)
-        return self.parser.feed(data)
+        self.pending.extend(self.parser.feed(data))
 
-    def ended(self, kind: str, error: Optional[BaseException] = None) -> list[Event]:
+    def take(self, bounds: _Bounds) -> Optional[Event]:
+        """The next pending event, counted as delivered, if the bounds allow one more."""
+        if not self.pending or bounds.full():
+            return None
+        event = self.pending.popleft()
+        bounds.events += 1
+        self.delivered_id = event.id
+        return event
+
+    def ended(self, kind: str, error: Optional[BaseException] = None) -> None:
         """The connection is over: end the stream in the parser (an unterminated tail is lost)."""
+        self.live = False
         if self.connection is not None:
             self.connection.end(kind, None if error is None else f"{type(error).__name__}: {error}")
-        return self.parser.close()
+        self.pending.extend(self.parser.close())
 
     def refused(self, error: BaseException) -> None:
         """The client will not read this response (wrong status or Content-Type)."""
+        self.live = False
         if self.connection is not None:
             self.connection.end("client_closed", str(error))
 
-    def failed_to_connect(self, error: BaseException) -> None:
+    def failed_to_connect(self, error: BaseException, kind: str = "network_error") -> None:
         if self.connection is not None:
-            self.connection.end("network_error", f"{type(error).__name__}: {error}")
+            self.connection.end(kind, f"{type(error).__name__}: {error}")
 
     def delay(self, default_retry: int) -> float:
         retry = self.parser.retry
@@ -169,10 +221,10 @@ class _Bounds:
         max_reconnects: Optional[int],
         force_reconnect_after: Optional[int],
     ) -> None:
-        if max_reconnects is None and timeout is None and max_events is None:
-            raise ValueError(
-                "max_reconnects=None (reconnect forever) needs a timeout or max_events bound"
-            )
+        # max_events is no bound here: a server that sends no event would be reconnected to
+        # forever.
+        if max_reconnects is None and timeout is None:
+            raise ValueError("max_reconnects=None (reconnect forever) needs a timeout")
         if force_reconnect_after is not None and force_reconnect_after < 1:
             raise ValueError("force_reconnect_after must be >= 1")
         self.max_events = max_events
@@ -216,8 +268,12 @@ class _SessionView:
 
     @property
     def last_event_id(self) -> str:
-        """The last event ID seen: what the next reconnect sends as Last-Event-ID."""
-        return self._session.parser.last_event_id
+        """The last event ID the caller has seen: the ``id`` of the last event yielded (or set
+        since by an ``id:`` field without data). Events a bound kept from being yielded do not
+        count until a later iteration yields them; a reconnect happens only after that, so
+        this is what a reconnect sends as Last-Event-ID (none when empty)."""
+        session = self._session
+        return session.delivered_id if session.pending else session.parser.last_event_id
 
     @property
     def reconnects(self) -> int:
@@ -238,13 +294,15 @@ class EventSource(_SessionView):
         self._client = client
         self._session = session
         self._response: Optional[httpx.Response] = None
+        # The response whose body no iteration has started to read (the first connection).
+        self._unread: Optional[httpx.Response] = None
         self._expired = threading.Event()
 
-    def _connect(self) -> httpx.Response:
+    def _connect(self, remaining: Optional[float] = None) -> httpx.Response:
         session = self._session
-        request = self._client.build_request(
-            session.method, session.url, headers=session.request_headers(), **session.build_kwargs
-        )
+        # An iteration the caller left has ended its connection; a refused one is still open.
+        self._close()
+        request = session.build_request(self._client, remaining)
         session.sending(request)
         response = self._client.send(request, stream=True, **session.send_kwargs)
         session.opened(response)
@@ -252,13 +310,17 @@ class EventSource(_SessionView):
         return response
 
     def _close(self) -> None:
+        """End the current connection, in the recording and the parser, and close it."""
+        if self._session.live:
+            self._session.ended("client_closed")
         if self._response is not None:
             self._response.close()
 
     def _expire(self) -> None:
         # Runs on a timer thread while the iterating thread may be blocked in a socket read.
         # Closing the response from here would not wake that read (it would last until httpx's
-        # read timeout); shutting the socket down does, at once, on every platform.
+        # read timeout); shutting the socket down does, at once, on every platform. A reconnect
+        # waiting for its response head has no response yet: its request's timeouts end it.
         self._expired.set()
         response = self._response
         stream = None if response is None else response.extensions.get("network_stream")
@@ -282,9 +344,13 @@ class EventSource(_SessionView):
 
         Args:
             max_events: stop after this many events (over all connections).
-            timeout: stop after this many seconds, even while waiting for bytes.
+            timeout: stop after this many seconds, even while waiting for bytes or for a
+                reconnect's response (the first connection opened in ``connect_sse()``, under
+                the client's timeouts).
             max_reconnects: reconnect at most this many times when the stream ends or fails
-                (0, the default, behaves like httpx-sse; None = no limit, needs another bound).
+                (None = no limit, needs a timeout). With 0, the default, it behaves like
+                httpx-sse: the iteration ends with the stream, and a stream that fails raises
+                its httpx error (after it is recorded).
             default_retry: reconnection delay in ms while the server has sent no ``retry:``.
             force_reconnect_after: drop the connection after this many events on it and
                 reconnect (tests the server's Last-Event-ID resume); counts as a reconnect.
@@ -292,6 +358,10 @@ class EventSource(_SessionView):
         A 204 response ends the iteration and is never retried. Another status than 200, or a
         Content-Type other than ``text/event-stream``, raises ``SSEResponseError`` (on the first
         connection as on a reconnect, as ``EventSource`` fails the connection).
+
+        An iteration that stops (a bound, or the caller leaving the loop) closes the connection.
+        Events that came in the same network read and were not yielded are kept: the next
+        ``iter_sse()`` yields them first, then reconnects (within its own bounds).
         """
         bounds = _Bounds(max_events, timeout, max_reconnects, force_reconnect_after)
         session = self._session
@@ -302,25 +372,45 @@ class EventSource(_SessionView):
             timer = threading.Timer(remaining, self._expire)
             timer.daemon = True
             timer.start()
+
+        def expired() -> bool:
+            # The timer may not have run yet when a request timeout clamped to the bound fires.
+            return self._expired.is_set() or bounds.expired()
+
+        response: Optional[httpx.Response] = None
         try:
-            response: Optional[httpx.Response] = self._response
+            event = session.take(bounds)
+            while event is not None:
+                yield event
+                event = session.take(bounds)
+            response, self._unread = self._unread, None
             while True:
+                if bounds.full():
+                    return
                 if response is not None:
+                    if expired():
+                        # The bound ran out while the response head was awaited.
+                        response.close()
+                        session.ended("timeout")
+                        return
                     if response.status_code == 204:
                         session.ended("eof")
                         return
                     _check_response(response, session)
                     on_this_connection = 0
-                    reason, error = "eof", None
+                    reason, error, cut = "eof", None, False
                     try:
                         for chunk in response.iter_bytes():
-                            for event in session.chunk(chunk):
-                                bounds.events += 1
+                            session.chunk(chunk)
+                            event = session.take(bounds)
+                            while event is not None:
                                 on_this_connection += 1
                                 yield event
-                                if bounds.full():
-                                    session.ended("client_closed")
-                                    return
+                                event = session.take(bounds)
+                            if bounds.full():
+                                response.close()
+                                session.ended("client_closed")
+                                return
                             if (
                                 force_reconnect_after is not None
                                 and on_this_connection >= force_reconnect_after
@@ -328,17 +418,20 @@ class EventSource(_SessionView):
                                 reason = "client_closed"
                                 break
                     except (httpx.HTTPError, OSError, RuntimeError) as exc:
-                        if self._expired.is_set():
-                            session.ended("timeout")
-                            return
+                        cut = expired()
                         reason, error = "network_error", exc
-                    if self._expired.is_set():
+                    response.close()
+                    # A stream the timer cut may also end without an error.
+                    if cut or self._expired.is_set():
                         session.ended("timeout")
                         return
-                    response.close()
-                    for event in session.ended(reason, error):
-                        bounds.events += 1
+                    session.ended(reason, error)
+                    if error is not None and max_reconnects == 0:
+                        raise error
+                    event = session.take(bounds)
+                    while event is not None:
                         yield event
+                        event = session.take(bounds)
                 delay = session.delay(default_retry)
                 if not bounds.may_reconnect(session.reconnects, delay):
                     return
@@ -346,15 +439,19 @@ class EventSource(_SessionView):
                     return
                 session.reconnects += 1
                 try:
-                    response = self._connect()
+                    response = self._connect(bounds.remaining())
                 except httpx.HTTPError as exc:
+                    if expired():
+                        session.failed_to_connect(exc, "timeout")
+                        return
                     session.failed_to_connect(exc)
                     response = None
         finally:
             if timer is not None:
                 timer.cancel()
-            if session.connection is not None:
-                session.connection.end("client_closed")
+            if session.live and response is not None and response is self._response:
+                # The caller left the loop (or an error propagates) inside a connection.
+                self._close()
 
 
 class AsyncEventSource(_SessionView):
@@ -364,12 +461,14 @@ class AsyncEventSource(_SessionView):
         self._client = client
         self._session = session
         self._response: Optional[httpx.Response] = None
+        # The response whose body no iteration has started to read (the first connection).
+        self._unread: Optional[httpx.Response] = None
 
     async def _connect(self) -> httpx.Response:
         session = self._session
-        request = self._client.build_request(
-            session.method, session.url, headers=session.request_headers(), **session.build_kwargs
-        )
+        # An iteration the caller left ends its connection but cannot await its closing.
+        await self._close()
+        request = session.build_request(self._client, None)
         session.sending(request)
         response = await self._client.send(request, stream=True, **session.send_kwargs)
         session.opened(response)
@@ -377,6 +476,9 @@ class AsyncEventSource(_SessionView):
         return response
 
     async def _close(self) -> None:
+        """End the current connection, in the recording and the parser, and close it."""
+        if self._session.live:
+            self._session.ended("client_closed")
         if self._response is not None:
             await self._response.aclose()
 
@@ -392,10 +494,21 @@ class AsyncEventSource(_SessionView):
         """Async version of :meth:`EventSource.iter_sse`, with the same arguments."""
         bounds = _Bounds(max_events, timeout, max_reconnects, force_reconnect_after)
         session = self._session
+        response: Optional[httpx.Response] = None
         try:
-            response: Optional[httpx.Response] = self._response
+            event = session.take(bounds)
+            while event is not None:
+                yield event
+                event = session.take(bounds)
+            response, self._unread = self._unread, None
             while True:
+                if bounds.full():
+                    return
                 if response is not None:
+                    if bounds.expired():
+                        await response.aclose()
+                        session.ended("timeout")
+                        return
                     if response.status_code == 204:
                         session.ended("eof")
                         return
@@ -411,13 +524,16 @@ class AsyncEventSource(_SessionView):
                                 )
                             except StopAsyncIteration:
                                 break
-                            for event in session.chunk(chunk):
-                                bounds.events += 1
+                            session.chunk(chunk)
+                            event = session.take(bounds)
+                            while event is not None:
                                 on_this_connection += 1
                                 yield event
-                                if bounds.full():
-                                    session.ended("client_closed")
-                                    return
+                                event = session.take(bounds)
+                            if bounds.full():
+                                await response.aclose()
+                                session.ended("client_closed")
+                                return
                             if (
                                 force_reconnect_after is not None
                                 and on_this_connection >= force_reconnect_after
@@ -425,27 +541,38 @@ class AsyncEventSource(_SessionView):
                                 reason = "client_closed"
                                 break
                     except asyncio.TimeoutError:
+                        await response.aclose()
                         session.ended("timeout")
                         return
                     except (httpx.HTTPError, OSError) as exc:
                         reason, error = "network_error", exc
                     await response.aclose()
-                    for event in session.ended(reason, error):
-                        bounds.events += 1
+                    session.ended(reason, error)
+                    if error is not None and max_reconnects == 0:
+                        raise error
+                    event = session.take(bounds)
+                    while event is not None:
                         yield event
+                        event = session.take(bounds)
                 delay = session.delay(default_retry)
                 if not bounds.may_reconnect(session.reconnects, delay):
                     return
                 await asyncio.sleep(delay)
                 session.reconnects += 1
                 try:
-                    response = await self._connect()
+                    # The bound covers the wait for the response head too.
+                    response = await asyncio.wait_for(self._connect(), bounds.remaining())
+                except asyncio.TimeoutError as exc:
+                    session.failed_to_connect(exc, "timeout")
+                    return
                 except httpx.HTTPError as exc:
                     session.failed_to_connect(exc)
                     response = None
         finally:
-            if session.connection is not None:
-                session.connection.end("client_closed")
+            if session.live and response is not None and response is self._response:
+                # The caller left the loop (or an error propagates) inside a connection; the
+                # response is closed by the next connection or the end of the context.
+                session.ended("client_closed")
 
 
 @contextmanager
@@ -464,7 +591,7 @@ def connect_sse(
     connection is closed when it ends.
     """
     source = EventSource(client, _Session(method, url, dict(kwargs), record))
-    source._connect()
+    source._unread = source._connect()
     try:
         yield source
     finally:
@@ -482,7 +609,7 @@ async def aconnect_sse(
 ) -> AsyncIterator[AsyncEventSource]:
     """Async version of :func:`connect_sse` (same signature as httpx-sse's ``aconnect_sse``)."""
     source = AsyncEventSource(client, _Session(method, url, dict(kwargs), record))
-    await source._connect()
+    source._unread = await source._connect()
     try:
         yield source
     finally:

@@ -164,6 +164,14 @@ class EventStreamParser {
     return this.#live().lastEventId();
   }
 
+  /**
+   * Sets the last event ID, as a client resuming a stream it read earlier starts out with the id
+   * it kept (an `id` field of the stream replaces it as usual).
+   */
+  set lastEventId(id) {
+    this.#live().setLastEventId(String(id));
+  }
+
   /** The last valid `retry` value in milliseconds (BigInt above 2^53 - 1), or `undefined`. */
   get reconnectionTime() {
     return this.#live().reconnectionTime();

@@ -46,8 +46,12 @@ export interface EventStreamParser {
   reset(): void;
   /** Releases the wasm memory now; the parser cannot be used afterwards. */
   free(): void;
-  /** The last event ID committed by a dispatch: what a reconnect sends as `Last-Event-ID`. */
-  readonly lastEventId: string;
+  /**
+   * The last event ID committed by a dispatch: what a reconnect sends as `Last-Event-ID`.
+   * Settable: a client resuming a stream it read earlier starts out with the id it kept (an `id`
+   * field of the stream replaces it as usual).
+   */
+  lastEventId: string;
   /** The last valid `retry` value, or `undefined`. */
   readonly reconnectionTime: number | bigint | undefined;
   /** Bytes fed so far in the current stream (UTF-8 bytes for string chunks). */

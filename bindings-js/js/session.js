@@ -361,11 +361,8 @@ export function connect(url, options = {}) {
     onError: guarded(onError),
   });
   if (seedLastEventId !== undefined) {
-    // The parser has no setter: a block of only an `id` field sets the last event ID and
-    // dispatches nothing; end() then starts the first real stream at offset 0.
-    parser.feed(`id: ${seedLastEventId}\n\n`);
-    parser.end();
-    lastEventId = parser.lastEventId;
+    parser.lastEventId = seedLastEventId;
+    lastEventId = seedLastEventId;
   }
   const unlink = () => signal?.removeEventListener('abort', onAbort);
   const onAbort = () => controller.abort();

@@ -156,6 +156,12 @@ impl RawParser {
         self.parser.last_event_id().into()
     }
 
+    /// Sets the last event ID (see `ssert_core::Parser::set_last_event_id`).
+    #[wasm_bindgen(js_name = setLastEventId)]
+    pub fn set_last_event_id(&mut self, id: &str) {
+        self.parser.set_last_event_id(id);
+    }
+
     /// The last valid `retry` value (number, or BigInt above 2^53 - 1), or `undefined`.
     #[wasm_bindgen(js_name = reconnectionTime)]
     pub fn reconnection_time(&self) -> JsValue {

@@ -55,6 +55,14 @@ def test_parsed_events_are_not_tracked_by_the_cyclic_gc() -> None:
     assert (held.event, held.data, held.id) == ("tick", "a", "1")
 
 
+def test_last_event_id_can_be_set_as_a_resuming_client_starts_with_it() -> None:
+    parser = ssert.Parser()
+    parser.last_event_id = "café"
+    events = parser.feed(b"data: a\n\nid: 2\ndata: b\n\n")
+    assert [event.id for event in events] == ["café", "2"]
+    assert parser.last_event_id == "2"
+
+
 def test_id_is_last_event_id_in_force_and_survives_events_without_id() -> None:
     events = ssert.parse(b"id: 1\ndata: a\n\ndata: b\n\nid\ndata: c\n\n").events
     assert [e.id for e in events] == ["1", "1", ""]

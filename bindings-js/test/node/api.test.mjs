@@ -58,6 +58,16 @@ describe('createParser', () => {
     assert.equal(parser.reconnectionTime, undefined);
   });
 
+  it('lastEventId can be set: the id a resuming client starts with, until the stream sets one', () => {
+    const ids = [];
+    const parser = createParser({ onEvent: (event) => ids.push(event.id) });
+    parser.lastEventId = 'café';
+    parser.feed('data: a\n\nid: 2\ndata: b\n\n');
+    assert.deepEqual(ids, ['café', '2']);
+    assert.equal(parser.lastEventId, '2');
+    parser.free();
+  });
+
   it('joins a surrogate pair split across two string chunks', () => {
     const events = [];
     const parser = createParser({ onEvent: (event) => events.push(event.data) });

@@ -1,35 +1,22 @@
 // `mockEventStream` of `ssert/playwright` in a real Chromium: a page's own EventSource reads a
 // scripted stream (pieces, pauses, clean and broken ends, 204) and reconnects with Last-Event-ID.
-import { after, afterEach, before, it } from 'node:test';
+import { afterEach, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EncodeError, UsageError, parse, validate } from 'ssert';
 import { mockEventStream, observeEventSources, recordEventStreams } from 'ssert/playwright';
-import { launchChromium } from '../shared/browser.js';
-import { blankPage, startStaticServer } from '../shared/static-server.js';
+import { serverAndChromium } from '../shared/browser.js';
+import { blankPage } from '../shared/static-server.js';
 
-let server;
-let browser;
+const setup = serverAndChromium({ routes: { '/blank': blankPage } });
 let page;
-
-before(async () => {
-  server = await startStaticServer({}, {
-    '/blank': blankPage,
-  });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 afterEach(async () => {
   await page?.close();
 });
 
 async function freshPage() {
-  page = await browser.newPage();
-  await page.goto(`${server.origin}/blank`);
+  page = await setup.browser.newPage();
+  await page.goto(`${setup.server.origin}/blank`);
   return page;
 }
 
@@ -77,7 +64,7 @@ it('streams a script in pieces and with pauses, and each reconnect sends the Las
   // The pause is the server's: the page saw the second event well after the first.
   assert.ok(seen[1].t - seen[0].t >= 200, `events ${seen[1].t - seen[0].t} ms apart`);
   assert.deepEqual(mock.requests.map((request) => request.lastEventId), [null, '2', '3']);
-  assert.ok(mock.requests.every((request) => request.url === `${server.origin}/api/feed`));
+  assert.ok(mock.requests.every((request) => request.url === `${setup.server.origin}/api/feed`));
 
   // The browser's own network view: the first connection's bytes came in many reads, and the
   // whole session (retry honoured, resumes after the last id, 204 at the end) validates clean.
@@ -164,7 +151,7 @@ it('serves a cross-origin stream, credentials included, with the CORS headers it
   await mock.dispose();
 
   assert.deepEqual(received, ['GET ', 'id: 1\ndata: POST {"q":1}\n\n']);
-  assert.deepEqual(mock.requests.map(({ headers }) => headers.origin), [server.origin, server.origin]);
+  assert.deepEqual(mock.requests.map(({ headers }) => headers.origin), [setup.server.origin, setup.server.origin]);
 });
 
 it('a step that cannot be encoded fails the request, and dispose() reports it', async () => {

@@ -1,13 +1,13 @@
 // `ssert/playwright` in a real Chromium: a page's own EventSource (and a fetch stream) against
 // real servers on 127.0.0.1, recorded from the browser's network stack and validated.
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { parse, validate } from 'ssert';
 import { observeEventSources, recordEventStreams } from 'ssert/playwright';
-import { launchChromium } from '../shared/browser.js';
+import { serverAndChromium } from '../shared/browser.js';
 import { sseHandler } from '../shared/sse-server.js';
-import { blankPage, startStaticServer } from '../shared/static-server.js';
+import { blankPage } from '../shared/static-server.js';
 
 const good = sseHandler({ total: 12, perConnection: 5, retry: 100 });
 const offByOne = sseHandler({ total: 12, perConnection: 5, retry: 100, offByOne: true });
@@ -18,12 +18,9 @@ const offByOne = sseHandler({ total: 12, perConnection: 5, retry: 100, offByOne:
 const rules = { ids: { order: 'integer', consecutive: true }, disable: ['buffered-transport'], reconnect: { slack_ms: 10 } };
 // Bytes a fetch stream gets in three delayed writes: a UTF-8 sequence and a CRLF are split.
 const wire = Buffer.from('retry: 250\r\ndata: caf\u00e9\r\n\r\nevent: end\ndata: bye\n\n');
-let server;
-let browser;
 let page;
-
-before(async () => {
-  server = await startStaticServer({}, {
+const setup = serverAndChromium({
+  routes: {
     '/blank': blankPage,
     '/good': good.handle,
     '/off-by-one': offByOne.handle,
@@ -35,15 +32,11 @@ before(async () => {
       }
       response.end();
     },
-  });
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(`${server.origin}/blank`);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+  },
+  async open({ browser, server }) {
+    page = await browser.newPage();
+    await page.goto(`${server.origin}/blank`);
+  },
 });
 
 /**
@@ -138,14 +131,14 @@ it('records a fetch stream byte for byte when asked for Fetch resources', async 
 // The README tells users to test reconnects against a real server because of this; if a
 // Playwright or Chromium update changes it, this test fails and the README must change too.
 it('a page.route() handler does not see the Last-Event-ID the browser sends on reconnect', async () => {
-  const routed = await browser.newPage();
+  const routed = await setup.browser.newPage();
   const seen = [];
   await routed.route('**/routed-events', async (route) => {
     seen.push((await route.request().allHeaders())['last-event-id']);
     if (seen.length >= 3) return route.fulfill({ status: 204 });
     return route.fulfill({ status: 200, contentType: 'text/event-stream', body: `retry: 20\n\nid: ${seen.length}\ndata: x\n\n` });
   });
-  await routed.goto(`${server.origin}/blank`);
+  await routed.goto(`${setup.server.origin}/blank`);
   const ids = await routed.evaluate(
     () =>
       new Promise((resolve) => {
@@ -161,9 +154,9 @@ it('a page.route() handler does not see the Last-Event-ID the browser sends on r
 });
 
 it("observes what the page's own code sees of its EventSource: states, events, reconnects", async () => {
-  const observed = await browser.newPage();
+  const observed = await setup.browser.newPage();
   const observer = await observeEventSources(observed);
-  await observed.goto(`${server.origin}/blank`);
+  await observed.goto(`${setup.server.origin}/blank`);
   const ids = await observed.evaluate(
     () =>
       new Promise((resolve) => {

@@ -1,12 +1,11 @@
 // The shared conformance vectors inside headless Chromium through the package's browser build
 // (imported by bare name through an import map, wasm fetched from a loopback server), with the
 // same chunkings as in Node; plus the stream adapter over a real streamed fetch.
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { launchChromium } from '../shared/browser.js';
+import { serverAndChromium } from '../shared/browser.js';
 import { sseHandler } from '../shared/sse-server.js';
-import { startStaticServer } from '../shared/static-server.js';
 
 const vectorDir = new URL('../../../testdata/parser/', import.meta.url);
 const seed = process.env.SSERT_CHUNK_SEED !== undefined ? Number(process.env.SSERT_CHUNK_SEED) : Math.floor(Math.random() * 2 ** 32);
@@ -16,44 +15,35 @@ const groups = readdirSync(vectorDir)
   .map((name) => JSON.parse(readFileSync(new URL(name, vectorDir), 'utf8')));
 
 const resuming = sseHandler({ total: 9, perConnection: 4, drop: 'end' });
-let server;
-let browser;
 let page;
-
-before(async () => {
-  server = await startStaticServer(
-    {
-      '/ssert/': new URL('../node_modules/ssert/', import.meta.url),
-      '/shared/': new URL('../shared/', import.meta.url),
-      '/': new URL('./', import.meta.url),
+serverAndChromium({
+  mounts: {
+    '/ssert/': new URL('../node_modules/ssert/', import.meta.url),
+    '/shared/': new URL('../shared/', import.meta.url),
+    '/': new URL('./', import.meta.url),
+  },
+  routes: {
+    '/events': resuming.handle,
+    // A streamed SSE response in small, delayed writes, with a split UTF-8 sequence and CRLF.
+    '/sse': async (request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const wire = Buffer.from('retry: 250\r\ndata: caf\u00e9\r\n\r\nevent: end\ndata: bye\n\n');
+      for (const piece of [wire.subarray(0, 20), wire.subarray(20, 11 + 7 + 3), wire.subarray(21)]) {
+        response.write(piece);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      response.end();
     },
-    {
-      '/events': resuming.handle,
-      // A streamed SSE response in small, delayed writes, with a split UTF-8 sequence and CRLF.
-      '/sse': async (request, response) => {
-        response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-        const wire = Buffer.from('retry: 250\r\ndata: caf\u00e9\r\n\r\nevent: end\ndata: bye\n\n');
-        for (const piece of [wire.subarray(0, 20), wire.subarray(20, 11 + 7 + 3), wire.subarray(21)]) {
-          response.write(piece);
-          await new Promise((resolve) => setTimeout(resolve, 30));
-        }
-        response.end();
-      },
-    },
-  );
-  browser = await launchChromium();
-  page = await browser.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error));
-  await page.goto(`${server.origin}/page.html`);
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 30_000 }).catch((error) => {
-    throw new Error(`the page did not load ssert: ${pageErrors.join('; ') || error}`);
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+  },
+  async open({ browser, server }) {
+    page = await browser.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error));
+    await page.goto(`${server.origin}/page.html`);
+    await page.waitForFunction(() => window.ready === true, null, { timeout: 30_000 }).catch((error) => {
+      throw new Error(`the page did not load ssert: ${pageErrors.join('; ') || error}`);
+    });
+  },
 });
 
 it('runs in a real Chromium', async () => {

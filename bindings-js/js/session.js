@@ -5,7 +5,7 @@
 import { createParser } from './api.js';
 import { RecordingError } from './errors.js';
 import { expectedItems, recordingDocument } from './recording.js';
-import { recordingFromHar, recordingFromJsonLines, validateJson } from './ssert_wasm.js';
+import { isEventStreamType, recordingFromHar, recordingFromJsonLines, validateJson } from './ssert_wasm.js';
 
 export { RecordingError };
 
@@ -262,10 +262,6 @@ function requestHeaders(headers) {
   return merged;
 }
 
-// The MIME type essence of a Content-Type (type/subtype, parameters dropped, HTTP whitespace
-// trimmed, ASCII lower case): what EventSource compares with `text/event-stream`.
-const mimeEssence = (type) => type.split(';', 1)[0].replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '').toLowerCase();
-
 const utf8 = new TextEncoder();
 
 /**
@@ -406,7 +402,7 @@ export function connect(url, options = {}) {
         }
         handle.response(response);
         const type = response.headers.get('content-type') ?? '';
-        if (response.status !== 200 || mimeEssence(type) !== 'text/event-stream') {
+        if (response.status !== 200 || !isEventStreamType(type)) {
           // EventSource "fails the connection": no reconnect (204 is the server's way to say stop).
           // The client gives up on the body (cancelled), as the Python client records it.
           await response.body?.cancel().catch(() => {});

@@ -189,6 +189,12 @@ impl RawParser {
     }
 }
 
+/// Whether a `Content-Type` value names `text/event-stream` (`ssert_core::is_event_stream_type`).
+#[wasm_bindgen(js_name = isEventStreamType)]
+pub fn is_event_stream_type(content_type: &str) -> bool {
+    ssert_core::is_event_stream_type(content_type)
+}
+
 /// The module's linear memory, where JS reads each batch from.
 #[wasm_bindgen(js_name = wasmMemory)]
 pub fn wasm_memory() -> JsValue {

@@ -805,6 +805,12 @@ fn encode(py: Python<'_>, events: &Bound<'_, PyAny>, line_ending: &str) -> PyRes
     Ok(out)
 }
 
+/// Whether a Content-Type value names text/event-stream, as an EventSource decides.
+#[pyfunction]
+fn is_event_stream_type(content_type: &str) -> bool {
+    ssert_core::is_event_stream_type(content_type)
+}
+
 /// Encodes a comment; multi-line text becomes several `:` lines.
 #[pyfunction]
 #[pyo3(signature = (text, *, line_ending="lf"))]
@@ -991,5 +997,6 @@ fn _ssert(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(parse, module)?)?;
     module.add_function(wrap_pyfunction!(encode, module)?)?;
     module.add_function(wrap_pyfunction!(encode_comment, module)?)?;
+    module.add_function(wrap_pyfunction!(is_event_stream_type, module)?)?;
     Ok(())
 }

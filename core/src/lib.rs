@@ -86,6 +86,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod content_type;
 mod encode;
 mod error;
 mod event;
@@ -98,6 +99,7 @@ mod trace;
 pub mod validate;
 
 #[cfg(feature = "alloc")]
+pub use content_type::is_event_stream_type;
 pub use encode::encode;
 pub use encode::{Encoder, LineEnding, Message};
 pub use error::{Error, ErrorKind};

@@ -169,6 +169,10 @@ def encode(
     ``EventTypeWithoutDataError`` for an ``event`` type without data.
     """
 
+def is_event_stream_type(content_type: str) -> bool:
+    """Whether a Content-Type value names ``text/event-stream`` as an ``EventSource`` decides:
+    its MIME type essence (parameters and HTTP whitespace aside), ASCII case-insensitively."""
+
 def encode_comment(text: str, *, line_ending: Literal["lf", "crlf", "\n", "\r\n"] = "lf") -> str:
     """Encode a comment; multi-line text becomes several ``:`` lines."""
 

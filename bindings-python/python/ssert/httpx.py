@@ -33,7 +33,7 @@ import httpx
 
 from ._errors import SSEError
 from ._recording import ConnectionRecorder, Recorder
-from ._ssert import Event, Parser
+from ._ssert import Event, Parser, is_event_stream_type
 
 __all__ = [
     "EventSource",
@@ -69,13 +69,6 @@ class SSEResponseError(SSEError, httpx.TransportError):
         self._request = response.request
 
 
-def _is_event_stream(content_type: str) -> bool:
-    """Whether the MIME type essence (type/subtype, ASCII case-insensitive, parameters and
-    surrounding whitespace ignored) is ``text/event-stream``: what ``EventSource`` compares."""
-    essence = content_type.partition(";")[0].strip(" \t\r\n")
-    return essence.isascii() and essence.lower() == "text/event-stream"
-
-
 def _check_response(response: httpx.Response, session: _Session) -> None:
     """Raises ``SSEResponseError`` for a response ``EventSource`` would fail, after recording
     that the client gave up on it."""
@@ -85,7 +78,7 @@ def _check_response(response: httpx.Response, session: _Session) -> None:
             f"Expected response status 200 (or 204 to stop), got {response.status_code} "
             f"(Content-Type {content_type!r})"
         )
-    elif not _is_event_stream(content_type):
+    elif not is_event_stream_type(content_type):
         message = f"Expected response header Content-Type 'text/event-stream', got {content_type!r}"
     else:
         return

@@ -198,12 +198,12 @@ impl Core {
                     "no `Content-Type`; an EventSource requires text/event-stream",
                 )),
                 Some(value) => {
-                    let mut parts = value.split(';');
-                    let essence = parts.next().unwrap_or("").trim();
-                    if !essence.eq_ignore_ascii_case("text/event-stream") {
+                    if !crate::is_event_stream_type(value) {
                         Some(format!("`Content-Type: {value}` is not text/event-stream"))
                     } else {
-                        parts
+                        value
+                            .split(';')
+                            .skip(1)
                             .filter_map(|p| p.split_once('='))
                             .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
                             .map(|(_, v)| v.trim().trim_matches('"'))

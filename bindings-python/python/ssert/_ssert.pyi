@@ -16,6 +16,7 @@ __all__ = [
     "parse",
     "encode",
     "encode_comment",
+    "is_event_stream_type",
     "validate_json",
 ]
 __version__: str

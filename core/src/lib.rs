@@ -98,8 +98,8 @@ mod trace;
 #[cfg(feature = "alloc")]
 pub mod validate;
 
-#[cfg(feature = "alloc")]
 pub use content_type::is_event_stream_type;
+#[cfg(feature = "alloc")]
 pub use encode::encode;
 pub use encode::{Encoder, LineEnding, Message};
 pub use error::{Error, ErrorKind};

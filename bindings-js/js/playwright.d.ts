@@ -31,10 +31,19 @@ export class EventStreamRecording {
   readonly warnings: string[];
   /** Adds what the server says it published: the source of truth for loss and duplicate checks. */
   expect(events: Iterable<{ id: string | number; type?: string; data?: string }>): void;
-  /** The recording so far (a connection still open has no `end`). */
+  /**
+   * The recording so far of the one stream recorded (a connection still open has no `end`).
+   * Rejects with a `UsageError` (`SEVERAL_STREAMS`) when the page opened several: use `recordings()`.
+   */
   recording(): Promise<Recording>;
-  /** Stops recording, detaches from the page and returns the recording. */
-  stop(): Promise<Recording>;
+  /**
+   * One recording per stream, in the order each first connected. A stream is one `EventSource`
+   * and its reconnects (or one `fetch` stream and its retries): the connections of one document
+   * to one URL with one method, each opened after the one before it ended. Each gets the log of `expect()`.
+   */
+  recordings(): Promise<Recording[]>;
+  /** Stops recording and detaches from the page; `recording()` and `recordings()` still answer. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -92,12 +101,14 @@ export interface MatcherResult {
 
 /**
  * Matchers for `@playwright/test`: `const expect = baseExpect.extend(matchers)`. Each validates
- * the recording with `validate()` and the given options, and lists every finding when it fails.
+ * every stream of a recorder (or one recording document) with `validate()` and the given
+ * options, and lists every finding when it fails. A recorder that recorded no stream makes them
+ * reject with a `UsageError` (`NO_STREAMS`).
  */
 export const matchers: {
-  /** Passes when the recorded streams pass validation; `await expect(recording).toBeValidEventStream(options)`. */
+  /** Passes when every recorded stream passes validation; `await expect(recorder).toBeValidEventStream(options)`. */
   toBeValidEventStream(received: EventStreamRecording | Recording, options?: ValidateOptions): Promise<MatcherResult>;
-  /** Passes when validation reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`); rejects with a `TypeError` for a rule the core does not know. */
+  /** Passes when validation of a recorded stream reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`), kept or only counted; rejects with a `TypeError` for a rule the core does not know. */
   toHaveFinding(received: EventStreamRecording | Recording, rule: string, options?: ValidateOptions): Promise<MatcherResult>;
 };
 

@@ -6,8 +6,9 @@
 // or XHR streams) with the request headers the browser really sent (`Last-Event-ID` included),
 // the response head, every body chunk as it arrived with its time, and how the connection ended.
 // So `validate()` checks what the browser's own client did across reconnects, not a re-creation
-// of it. The recorder parses nothing: the recording goes to `validate()` from `ssert`, directly
-// or through the `expect` matchers at the end of this file.
+// of it. The recorder parses only to tell apart two clients on one URL (by the last event id each
+// would send); the recordings go to `validate()` from `ssert`, directly or through the `expect`
+// matchers at the end of this file.
 //
 // `observeEventSources` is the page-side view: a log, kept in the page, of what the page's code
 // sees of each `EventSource` (states, events, close), for specs about the client's behaviour.
@@ -15,9 +16,9 @@
 
 import { Buffer } from 'node:buffer';
 import { UsageError } from './errors.js';
-import { validate } from './node.js';
-import { expectedItems, recordingDocument } from './recording.js';
-import { ruleCode } from './ssert_wasm.js';
+import { createParser, validate } from './node.js';
+import { byteStringBytes, expectedItems, headerText, recordingDocument } from './recording.js';
+import { isEventStreamType, ruleCode } from './ssert_wasm.js';
 
 export { EventStreamMock, mockEventStream } from './playwright_mock.js';
 
@@ -29,16 +30,26 @@ const NETWORK_EVENTS = [
   'Network.loadingFinished',
   'Network.loadingFailed',
 ];
+// A document that goes away closes its streams without a word on the Network domain.
+const PAGE_EVENTS = ['Page.frameNavigated', 'Page.frameDetached'];
 
 function headerPairs(headers) {
   // CDP joins repeated headers with "\n" in one value; the recording keeps one pair per value.
-  return Object.entries(headers ?? {}).flatMap(([name, value]) => String(value).split('\n').map((part) => [name, part]));
+  return Object.entries(headers ?? {}).flatMap(([name, value]) =>
+    String(value)
+      .split('\n')
+      .map((part) => [name, headerText(part)]),
+  );
 }
 
 function urlMatcher(match) {
   if (match === undefined) return () => true;
   if (typeof match === 'string') return (url) => url.includes(match);
-  if (match instanceof RegExp) return (url) => match.test(url);
+  if (match instanceof RegExp) {
+    // Without the `g` and `y` flags: with them, `test()` resumes at `lastIndex` and misses.
+    const pattern = new RegExp(match.source, match.flags.replace(/[gy]/g, ''));
+    return (url) => pattern.test(url);
+  }
   if (typeof match === 'function') return (url) => Boolean(match(url));
   throw new TypeError('ssert/playwright: `match` must be a string, a RegExp or a function of the URL');
 }
@@ -61,6 +72,7 @@ export async function recordEventStreams(page, { match, types = ['EventSource'],
   }
   const recording = new EventStreamRecording(session, { matches, types: new Set(types), source });
   await session.send('Network.enable');
+  await session.send('Page.enable');
   return recording;
 }
 
@@ -76,10 +88,14 @@ export class EventStreamRecording {
   /** Wire request headers that arrived before their request (CDP does not order the two). */
   #extraHeaders = new Map();
   #connections = [];
+  /** Counts the CDP events that start and end connections, to order them. */
+  #sequence = 0;
   #expected = [];
   #pending = new Set();
   #warnings = [];
   #origin;
+  /** The latest CDP timestamp seen, for ends that come without one (a navigation). */
+  #latest;
   #stopped = false;
 
   constructor(session, { matches, types, source }) {
@@ -95,10 +111,16 @@ export class EventStreamRecording {
       'Network.loadingFinished': (event) => this.#onEnd(event, { kind: 'eof' }),
       'Network.loadingFailed': (event) =>
         this.#onEnd(event, { kind: event.canceled ? 'client_closed' : 'network_error', message: event.errorText }),
+      'Page.frameNavigated': ({ frame }) => this.#onDocumentGone(frame.id, frame.loaderId, 'the page navigated away'),
+      'Page.frameDetached': ({ frameId }) => this.#onDocumentGone(frameId, undefined, 'the frame was removed'),
     };
-    for (const name of NETWORK_EVENTS) {
-      session.on(name, handlers[name]);
-      this.#listeners.push([name, handlers[name]]);
+    for (const name of [...NETWORK_EVENTS, ...PAGE_EVENTS]) {
+      const handler = (event) => {
+        if (event.timestamp !== undefined) this.#latest = Math.max(this.#latest ?? event.timestamp, event.timestamp);
+        handlers[name](event);
+      };
+      session.on(name, handler);
+      this.#listeners.push([name, handler]);
     }
   }
 
@@ -117,27 +139,49 @@ export class EventStreamRecording {
     this.#expected.push(...expectedItems(events));
   }
 
-  /** The recording so far, in the shared format (a connection still open has no `end`). */
+  /**
+   * The recording so far of the one client recorded, in the shared format (a connection still
+   * open has no `end`). When the page opened several streams it rejects with a `UsageError`
+   * (`SEVERAL_STREAMS`): a recording is what one client did, so take `recordings()` instead.
+   */
   async recording() {
+    const recordings = await this.recordings();
+    if (recordings.length > 1) {
+      const urls = recordings.map((recording) => recording.connections[0].request.url);
+      throw new UsageError(
+        'SEVERAL_STREAMS',
+        `ssert/playwright: the page opened ${recordings.length} event streams (${urls.join(', ')}); ` +
+          'recording() is one stream: use recordings(), or a `match` that selects one',
+      );
+    }
+    return recordings[0] ?? recordingDocument({ source: this.#source, connections: [], expected: this.#expected });
+  }
+
+  /**
+   * One recording per client, in the order each first connected. A client is one `EventSource`
+   * (or one `fetch` stream and its retries): the connections of one document to one URL with
+   * one method, each opened after the one before it ended. Each recording gets the published
+   * log of `expect()`.
+   */
+  async recordings() {
     if (!this.#stopped) {
       // A round trip on the session: the browser's events sent before its answer (what the page
       // has already seen happen) are handled before it arrives.
       await this.#session.send('Runtime.evaluate', { expression: '0' }).catch(() => {});
     }
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
-    return recordingDocument({ source: this.#source, connections: this.#connections, expected: this.#expected });
+    return groupClients([...this.#byRequest.values()]).map((records) =>
+      recordingDocument({ source: this.#source, connections: records, expected: this.#expected }),
+    );
   }
 
-  /** Stops recording, detaches from the page and returns the recording. */
+  /** Stops recording and detaches from the page; `recording()` and `recordings()` still answer. */
   async stop() {
-    if (!this.#stopped) {
-      const result = await this.recording();
-      this.#stopped = true;
-      for (const [name, handler] of this.#listeners) this.#session.off(name, handler);
-      await this.#session.detach().catch(() => {});
-      return result;
-    }
-    return this.recording();
+    if (this.#stopped) return;
+    await this.recordings();
+    this.#stopped = true;
+    for (const [name, handler] of this.#listeners) this.#session.off(name, handler);
+    await this.#session.detach().catch(() => {});
   }
 
   #ms(timestamp) {
@@ -171,7 +215,19 @@ export class EventStreamRecording {
     }
     // Chunks that arrive before the browser streams them to us carry only their length; their
     // bytes come back at once when streaming starts (`bufferedData`), and are cut to those lengths.
-    const state = { record, early: [], streamed: [], streaming: false };
+    const state = {
+      record,
+      type: event.type,
+      // What an `EventSource` keeps across its reconnects: its document, URL and method.
+      client: JSON.stringify([event.frameId ?? null, event.loaderId ?? null, event.request.method, event.request.url]),
+      frameId: event.frameId,
+      loaderId: event.loaderId,
+      started: this.#sequence++,
+      ended: undefined,
+      early: [],
+      streamed: [],
+      streaming: false,
+    };
     this.#byRequest.set(event.requestId, state);
     this.#connections.push(record);
     this.#track(
@@ -180,6 +236,15 @@ export class EventStreamRecording {
         () => this.#readBack(event.requestId, state),
       ),
     );
+  }
+
+  /** A frame's document was replaced or removed: the streams it had open are closed. */
+  #onDocumentGone(frameId, loaderId, message) {
+    for (const state of this.#byRequest.values()) {
+      if (state.frameId !== frameId || state.loaderId === loaderId || state.record.end !== undefined) continue;
+      state.record.end = { kind: 'client_closed', message, t: this.#ms(this.#latest) };
+      state.ended = this.#sequence++;
+    }
   }
 
   #onRequestHeaders(event) {
@@ -214,6 +279,7 @@ export class EventStreamRecording {
     const state = this.#byRequest.get(event.requestId);
     if (state === undefined || state.record.end !== undefined) return;
     state.record.end = { ...end, t: this.#ms(event.timestamp) };
+    state.ended = this.#sequence++;
     if (end.message === undefined) delete state.record.end.message;
   }
 
@@ -245,7 +311,8 @@ export class EventStreamRecording {
     }
     try {
       const { body, base64Encoded } = await this.#session.send('Network.getResponseBody', { requestId });
-      this.#fillEarly(state, Buffer.from(body, base64Encoded ? 'base64' : 'utf8'));
+      const length = state.early.reduce((sum, chunk) => sum + chunk.length, 0);
+      this.#fillEarly(state, base64Encoded ? Buffer.from(body, 'base64') : textBodyBytes(body, length));
     } catch (error) {
       const bytes = state.early.reduce((sum, chunk) => sum + chunk.length, 0);
       const message = `${bytes} body bytes of ${state.record.request.url} arrived before recording could read them and are missing (${error?.message ?? error})`;
@@ -262,6 +329,71 @@ export class EventStreamRecording {
     state.record.chunks.push(...state.early, ...state.streamed);
     state.early = [];
     state.streamed = [];
+  }
+}
+
+/**
+ * The bytes of a body the DevTools protocol handed back as text. It decodes an `EventSource` body
+ * as windows-1252 whatever its charset, and other bodies by their charset: the reading whose
+ * length is the byte count the browser reported is the right one.
+ */
+function textBodyBytes(text, length) {
+  const bytes = byteStringBytes(text);
+  if (bytes !== undefined && bytes.length === length) return Buffer.from(bytes);
+  return Buffer.from(text, 'utf8');
+}
+
+/**
+ * Sorts connections (in request order) into clients, each a list of its connections. CDP does not
+ * say which `EventSource` made a request, but one reconnects only after its connection ended, to
+ * the URL it was made with, from its own document, and not after it gave up (a 204, an error
+ * status, a wrong type, or `close()`): a request that fits one earlier client so is its
+ * reconnect; any other starts a new client. When several fit (two `EventSource`s of one document
+ * on one URL), the one whose last event id the request sent as `Last-Event-ID` is taken, else the
+ * one that ended first.
+ */
+function groupClients(states) {
+  const clients = [];
+  for (const state of states) {
+    const fits = clients.filter(({ key, last }) => key === state.client && last.ended < state.started && !gaveUp(last));
+    let client = fits[0];
+    if (fits.length > 1) {
+      const sent = header(state.record.request.headers, 'last-event-id') ?? '';
+      client = fits.find((candidate) => lastEventIdAfter(candidate.records) === sent) ?? client;
+    }
+    if (client === undefined) {
+      client = { key: state.client, records: [] };
+      clients.push(client);
+    }
+    client.records.push(state.record);
+    client.last = state;
+  }
+  return clients.map(({ records }) => records);
+}
+
+/** Whether an `EventSource` stops after this connection: `fetch` clients may retry anything. */
+function gaveUp({ type, record }) {
+  if (type !== 'EventSource') return false;
+  const { response, end } = record;
+  if (end?.kind === 'client_closed') return true;
+  return response !== undefined && (response.status !== 200 || !isEventStreamType(header(response.headers, 'content-type') ?? ''));
+}
+
+function header(pairs, name) {
+  return pairs?.find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+/** The last event id a client has after these connections: what it sends on its next one. */
+function lastEventIdAfter(records) {
+  const parser = createParser();
+  try {
+    for (const { chunks } of records) {
+      for (const chunk of chunks) parser.feed(Buffer.from(chunk.data, 'base64'));
+      parser.end();
+    }
+    return parser.lastEventId;
+  } finally {
+    parser.free();
   }
 }
 
@@ -294,8 +426,8 @@ function installEventSourceObserver() {
     #observe(type) {
       if (this.#observed.has(type)) return;
       this.#observed.add(type);
-      const kind = type === 'open' || type === 'error' ? type : 'message';
-      super.addEventListener(type, (event) => this.#note(kind, event));
+      // By the event's class, not its name: a server may name its events `error` or `open`.
+      super.addEventListener(type, (event) => this.#note(event instanceof MessageEvent ? 'message' : type, event));
     }
     addEventListener(type, listener, options) {
       this.#observe(String(type));
@@ -335,11 +467,37 @@ export class EventSourceObserver {
   }
 }
 
-async function reportOf(received, options) {
+/** The recordings a matcher checks: each stream of a recorder, or one recording document. */
+async function recordingsOf(received) {
   // By shape, not `instanceof`: a project can load two copies of this module.
-  if (typeof received?.recording === 'function') return validate(await received.recording(), options);
-  if (received?.format === 'ssert-recording') return validate(received, options);
+  if (typeof received?.recordings === 'function') {
+    const recordings = await received.recordings();
+    // A check of nothing would pass (or, negated, fail) for the wrong reason: `match` selected
+    // nothing, or recording started after the page connected.
+    if (recordings.length === 0) {
+      throw new UsageError('NO_STREAMS', 'ssert/playwright matchers: no event stream was recorded (check `match`, and that recording started before the page connected)');
+    }
+    return recordings;
+  }
+  if (received?.format === 'ssert-recording') return [received];
   throw new TypeError('ssert/playwright matchers: expected an EventStreamRecording or a recording document');
+}
+
+/**
+ * Validates each recording. A report keeps at most `window.findings` findings and only counts
+ * the rest; when `rule` is asked about and not among those kept, the recording is validated
+ * again keeping them all, so `.not.toHaveFinding` cannot pass on a finding that was dropped.
+ */
+async function reportsOf(received, options, rule) {
+  return (await recordingsOf(received)).map((recording) => {
+    const report = validate(recording, options);
+    const dropped = report.findings_dropped ?? 0;
+    if (rule === undefined || dropped === 0 || report.findings.some((finding) => finding.code === rule)) {
+      return { recording, report };
+    }
+    const window = { ...options?.window, findings: report.findings.length + dropped };
+    return { recording, report: validate(recording, { ...options, window }) };
+  });
 }
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 };
@@ -348,63 +506,77 @@ const SEVERITY_RANK = { error: 0, warning: 1, info: 2 };
  * The report, one line per finding (errors first, in the order found within a severity), then
  * one per rule that could not be checked: a pass is worth less when a rule did not run.
  */
-function reportLines(report) {
+function reportLines(report, indent) {
   const findings = [...report.findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   const where = (...parts) => {
     const named = parts.filter((part) => part !== null);
     return named.length ? ` (${named.join(', ')})` : '';
   };
+  const dropped = report.findings_dropped ?? 0;
   return [
     ...findings.map(
       (finding) =>
-        `  ${finding.severity} ${finding.code} ${finding.name}${where(
+        `${indent}${finding.severity} ${finding.code} ${finding.name}${where(
           finding.connection === null ? null : `connection ${finding.connection}`,
           finding.event === null ? null : `event ${finding.event}`,
           finding.offset === null ? null : `byte ${finding.offset}`,
         )}: ${finding.message}`,
     ),
+    ...(dropped > 0 ? [`${indent}and ${dropped} more findings, counted but not kept (window.findings)`] : []),
     ...report.not_checked.map(
       (skipped) =>
-        `  not checked ${skipped.code} ${skipped.name}${where(skipped.connection === null ? null : `connection ${skipped.connection}`)}: ${skipped.reason}`,
+        `${indent}not checked ${skipped.code} ${skipped.name}${where(skipped.connection === null ? null : `connection ${skipped.connection}`)}: ${skipped.reason}`,
     ),
   ];
 }
 
-function summary(report) {
-  const { events = 0, reconnects = 0 } = report.stats;
-  return `${events} events, ${reconnects} reconnects; ${report.errors} errors, ${report.warnings} warnings, ${report.infos} infos`;
+function summary(reports) {
+  const total = (pick) => reports.reduce((sum, { report }) => sum + pick(report), 0);
+  const streams = reports.length === 1 ? '' : `${reports.length} streams, `;
+  return (
+    `${streams}${total((r) => r.stats.events ?? 0)} events, ${total((r) => r.stats.reconnects ?? 0)} reconnects; ` +
+    `${total((r) => r.errors)} errors, ${total((r) => r.warnings)} warnings, ${total((r) => r.infos)} infos`
+  );
+}
+
+/** Every report's lines; with several streams, each under the URL of its first connection. */
+function reportsLines(reports) {
+  if (reports.length === 1) return reportLines(reports[0].report, '  ');
+  return reports.flatMap(({ recording, report }, index) => {
+    const lines = reportLines(report, '    ');
+    const url = recording.connections[0]?.request.url ?? '(no connection)';
+    return lines.length ? [`  stream ${index} (${url}):`, ...lines] : [];
+  });
 }
 
 /**
- * Matchers for `@playwright/test`'s `expect.extend()`. Each validates the recording (an
- * `EventStreamRecording` or a recording document) with `validate()` and the given options, and
- * fails with every finding listed.
+ * Matchers for `@playwright/test`'s `expect.extend()`. Each validates the recordings (each
+ * stream of an `EventStreamRecording`, or one recording document) with `validate()` and the
+ * given options, and fails with every finding listed.
  */
 export const matchers = {
-  /** Passes when the recorded streams pass validation (no finding at `fail_on` or worse). */
+  /** Passes when every recorded stream passes validation (no finding at `fail_on` or worse). */
   async toBeValidEventStream(received, options) {
-    const report = await reportOf(received, options);
-    const head = report.passed
-      ? `expected the event streams to fail validation, but they passed (${summary(report)})`
-      : `expected the event streams to pass validation (${summary(report)})`;
-    const lines = reportLines(report);
+    const reports = await reportsOf(received, options);
+    const passed = reports.every(({ report }) => report.passed);
+    const head = passed
+      ? `expected the event streams to fail validation, but they passed (${summary(reports)})`
+      : `expected the event streams to pass validation (${summary(reports)})`;
+    const lines = reportsLines(reports);
     const message = () => [lines.length ? `${head}:` : head, ...lines].join('\n');
-    return { pass: report.passed, message, name: 'toBeValidEventStream' };
+    return { pass: passed, message, name: 'toBeValidEventStream' };
   },
 
-  /** Passes when validation reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`). */
+  /** Passes when validation of a recorded stream reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`). */
   async toHaveFinding(received, rule, options) {
     // The core resolves the rule, so a misspelt one is an error, not a finding that never comes.
     const code = ruleCode(String(rule));
     if (code === undefined) throw new TypeError(`ssert/playwright toHaveFinding: no rule is called ${JSON.stringify(rule)}`);
-    const report = await reportOf(received, options);
-    const pass = report.findings.some((finding) => finding.code === code);
-    const lines = reportLines(report);
+    const reports = await reportsOf(received, options, code);
+    const pass = reports.some(({ report }) => report.findings.some((finding) => finding.code === code));
+    const lines = reportsLines(reports);
     const message = () =>
-      [
-        `expected ${pass ? 'no' : 'a'} ${rule} finding (${summary(report)})${lines.length ? ':' : ''}`,
-        ...lines,
-      ].join('\n');
+      [`expected ${pass ? 'no' : 'a'} ${rule} finding (${summary(reports)})${lines.length ? ':' : ''}`, ...lines].join('\n');
     return { pass, message, name: 'toHaveFinding' };
   },
 };

@@ -12,6 +12,7 @@ import { Buffer } from 'node:buffer';
 import { createServer } from 'node:http';
 import { EncodeError, UsageError } from './errors.js';
 import { encode } from './node.js';
+import { headerText } from './recording.js';
 
 const ENDS = new Set(['close', 'drop', 'hold']);
 
@@ -45,10 +46,18 @@ function prepareStep(step, where, index) {
   try {
     return Buffer.from(encode([step]), 'utf8');
   } catch (error) {
-    if (!(error instanceof EncodeError)) throw error;
+    // A field of the wrong type (`retry: '100'`) is the script's mistake too: name the step.
+    if (!(error instanceof EncodeError)) throw new TypeError(`${where}: ${error?.message ?? error}`, { cause: error });
     const what = error.message.replace(/ \([^)]*\)$/, '');
     throw new EncodeError(error.code, `${where}: ${what}`, error.offset, index);
   }
+}
+
+/** Node's request headers (one character per byte) as text. */
+function requestHeaderText(headers) {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.map(headerText) : headerText(value)]),
+  );
 }
 
 function checkConnection(connection, index) {
@@ -152,7 +161,8 @@ export class EventStreamMock {
   }
 
   async #serve(incoming, response) {
-    const lastEventId = incoming.headers['last-event-id'];
+    const headers = requestHeaderText(incoming.headers);
+    const lastEventId = headers['last-event-id'];
     const t = Date.now();
     // A streaming fetch() client may POST (a chat prompt, say): the script gets the body.
     const body = [];
@@ -162,7 +172,7 @@ export class EventStreamMock {
       method: incoming.method,
       url: new URL(incoming.url, this.#origin).searchParams.get('url'),
       lastEventId: typeof lastEventId === 'string' ? lastEventId : null,
-      headers: { ...incoming.headers },
+      headers,
       body: Buffer.concat(body).toString('utf8'),
       t,
     };
@@ -172,16 +182,17 @@ export class EventStreamMock {
     const connection = checkConnection(await this.#connectionFor(request), request.index);
     // Prepared before anything is sent, so a bad step fails the request as a whole.
     const steps = connection.steps.map((step, at) => prepareStep(step, `ssert/playwright: mock connection ${request.index}, step ${at}`, at));
-    const origin = incoming.headers.origin;
-    const headers = {
+    const origin = headers.origin;
+    const responseHeaders = {
       // What a well-behaved SSE endpoint sends (ssert's validator checks for each).
       ...(connection.status === 204 ? {} : { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }),
       // The browser checks CORS against the page's original request, which may be cross-origin.
       ...(origin ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' } : {}),
-      ...connection.headers,
+      // Header names are case-insensitive: `Content-Type` replaces the default, not joins it.
+      ...Object.fromEntries(Object.entries(connection.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
     };
     response.socket.setNoDelay(true);
-    response.writeHead(connection.status, headers);
+    response.writeHead(connection.status, responseHeaders);
     if (connection.status === 204) {
       response.end();
       return;

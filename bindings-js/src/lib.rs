@@ -56,8 +56,18 @@ fn parser_config(options: JsValue) -> Result<ParserConfig, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(ParserConfig::default());
     }
-    let options: ParserOptions = serde_wasm_bindgen::from_value(options)?;
+    let options: ParserOptions = serde_wasm_bindgen::from_value(options).map_err(shape_error)?;
     Ok(options.into())
+}
+
+/// A value of the wrong shape (`retry: '100'`), as a plain message: the wrapper throws it as a
+/// `TypeError` (serde-wasm-bindgen's own error would surface as a bare `Error`).
+fn shape_error(error: serde_wasm_bindgen::Error) -> JsValue {
+    let error = JsValue::from(error);
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(js_error) => JsValue::from(js_error.message()),
+        None => error,
+    }
 }
 
 /// A core error as the JS wrapper receives it; the wrapper turns it into an `SsertError`.
@@ -223,11 +233,11 @@ struct EncodeOptions {
 /// type or id that cannot be sent.
 #[wasm_bindgen]
 pub fn encode(messages: JsValue, options: JsValue) -> Result<String, JsValue> {
-    let messages: Vec<MessageIn> = serde_wasm_bindgen::from_value(messages)?;
+    let messages: Vec<MessageIn> = serde_wasm_bindgen::from_value(messages).map_err(shape_error)?;
     let options: EncodeOptions = if options.is_undefined() || options.is_null() {
         EncodeOptions::default()
     } else {
-        serde_wasm_bindgen::from_value(options)?
+        serde_wasm_bindgen::from_value(options).map_err(shape_error)?
     };
     let line_ending = match options.line_ending.as_deref() {
         None | Some("lf") => LineEnding::Lf,
@@ -243,6 +253,16 @@ pub fn encode(messages: JsValue, options: JsValue) -> Result<String, JsValue> {
     for (index, item) in messages.iter().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX);
         if let Some(comment) = &item.comment {
+            // Writing only the comment would drop the event without a word.
+            if item.event.is_some()
+                || item.data.is_some()
+                || item.id.is_some()
+                || item.retry.is_some()
+            {
+                return Err(JsValue::from_str(&format!(
+                    "item {index}: a comment item has no event, data, id or retry"
+                )));
+            }
             out.push_str(&encoder.encode_comment(comment));
             continue;
         }

@@ -68,7 +68,8 @@ it('streams a script in pieces and with pauses, and each reconnect sends the Las
 
   // The browser's own network view: the first connection's bytes came in many reads, and the
   // whole session (retry honoured, resumes after the last id, 204 at the end) validates clean.
-  const document = await recording.stop();
+  await recording.stop();
+  const document = await recording.recording();
   assert.equal(document.connections.length, 3);
   assert.ok(document.connections[0].chunks.length >= 10, `${document.connections[0].chunks.length} reads`);
   const report = validate(document, { ids: { order: 'integer', consecutive: true }, reconnect: { slack_ms: 10 }, disable: ['buffered-transport'] });
@@ -189,7 +190,33 @@ it('checks its arguments', async () => {
   await page.evaluate(() => void new EventSource('/api/held'));
   await held.waitForRequests(1);
   await assert.rejects(held.send({ delay: 10, data: 'lost' }), /a \{ delay \} step has no other fields/);
+  // A field of the wrong type names its step too.
+  await assert.rejects(held.send({ data: 'x' }, { retry: '100' }), (error) =>
+    error instanceof TypeError && /^ssert\/playwright: send\(\) step 1: invalid type: string "100"/.test(error.message),
+  );
   await held.dispose();
+});
+
+it('a capitalised header replaces its default, and a non-ASCII Last-Event-ID reaches the script as text', async () => {
+  await freshPage();
+  const observer = await observeEventSources(page);
+  const recording = await recordEventStreams(page, { match: '/api/' });
+  const mock = await mockEventStream(page, '**/api/prices', [
+    { headers: { 'Content-Type': 'text/event-stream; charset=utf-8' }, steps: [{ retry: 100 }, { id: 'caf\u00e9-\u20ac', data: 'one' }], end: 'close' },
+    (request) => ({ steps: [{ id: 'next', data: `after ${request.lastEventId}` }], end: 'close' }),
+  ]);
+  await readUntilClosed('/api/prices');
+  await mock.dispose();
+  await recording.stop();
+
+  assert.deepEqual(mock.requests.map((request) => request.lastEventId), [null, 'caf\u00e9-\u20ac', 'next']);
+  assert.equal(mock.requests[1].headers['last-event-id'], 'caf\u00e9-\u20ac');
+  assert.deepEqual(messages(await observer.entries()).map(({ data }) => data), ['one', 'after caf\u00e9-\u20ac']);
+  const document = await recording.recording();
+  const contentTypes = document.connections[0].response.headers.filter(([name]) => name === 'content-type');
+  assert.deepEqual(contentTypes, [['content-type', 'text/event-stream; charset=utf-8']]);
+  const report = validate(document, { reconnect: { slack_ms: 10 }, disable: ['buffered-transport'] });
+  assert.deepEqual(report.findings.map((finding) => `${finding.code} ${finding.message}`), []);
 });
 
 async function expectEventually(condition, timeout = 5000) {

@@ -4,13 +4,15 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { parse, validate } from 'ssert';
-import { observeEventSources, recordEventStreams } from 'ssert/playwright';
+import { matchers, observeEventSources, recordEventStreams } from 'ssert/playwright';
 import { serverAndChromium } from '../shared/browser.js';
 import { sseHandler } from '../shared/sse-server.js';
 import { blankPage } from '../shared/static-server.js';
 
 const good = sseHandler({ total: 12, perConnection: 5, retry: 100 });
 const offByOne = sseHandler({ total: 12, perConnection: 5, retry: 100, offByOne: true });
+const second = sseHandler({ total: 6, perConnection: 3, retry: 100 });
+const shared = sseHandler({ total: 6, perConnection: 3, retry: 100 });
 // The events of a connection are written 2 ms apart; on a busy machine a connection's last two can
 // reach the browser in one read, which the buffered-transport rule (meant for proxies) reports.
 // The browser times a connection's end and the next request in different processes: a reconnect
@@ -24,6 +26,25 @@ const setup = serverAndChromium({
     '/blank': blankPage,
     '/good': good.handle,
     '/off-by-one': offByOne.handle,
+    '/second': second.handle,
+    '/shared': shared.handle,
+    // One event with a non-ASCII id; the reconnect (which sends it back) gets a 204.
+    '/utf8-id': (request, response) => {
+      if (request.headers['last-event-id'] !== undefined) return response.writeHead(204).end();
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+      return response.end('retry: 100\n\nid: caf\u00e9-\u20ac\ndata: one\n\n');
+    },
+    // Events named like the EventSource's own `error` and `open`, then a 204 on the reconnect.
+    '/named': (request, response) => {
+      if (request.headers['last-event-id'] !== undefined) return response.writeHead(204).end();
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+      return response.end('retry: 50\n\nid: 1\nevent: error\ndata: quota\n\nid: 2\nevent: open\ndata: door\n\n');
+    },
+    // One event, then the connection stays open until the client goes.
+    '/endless': (request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+      response.write('id: 1\ndata: hello\n\n');
+    },
     '/wire': async (request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       for (const piece of [wire.subarray(0, 20), wire.subarray(20, 21), wire.subarray(21)]) {
@@ -64,6 +85,12 @@ function eventSourceIds(path, maxEvents = Infinity) {
   );
 }
 
+// The recorder's result once it has stopped: the recording of its one stream.
+async function stopped(recorder) {
+  await recorder.stop();
+  return recorder.recording();
+}
+
 const header = (connection, name) => connection.request.headers.find(([key]) => key.toLowerCase() === name)?.[1];
 const bodyOf = (connection) => Buffer.concat(connection.chunks.map((chunk) => Buffer.from(chunk.data, 'base64')));
 
@@ -71,7 +98,7 @@ it("records the page's EventSource across reconnects, as the browser sent and re
   const recorder = await recordEventStreams(page, { match: '/good' });
   const elsewhere = await recordEventStreams(page, { match: /\/never-requested$/ });
   const ids = await eventSourceIds('/good');
-  const recording = await recorder.stop();
+  const recording = await stopped(recorder);
   assert.deepEqual(ids, ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
 
   // One connection per request the server saw, with the Last-Event-ID the browser really sent.
@@ -94,14 +121,14 @@ it("records the page's EventSource across reconnects, as the browser sent and re
   assert.equal(report.passed, true);
 
   assert.equal(elsewhere.connections, 0);
-  assert.deepEqual((await elsewhere.stop()).connections, []);
+  assert.deepEqual((await stopped(elsewhere)).connections, []);
 });
 
 it("catches a server that resumes at the Last-Event-ID instead of after it, in the browser's own session", async () => {
   const recorder = await recordEventStreams(page, { match: '/off-by-one' });
   // This server never says 204 (it resumes at 12 for ever): the page stops after 12 events.
   const ids = await eventSourceIds('/off-by-one', 12);
-  const recording = await recorder.stop();
+  const recording = await stopped(recorder);
   // The browser dispatched events 5 and 9 twice: what the user of this page sees.
   assert.deepEqual(ids, ['1', '2', '3', '4', '5', '5', '6', '7', '8', '9', '9', '10']);
   assert.deepEqual(recording.connections.map((connection) => header(connection, 'last-event-id')), [undefined, '5', '9']);
@@ -118,7 +145,7 @@ it('records a fetch stream byte for byte when asked for Fetch resources', async 
     const response = await fetch('/wire');
     return response.text();
   });
-  const recording = await recorder.stop();
+  const recording = await stopped(recorder);
   assert.equal(text, wire.toString('utf8'));
   assert.equal(recording.connections.length, 1);
   const [connection] = recording.connections;
@@ -195,11 +222,113 @@ it("observes what the page's own code sees of its EventSource: states, events, r
   const errors = entries.filter((entry) => entry.kind === 'error');
   for (let i = 1; i < opens.length; i += 1) assert.ok(opens[i].t - errors[i - 1].t >= 90, `${opens[i].t - errors[i - 1].t} ms`);
 
+  // Events the server named `error` and `open` are events, with their data, not state changes.
+  const named = await setup.browser.newPage();
+  const namedObserver = await observeEventSources(named);
+  await named.goto(`${setup.server.origin}/blank`);
+  await named.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const source = new EventSource('/named');
+        source.onerror = () => source.readyState === EventSource.CLOSED && resolve();
+      }),
+  );
+  const namedEntries = await namedObserver.entries();
+  await named.close();
+  assert.deepEqual(
+    namedEntries.map(({ kind, type, data, lastEventId, readyState }) => [kind, type, data, lastEventId, readyState]),
+    [
+      ['created', undefined, undefined, undefined, 0],
+      ['open', undefined, undefined, undefined, 1],
+      ['message', 'error', 'quota', '1', 1],
+      ['message', 'open', 'door', '2', 1],
+      ['error', undefined, undefined, undefined, 0],
+      ['error', undefined, undefined, undefined, 2],
+    ],
+  );
+
   // Installed in the current document too, and only once however often it is asked.
   const again = await observeEventSources(page);
   await observeEventSources(page);
   assert.deepEqual(await again.entries(), []);
   assert.equal(await page.evaluate(() => EventSource.CLOSED), 2);
+});
+
+it('records each EventSource of a page as its own stream, two on one URL included', async () => {
+  // A global RegExp as the filter: its `lastIndex` must not make it skip connections.
+  const recorder = await recordEventStreams(page, { match: /\/(good|second|shared)$/g });
+  const ids = await page.evaluate(() => {
+    const ids = {};
+    const closed = ['/good', '/second', '/shared', '/shared'].map(
+      (url, n) =>
+        new Promise((resolve) => {
+          const source = new EventSource(url);
+          ids[`${n} ${url}`] = [];
+          source.addEventListener('tick', (event) => ids[`${n} ${url}`].push(event.lastEventId));
+          source.onerror = () => source.readyState === EventSource.CLOSED && resolve();
+        }),
+    );
+    return Promise.all(closed).then(() => ids);
+  });
+  await recorder.stop();
+  const upTo = (n) => Array.from({ length: n }, (_, i) => String(i + 1));
+  assert.deepEqual(ids, { '0 /good': upTo(12), '1 /second': upTo(6), '2 /shared': upTo(6), '3 /shared': upTo(6) });
+
+  const recordings = await recorder.recordings();
+  assert.deepEqual(recordings.map((recording) => recording.connections.length).sort(), [3, 3, 3, 4]);
+  assert.equal(recorder.connections, 13);
+  for (const recording of recordings) {
+    const url = recording.connections[0].request.url;
+    assert.ok(recording.connections.every((connection) => connection.request.url === url));
+    const report = validate(recording, rules);
+    assert.deepEqual(report.findings.map((finding) => `${url} ${finding.code} ${finding.message}`), []);
+  }
+  assert.equal((await matchers.toBeValidEventStream(recorder, rules)).pass, true);
+  await assert.rejects(recorder.recording(), (error) => error.name === 'UsageError' && error.code === 'SEVERAL_STREAMS' && /4 event streams/.test(error.message));
+});
+
+it('records a non-ASCII Last-Event-ID as the text the browser sent (its UTF-8 bytes)', async () => {
+  const recorder = await recordEventStreams(page, { match: '/utf8-id' });
+  const lastIds = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const ids = [];
+        const source = new EventSource('/utf8-id');
+        source.onmessage = (event) => ids.push(event.lastEventId);
+        source.onerror = () => source.readyState === EventSource.CLOSED && resolve(ids);
+      }),
+  );
+  const recording = await stopped(recorder);
+  assert.deepEqual(lastIds, ['caf\u00e9-\u20ac']);
+  assert.deepEqual(recording.connections.map((connection) => header(connection, 'last-event-id')), [undefined, 'caf\u00e9-\u20ac']);
+  const report = validate(recording, { disable: ['buffered-transport'], reconnect: { slack_ms: 10 } });
+  assert.deepEqual(report.findings.map((finding) => `${finding.code} ${finding.message}`), []);
+});
+
+it('ends the streams of a document the page navigated away from, and records the next document apart', async () => {
+  const navigating = await setup.browser.newPage();
+  await navigating.goto(`${setup.server.origin}/blank`);
+  const recorder = await recordEventStreams(navigating, { match: '/endless' });
+  const firstEvent = () =>
+    navigating.evaluate(
+      () =>
+        new Promise((resolve) => {
+          new EventSource('/endless').onmessage = (event) => resolve(event.data);
+        }),
+    );
+  assert.equal(await firstEvent(), 'hello');
+  await navigating.goto(`${setup.server.origin}/blank?again`);
+  assert.equal(await firstEvent(), 'hello');
+  const recordings = await recorder.recordings();
+  await recorder.stop();
+  await navigating.close();
+  assert.equal(recordings.length, 2);
+  const [left, current] = recordings.map((recording) => recording.connections);
+  assert.equal(left.length, 1);
+  assert.deepEqual({ ...left[0].end, t: 0 }, { kind: 'client_closed', message: 'the page navigated away', t: 0 });
+  assert.ok(left[0].end.t >= left[0].response.t);
+  assert.equal(current.length, 1);
+  assert.equal(current[0].end, undefined);
 });
 
 it('rejects what is not a page of a Chromium browser with a UsageError', async () => {

@@ -51,3 +51,29 @@ it('the matchers refuse what is not a recording', async () => {
   await assert.rejects(matchers.toBeValidEventStream({ connections: [] }), TypeError);
   await assert.rejects(matchers.toHaveFinding(undefined, 'SSE101'), TypeError);
 });
+
+it('toHaveFinding sees a finding the report only counted (window.findings), so .not cannot pass on it', async () => {
+  const options = { ids: { order: 'integer' }, window: { findings: 2 } };
+  // Kept: SSE105 and the id-order finding; the duplicate id comes later and is only counted.
+  const dropped = await matchers.toHaveFinding(sessionWithIds(['2', '1', '1']), 'duplicate-id', options);
+  assert.equal(dropped.pass, true);
+  assert.match(dropped.message(), /\n {2}error SSE303 duplicate-id/);
+  const listed = await matchers.toBeValidEventStream(sessionWithIds(['2', '1', '1']), options);
+  assert.match(listed.message(), /\n {2}and \d+ more findings, counted but not kept \(window\.findings\)/);
+});
+
+it("the matchers check each stream of a recorder, and say which stream a finding is in", async () => {
+  const recorder = { recordings: async () => [clean, repeated] };
+  const valid = await matchers.toBeValidEventStream(recorder);
+  assert.equal(valid.pass, false);
+  const lines = valid.message().split('\n');
+  assert.match(lines[0], /^expected the event streams to pass validation \(2 streams, 6 events, 0 reconnects; 1 errors, /);
+  assert.ok(lines.includes('  stream 1 (http://127.0.0.1:9/feed):'), lines.join('\n'));
+  assert.match(lines[lines.indexOf('  stream 1 (http://127.0.0.1:9/feed):') + 1], /^ {4}error SSE303 duplicate-id/);
+  assert.equal((await matchers.toHaveFinding(recorder, 'SSE303')).pass, true);
+  assert.equal((await matchers.toBeValidEventStream({ recordings: async () => [clean, clean] })).pass, true);
+  // A recorder that recorded nothing cannot pass (or fail) anything.
+  for (const check of [matchers.toBeValidEventStream({ recordings: async () => [] }), matchers.toHaveFinding({ recordings: async () => [] }, 'SSE303')]) {
+    await assert.rejects(check, (error) => error.name === 'UsageError' && error.code === 'NO_STREAMS');
+  }
+});

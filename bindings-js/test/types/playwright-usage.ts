@@ -30,7 +30,9 @@ export async function recordAndValidate(page: Page): Promise<Report> {
   const sofar: Recording = await recorder.recording();
   const count: number = recorder.connections;
   const warnings: string[] = recorder.warnings;
-  const recording: Recording = await recorder.stop();
+  const streams: Recording[] = await recorder.recordings();
+  const stopped: void = await recorder.stop();
+  const recording: Recording = await recorder.recording();
   // @ts-expect-error not a URL filter
   await recordEventStreams(page, { match: 42 });
   const valid: MatcherResult = await matchers.toBeValidEventStream(recorder, { reconnect: { slack_ms: 10 } });
@@ -42,7 +44,7 @@ export async function recordAndValidate(page: Page): Promise<Report> {
   const entries: EventSourceEntry[] = await observer.entries();
   const states: Array<0 | 1 | 2> = entries.filter((entry) => entry.kind !== 'message').map((entry) => entry.readyState);
   const ids: Array<string | undefined> = entries.map((entry) => entry.lastEventId);
-  void [sofar, count, warnings, text, states, ids];
+  void [sofar, count, warnings, text, states, ids, streams, stopped];
   return validate(recording, { ids: { order: 'integer', consecutive: true } });
 }
 

@@ -8,7 +8,10 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from _server import HOLD, SSE_HEAD, scripted_server
+from _support import REPO
 
 SSERT = str(pathlib.Path(sys.executable).parent / "ssert")
 
@@ -202,3 +205,89 @@ def test_lint_with_a_protocol_profile() -> None:
     assert "SSE309" in codes(cut.stdout)  # grammar: `chunk* ([DONE] | error)` incomplete
     # Without the profile the same bytes are a fine SSE stream.
     assert run("lint", "-", stdin=(OPENAI_CHUNK % "Hel").encode()).returncode == 0
+
+
+def one_line_usage_error(result: subprocess.CompletedProcess[str], command: str) -> str:
+    """Asserts exit status 2 with a one-line message (no traceback); returns the message."""
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith(f"ssert {command}: "), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    return result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--header", "X-Name: café"], "--header value must be printable ASCII"),
+        (["--reconnects", "1", "--reconnect-after", "-1"], "--reconnect-after must be >= 1"),
+        (["--reconnects", "1", "--reconnect-after", "0"], "--reconnect-after must be >= 1"),
+        (["--duration", "inf"], "--duration must be > 0"),
+        (["--duration", "1e12"], "--duration must be > 0"),
+        (["--events", "0"], "--events must be >= 1"),
+        (["--events", "-2"], "--events must be >= 1"),
+        (["--options", '{"disable": null}'], '"disable" must be a list'),
+        (["--options", '{"enable": "retry"}'], '"enable" must be a list'),
+    ],
+)
+def test_check_rejects_bad_arguments_before_connecting(
+    server: str, args: list[str], message: str
+) -> None:
+    # Each of these against a working endpoint: the error is the argument's, not the server's.
+    result = run("check", f"{server}/events?count=3", "--quiet", *args)
+    assert message in one_line_usage_error(result, "check")
+
+
+def test_check_rejects_an_invalid_url() -> None:
+    result = run("check", "http://[::1", "--quiet")
+    assert "invalid URL" in one_line_usage_error(result, "check")
+
+
+def test_check_fails_early_when_the_recording_cannot_be_written(
+    server: str, tmp_path: pathlib.Path
+) -> None:
+    with scripted_server() as unused:
+        target = tmp_path / "missing" / "dir" / "session.json"
+        result = run("check", unused.url, "--quiet", "--duration", "2", "--record", str(target))
+        assert unused.requests == []  # no connection was opened
+    assert "cannot write" in one_line_usage_error(result, "check")
+    # An existing file that can be written is kept as it is until the check is done.
+    existing = tmp_path / "session.json"
+    existing.write_text("old")
+    result = run("check", f"{server}/events?count=3", "--quiet", "--record", str(existing))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(existing.read_text())["format"] == "ssert-recording"
+
+
+def test_lint_rejects_enable_or_disable_options_that_are_not_lists() -> None:
+    for options in ('{"disable": null}', '{"disable": "retry"}', '{"enable": ["retry", 1]}'):
+        result = run("lint", "-", "--options", options, stdin=b"data: x\n\n")
+        assert "must be a list of rule codes or names" in one_line_usage_error(result, "lint")
+
+
+def test_validate_a_recording_that_is_not_utf8_exits_2(tmp_path: pathlib.Path) -> None:
+    recording = tmp_path / "latin1.json"
+    good = (REPO / "testdata" / "recordings" / "good-session.json").read_bytes()
+    recording.write_bytes(good.replace(b'"format"', b'"source": "caf\xe9", "format"', 1))
+    result = run("validate", str(recording))
+    assert "is not UTF-8" in one_line_usage_error(result, "validate")
+
+
+def test_validate_with_nothing_to_validate_exits_2(tmp_path: pathlib.Path) -> None:
+    har = tmp_path / "no-streams.har"
+    entry = {
+        "request": {"method": "GET", "url": "http://127.0.0.1/x", "headers": []},
+        "response": {
+            "status": 200,
+            "headers": [{"name": "content-type", "value": "application/json"}],
+            "content": {"mimeType": "application/json", "text": "{}"},
+        },
+    }
+    har.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}))
+    result = run("validate", str(har))
+    message = one_line_usage_error(result, "validate")
+    assert "nothing to validate" in message and "text/event-stream" in message
+    empty = tmp_path / "empty.json"
+    empty.write_text(
+        json.dumps({"format": "ssert-recording", "version": 1, "timing": "none", "connections": []})
+    )
+    assert "nothing to validate" in one_line_usage_error(run("validate", str(empty)), "validate")

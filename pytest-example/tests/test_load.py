@@ -43,4 +43,6 @@ def test_load_run_reports_events_and_validation(base_url: str, tmp_path: pathlib
         assert (
             count(f"{stream} validate") >= 3 and count(f"{stream} validate", "Failure Count") == 0
         )
-    assert count("orders event") >= 5 * (count("orders first-event") - 3)
+    # `event` is the gap before each event after the first: 4 per 5-event stream (three streams
+    # may be cut short when the run ends).
+    assert count("orders event") >= 4 * (count("orders first-event") - 3)

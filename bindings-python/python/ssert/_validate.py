@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, Callable, Optional, Union
 
+from ._errors import RecordingError
 from ._recording import Recorder
 from ._ssert import Report, validate_json
 
@@ -17,6 +18,11 @@ RecordingLike = Union[Recorder, Mapping[str, Any], str, bytes, "os.PathLike[str]
 file path (``pathlib.Path`` / ``os.PathLike``; a plain ``str`` is text, not a path)."""
 
 _FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".har": "har"}
+
+
+def _not_utf8(source: str, error: UnicodeDecodeError) -> RecordingError:
+    # Recordings are JSON, which is UTF-8: other bytes make an unreadable recording.
+    return RecordingError(f"{source} is not UTF-8 text: {error.reason}")
 
 
 def validate(
@@ -46,15 +52,21 @@ def validate(
     elif isinstance(recording, Mapping):
         text = json.dumps(recording)
     elif isinstance(recording, bytes):
-        text = recording.decode("utf-8")
+        try:
+            text = recording.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise _not_utf8("the recording", error) from None
     elif isinstance(recording, str):
         text = recording
     else:
         path = os.fspath(recording)
         if format is None:
             format = _FORMATS.get(os.path.splitext(path)[1].lower(), "json")
-        with open(path, encoding="utf-8") as file:
-            text = file.read()
+        try:
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
+        except UnicodeDecodeError as error:
+            raise _not_utf8(path, error) from None
     return validate_json(
         text,
         format=format or "json",  # type: ignore[arg-type]

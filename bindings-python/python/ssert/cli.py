@@ -5,7 +5,8 @@
     ssert lint FILE [--json] [--rule R]
 
 Exit status: 0 when the report passes, 1 when it fails (a finding at or above ``--fail-on``,
-default ``error``), 2 for a usage error, an unreadable file or an endpoint that cannot be reached.
+default ``error``), 2 for a usage error, an unreadable file, a recording with nothing to validate
+(no connection) or an endpoint that cannot be reached.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import math
+import os
 import pathlib
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -22,7 +26,7 @@ from typing import Any, Optional, TextIO
 from . import __version__
 from ._errors import OptionsError, RecordingError
 from ._ssert import Report
-from ._validate import validate
+from ._validate import _FORMATS, validate
 
 __all__ = ["main"]
 
@@ -36,6 +40,12 @@ PROFILES = [
     "mcp-2025-11-25",
 ]
 TRANSPORT_RULES = ["SSE101", "SSE102", "SSE103", "SSE104", "SSE105", "SSE106"]
+MAX_DURATION = 1e6
+"""The longest ``--duration`` in seconds (about 11.5 days; socket timeouts overflow near 1e10)."""
+# RFC 9110: a field name is a token; a value is visible ASCII, spaces and tabs (httpx encodes
+# str values as ASCII, and a CR or LF would end the header).
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 
 class UsageError(Exception):
@@ -52,6 +62,14 @@ def _options(args: argparse.Namespace, extra_disable: Sequence[str] = ()) -> dic
             raise UsageError(f"--options is not JSON: {error}") from None
         if not isinstance(loaded, dict):
             raise UsageError("--options must be a JSON object")
+        for key in ("enable", "disable"):
+            # --rule and --disable add to these lists (a string would be split into letters).
+            rules = loaded.get(key, [])
+            if not isinstance(rules, list) or not all(isinstance(rule, str) for rule in rules):
+                raise UsageError(
+                    f'--options: "{key}" must be a list of rule codes or names, '
+                    f"got {json.dumps(rules)}"
+                )
         options.update(loaded)
     if args.profile:
         options["profile"] = args.profile
@@ -100,8 +118,19 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.reconnects < 0:
         raise UsageError("--reconnects must be >= 0")
-    if not args.duration > 0:
-        raise UsageError("--duration must be > 0")
+    if args.reconnect_after is not None and args.reconnect_after < 1:
+        raise UsageError("--reconnect-after must be >= 1")
+    if args.events is not None and args.events < 1:
+        raise UsageError("--events must be >= 1")
+    if args.default_retry < 0:
+        raise UsageError("--default-retry must be >= 0")
+    # Socket timeouts and the clock arithmetic need a finite number (and not a huge one).
+    if not (math.isfinite(args.duration) and 0 < args.duration <= MAX_DURATION):
+        raise UsageError(f"--duration must be > 0 and at most {MAX_DURATION:g} seconds")
+    try:
+        httpx.URL(args.url)
+    except httpx.InvalidURL as error:
+        raise UsageError(f"invalid URL {args.url!r}: {error}") from None
     force_after: Optional[int] = None
     if args.reconnects:
         force_after = args.reconnect_after or (
@@ -110,9 +139,16 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     headers = {}
     for header in args.header:
         name, sep, value = header.partition(":")
-        if not sep:
+        name, value = name.strip(), value.strip()
+        if not sep or not _HEADER_NAME.fullmatch(name):
             raise UsageError(f"--header must look like 'Name: value', got {header!r}")
-        headers[name.strip()] = value.strip()
+        if not _HEADER_VALUE.fullmatch(value):
+            raise UsageError(
+                f"--header value must be printable ASCII (no line breaks), got {header!r}"
+            )
+        headers[name] = value
+    if args.record:
+        _check_writable(args.record)
 
     progress = _Progress(not args.quiet, err)
     progress.say(
@@ -178,10 +214,25 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"done: {count} events over {len(recording.connections)} connection(s); validating"
     )
     if args.record:
-        recording.save(args.record)
+        try:
+            recording.save(args.record)
+        except OSError as error:
+            raise UsageError(f"cannot write {args.record}: {error}") from None
         progress.say(f"recording written to {args.record}")
     report = validate(recording, **_options(args))
     return _print_report(report, args, out, f"ssert check {args.url}")
+
+
+def _check_writable(path: str) -> None:
+    """Fails before the check runs, not after, when the recording cannot be written."""
+    existed = os.path.exists(path)
+    try:
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error}") from None
+    if not existed:
+        os.remove(path)
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
@@ -189,6 +240,14 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         report = validate(pathlib.Path(args.recording), format=args.format, **_options(args))
     except OSError as error:
         raise UsageError(f"cannot read {args.recording}: {error}") from None
+    if report.to_dict()["stats"]["connections"] == 0:
+        # A pass would claim a session that was never looked at.
+        suffix = pathlib.Path(args.recording).suffix.lower()
+        har = (args.format or _FORMATS.get(suffix)) == "har"
+        raise UsageError(
+            f"nothing to validate: {args.recording} holds no connection"
+            + (" (no text/event-stream entry)" if har else "")
+        )
     return _print_report(report, args, out, f"ssert validate {args.recording}")
 
 

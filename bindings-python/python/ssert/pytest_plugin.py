@@ -12,12 +12,14 @@
 Streams are opened with ``ssert.httpx`` over one ``httpx.Client`` per test, and every
 connection is recorded. ``assert_valid`` fails with the readable report (findings with
 connection, event, byte offset and the offending line). ``--ssert-recordings DIR`` saves the
-recordings of every test that opened streams, named after the test, for later
-``ssert validate``.
+recordings of every test that opened streams, named after the test (its node id made a file name,
+a short hash of the node id, the stream's index), for later ``ssert validate``; a relative ``DIR``
+is relative to the directory pytest was started in.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
@@ -36,6 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .httpx import AsyncEventSource, EventSource
 
 __all__ = ["SSEFixture"]
+
+_RECORDINGS_DIR = pytest.StashKey[Optional[Path]]()
 
 
 class SSEFixture:
@@ -134,6 +138,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    directory = config.getoption("--ssert-recordings")
+    # Resolved once, against where pytest was started: a test may change the working directory.
+    config.stash[_RECORDINGS_DIR] = config.invocation_params.dir / directory if directory else None
+
+
+def _recording_stem(nodeid: str) -> str:
+    """A file name for a test's recordings: readable, and unique per test although parameter
+    ids that differ only in characters a file name cannot hold (``[a b]``, ``[a/b]``) read
+    the same."""
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid).strip("_")
+    digest = hashlib.sha256(nodeid.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{readable}-{digest}"
+
+
 @pytest.fixture
 def sse(request: pytest.FixtureRequest) -> Iterator[SSEFixture]:
     """Serve ASGI apps, open recorded SSE streams (sync and async) and validate them."""
@@ -142,10 +161,9 @@ def sse(request: pytest.FixtureRequest) -> Iterator[SSEFixture]:
         yield fixture
     finally:
         fixture.close()
-        directory = request.config.getoption("--ssert-recordings")
-        if directory and fixture.recordings:
-            target = Path(directory)
+        target = request.config.stash.get(_RECORDINGS_DIR, None)
+        if target is not None and fixture.recordings:
             target.mkdir(parents=True, exist_ok=True)
-            stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid).strip("_")
+            stem = _recording_stem(request.node.nodeid)
             for index, recording in enumerate(fixture.recordings):
                 recording.save(target / f"{stem}-{index}.json")

@@ -1,7 +1,7 @@
 """Test helpers: readable assertions on validation reports, and serving an ASGI app for real.
 
-``assert_valid(source, **options)`` validates a recording (or takes a ready ``Report``) and
-raises ``AssertionError`` whose message is the full readable report, findings first.
+``assert_valid(source, **options)`` validates a recording (or takes a ready ``Report``, without
+options) and raises ``AssertionError`` whose message is the full readable report, findings first.
 
 ``serve_asgi(app)`` runs an ASGI app (FastAPI, Starlette, ...) on uvicorn at 127.0.0.1 on a
 free port in a background thread, for the duration of a ``with`` block. In-process apps are
@@ -25,8 +25,18 @@ __all__ = ["assert_valid", "serve_asgi"]
 
 def assert_valid(source: Union[Report, RecordingLike], **options: Any) -> Report:
     """Validate ``source`` (or check a ``Report``) and fail with the readable report if it does
-    not pass. Returns the report, for further assertions."""
-    report = source if isinstance(source, Report) else validate(source, **options)
+    not pass. Returns the report, for further assertions. ``options`` apply to a recording: a
+    ``Report`` was validated with its own, so it raises ``TypeError`` with options."""
+    if isinstance(source, Report):
+        if options:
+            # Ignoring them would pass a check the caller believes was made.
+            raise TypeError(
+                "assert_valid(): options apply only when validating a recording, not a Report "
+                f"(got {', '.join(sorted(options))})"
+            )
+        report = source
+    else:
+        report = validate(source, **options)
     if not report.passed:
         raise AssertionError(
             f"SSE session failed validation ({report.errors} error(s), "

@@ -331,3 +331,35 @@ fn a_small_id_window_settles_old_gaps_early_without_losing_or_repeating_them() {
     assert_eq!(lost(4), unbounded);
     assert_eq!(lost(2), unbounded);
 }
+
+#[test]
+fn a_too_long_line_is_not_quoted_as_a_later_line_with_invalid_utf8() {
+    // The invalid bytes of a later line are reported before the long line's end is seen; each
+    // finding still quotes its own line (the long one: not at all), in stream order.
+    let mut body = b"id: 1\ndata: a\n\ndata: ".to_vec();
+    body.extend(std::iter::repeat_n(b'x', 5000));
+    body.extend(b"\n\nid: 3\ndata: \xff\xfe\n\n");
+    let mut conn = connection(0, None, &[]);
+    conn.chunks = vec![Chunk { t: 10, data: body }];
+    let recording = Recording {
+        connections: vec![conn],
+        ..Recording::default()
+    };
+    let mut options = ValidateOptions::default();
+    options.limits.max_line_len = Some(4096);
+    let report = ssert_core::validate::validate(&recording, &options).unwrap();
+    let wire: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.rule, Rule::LineTooLong | Rule::InvalidUtf8))
+        .map(|f| (f.rule.code(), f.offset, f.excerpt.as_deref()))
+        .collect();
+    assert_eq!(
+        wire,
+        [
+            ("SSE209", Some(15), None),
+            ("SSE204", Some(5035), Some("data: \u{fffd}\u{fffd}")),
+            ("SSE204", Some(5036), Some("data: \u{fffd}\u{fffd}")),
+        ]
+    );
+}

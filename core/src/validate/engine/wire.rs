@@ -66,19 +66,15 @@ impl Core {
         if conn.pending.is_empty() {
             return;
         }
-        // Only what lies on this line (UTF-8 errors of later lines wait for theirs).
+        // Only what lies on this line: UTF-8 errors of later lines wait for theirs. They can be
+        // reported before an earlier line's error (a too-long line's), so pending is not sorted.
         let limit = line.map_or(u64::MAX, |(_, end)| end);
         let mut pending = core::mem::take(&mut conn.pending);
-        let later: Vec<_> = if pending.iter().all(|p| p.2 <= limit) {
-            Vec::new()
-        } else {
-            let split = pending
-                .iter()
-                .position(|p| p.2 > limit)
-                .unwrap_or(pending.len());
-            pending.split_off(split)
-        };
-        conn.pending = later;
+        if pending.iter().any(|p| p.2 > limit) {
+            let (now, later) = pending.into_iter().partition(|p| p.2 <= limit);
+            pending = now;
+            conn.pending = later;
+        }
         for (rule, message, offset) in pending {
             let loc = match line {
                 Some((start, end)) => self.line_loc(offset, start, end, view),

@@ -84,6 +84,7 @@ class EventStreamParser {
   #pendingHigh = '';
   // The records of the batch being delivered (see #dispatch).
   #ops = new Uint32Array(256);
+  // Whether a callback is running: a feed() or end() it makes then queues its batch.
   #delivering = false;
   // What a throwing callback left undelivered: delivered before anything else by the next feed()
   // or end().
@@ -111,7 +112,8 @@ class EventStreamParser {
 
   /**
    * Parses the next chunk of the stream: bytes (any split, even inside a UTF-8 sequence or a
-   * CRLF) or a string (its UTF-8 encoding). Callbacks run before `feed` returns.
+   * CRLF) or a string (its UTF-8 encoding). Callbacks run before `feed` returns; called from a
+   * callback of this parser, the chunk's callbacks run after those still due for earlier input.
    */
   feed(chunk) {
     const raw = this.#live();
@@ -197,14 +199,20 @@ class EventStreamParser {
 
   /**
    * Delivers the batch of `words` records the engine just wrote, after any batch a throwing
-   * callback left undelivered, so callbacks always see the stream in order.
+   * callback left undelivered, so callbacks always see the stream in order. Called from a
+   * callback (a nested `feed()` or `end()`), it only queues the batch: the delivery under way
+   * delivers it after the records it is delivering, which come first in the stream.
    */
   #dispatch(words) {
-    if (this.#undelivered.isEmpty()) {
-      if (words !== 0) this.#deliver(this.#readBatch(words, false));
+    if (this.#delivering) {
+      this.#queue(words);
       return;
     }
-    this.#queue(words);
+    if (this.#undelivered.isEmpty()) {
+      if (words !== 0) this.#deliver(this.#readBatch(words, false));
+    } else {
+      this.#queue(words);
+    }
     while (!this.#undelivered.isEmpty()) this.#deliver(this.#undelivered.next());
   }
 
@@ -216,13 +224,14 @@ class EventStreamParser {
     // Copied (not viewed) so that a callback that feeds a parser, and so moves or grows wasm
     // memory, cannot corrupt the records still to be delivered. Into this parser's own array,
     // reused from call to call (a fresh typed array per chunk cost more than small chunks'
-    // parsing), unless a callback is feeding this same parser again while its records are read.
+    // parsing), unless the batch may outlive this call: a callback feeding this same parser
+    // again only queues its batch (see #dispatch), so it never overwrites the one being read.
     let ops = this.#ops;
     if (owned) {
       ops = new Uint32Array(words);
-    } else if (this.#delivering || ops.length < words) {
+    } else if (ops.length < words) {
       ops = new Uint32Array(Math.max(words, 2 * ops.length));
-      if (!this.#delivering) this.#ops = ops;
+      this.#ops = ops;
     }
     for (let at = 0; at < words; at += 1) ops[at] = u32[opsAt + at];
     const utf8Len = u32[header + 3];
@@ -232,13 +241,13 @@ class EventStreamParser {
     return { ops, words, utf8, ascii };
   }
 
+  // Never nested: while it runs, #dispatch queues instead of delivering.
   #deliver(batch) {
-    const nested = this.#delivering;
     this.#delivering = true;
     try {
       this.#undelivered.deliver(batch, this.#handlers);
     } finally {
-      this.#delivering = nested;
+      this.#delivering = false;
     }
   }
 }

@@ -4,16 +4,24 @@ import type { ParserCallbacks, ParserOptions, ParseResult, Recording, Report, Ss
 
 export { ParseError, RecordingError, SsertError, UsageError } from './index.js';
 
-/** A push parser for k6 scripts; `feed` returns the events completed by the chunk. */
+/**
+ * A push parser for k6 scripts; `feed` returns the events completed by the chunk. Options are
+ * checked as `createParser` checks them (a `TypeError` for a bad one).
+ *
+ * k6 has no finalizers: nothing is freed automatically. Call `free()` for every parser you make,
+ * or make one and reuse it (`reset()`).
+ */
 export class Parser {
   constructor(options?: ParserCallbacks & ParserOptions);
+  /** Called from a callback of this parser, returns `[]`: the call under way returns its events. */
   feed(chunk: ArrayBuffer | Uint8Array | ArrayBufferView | string): SsertEvent[];
   end(): SsertEvent[];
   reset(): void;
+  /** Releases the parser's memory (never released otherwise); it cannot be used afterwards. */
   free(): void;
   readonly lastEventId: string;
-  /** The last valid `retry` value in ms, or `undefined`. */
-  readonly reconnectionTime: number | undefined;
+  /** The last valid `retry` value in ms (a BigInt above 2^53 - 1), or `undefined`. */
+  readonly reconnectionTime: number | bigint | undefined;
 }
 
 /** Parses a whole body at once. */
@@ -25,9 +33,14 @@ export function parse(input: ArrayBuffer | Uint8Array | string, options?: Parser
  */
 export function validate(recording: Recording | string, options?: ValidateOptions): Report;
 
-/** Builds a recording from k6 responses, one connection per response. */
+/**
+ * Builds a recording from k6 responses, one connection per response. Timestamps: `Date.now()`
+ * (k6 has no monotonic clock) held from ever going back.
+ */
 export class Recorder {
   constructor(options?: { source?: string });
+  /** Milliseconds since the recorder was made, never less than a timestamp already recorded. */
+  now(): number;
   add(
     response: { url: string; status: number; body: ArrayBuffer | string | null; headers: Record<string, string>; timings?: { duration: number; receiving: number }; error_code?: number },
     request?: { method?: string; headers?: Record<string, string> },

@@ -5,7 +5,7 @@
 // when they are missing.
 import { b64encode } from 'k6/encoding';
 import { Counter, Rate, Trend } from 'k6/metrics';
-import { UndeliveredBatches } from './batch.js';
+import { joinU64, UndeliveredBatches } from './batch.js';
 import { ParseError, RecordingError, SsertError, UsageError } from './errors.js';
 import * as engine from './k6_core.js';
 import { setCompareIds } from './k6_host.js';
@@ -127,22 +127,65 @@ function readBatch(words) {
   return { ops, words, utf8, ascii };
 }
 
+// The parser options, checked so that `new Parser(options)` accepts and refuses what
+// `createParser(options)` of the main entry point does (its engine reads them with serde).
+const USIZE_MAX = 0xffffffff; // usize of wasm32, the main entry point's engine
+// Flags of `ssert_parser_new` (k6/src/lib.rs): which limits are set (0 is a limit of 0).
+const STRICT_UTF8 = 1;
+const LIMIT_FLAGS = { maxLineLen: 2, maxEventSize: 4, maxBuffered: 8 };
+
+/** A limit option: `undefined` when unset (null or undefined), else an integer in 0..2^32-1. */
+function limitOption(name, value) {
+  if (value == null) return undefined;
+  const number = typeof value === 'bigint' && value >= 0n && value <= BigInt(USIZE_MAX) ? Number(value) : value;
+  if (!Number.isSafeInteger(number) || number < 0 || number > USIZE_MAX) {
+    const shown = typeof value === 'bigint' ? `${value}n` : typeof value === 'string' ? JSON.stringify(value) : String(value);
+    throw new TypeError(`ssert: ${name} must be an integer from 0 to 2^32 - 1, got ${shown}`);
+  }
+  return number;
+}
+
+/** The arguments of `ssert_parser_new`: the three limits and the flags. */
+function parserArguments(options) {
+  const limits = [];
+  let flags = 0;
+  // In this order: the engine reads the fields in this order, and reports the first bad one.
+  for (const name of ['maxLineLen', 'maxEventSize', 'maxBuffered']) {
+    const limit = limitOption(name, options[name]);
+    if (limit !== undefined) flags |= LIMIT_FLAGS[name];
+    limits.push(limit ?? 0);
+  }
+  const { strictUtf8 } = options;
+  if (strictUtf8 != null && typeof strictUtf8 !== 'boolean') throw new TypeError('ssert: strictUtf8 must be a boolean');
+  if (strictUtf8 === true) flags |= STRICT_UTF8;
+  return [...limits, flags];
+}
+
 /**
  * A push parser for k6 scripts. `feed(chunk)` parses bytes (an `ArrayBuffer` from
  * `http.get(url, { responseType: 'binary' })`, or a `Uint8Array`) or a string, and returns the
  * events completed by that chunk; `onEvent`, `onRetry`, `onComment`, `onError` callbacks are
  * called too. Same options and semantics as `createParser` of the main entry point.
+ *
+ * k6 has no finalizers: a parser's memory is released only by `free()`. Free every parser you
+ * make, or make one and reuse it (`reset()`).
  */
 export class Parser {
   constructor(options = {}) {
-    const { onEvent, onRetry, onComment, onError, maxLineLen = 0, maxEventSize = 0, maxBuffered = 0, strictUtf8 = false } = options;
-    this.handle = engine.ssert_parser_new(maxLineLen >>> 0, maxEventSize >>> 0, maxBuffered >>> 0, strictUtf8 ? 1 : 0);
+    const { onEvent, onRetry, onComment, onError, ...limits } = options;
+    for (const [name, fn] of [['onEvent', onEvent], ['onRetry', onRetry], ['onComment', onComment], ['onError', onError]]) {
+      if (fn !== undefined && typeof fn !== 'function') throw new TypeError(`ssert: ${name} must be a function`);
+    }
+    const [maxLineLen, maxEventSize, maxBuffered, flags] = parserArguments(limits);
+    this.handle = engine.ssert_parser_new(maxLineLen, maxEventSize, maxBuffered, flags);
     this.callbacks = { onEvent, onRetry, onComment, onError };
     this.pendingHigh = '';
     // What a throwing callback left behind: batches not yet delivered, and the events the
     // interrupted call had collected. The next feed() or end() delivers and returns them first.
     this.undelivered = new UndeliveredBatches();
     this.carried = [];
+    // Whether a callback is running: a feed() or end() it makes then only queues its batch.
+    this.delivering = false;
   }
 
   live() {
@@ -151,6 +194,12 @@ export class Parser {
   }
 
   run(words) {
+    if (this.delivering) {
+      // Called from a callback of this parser: the delivery under way delivers this batch after
+      // the records it is delivering (earlier in the stream), and its call returns the events.
+      if (words !== 0) this.undelivered.push(readBatch(words));
+      return [];
+    }
     const events = this.carried;
     this.carried = [];
     const { onEvent, onRetry, onComment, onError } = this.callbacks;
@@ -176,10 +225,19 @@ export class Parser {
   }
 
   drain(handlers) {
-    while (!this.undelivered.isEmpty()) this.undelivered.deliver(this.undelivered.next(), handlers);
+    this.delivering = true;
+    try {
+      while (!this.undelivered.isEmpty()) this.undelivered.deliver(this.undelivered.next(), handlers);
+    } finally {
+      this.delivering = false;
+    }
   }
 
-  /** Parses the next chunk; returns the events it completed. */
+  /**
+   * Parses the next chunk; returns the events it completed. Called from a callback of this
+   * parser, it returns none: its events are delivered after those still due for earlier input,
+   * and returned by the call under way.
+   */
   feed(chunk) {
     const handle = this.live();
     if (typeof chunk === 'string') {
@@ -222,16 +280,24 @@ export class Parser {
     this.carried = [];
   }
 
-  /** Releases the parser's memory (k6 has no finalizers: call it, or reuse one parser). */
+  /**
+   * Releases the parser's memory. Nothing is freed automatically in k6 (it has no finalizers):
+   * call it for every parser you make, or reuse one parser.
+   */
   free() {
     if (this.handle !== 0) engine.ssert_parser_free(this.handle);
     this.handle = 0;
   }
 
-  /** The last valid `retry` value in ms (how long to wait before reconnecting), or `undefined`. */
+  /**
+   * The last valid `retry` value in ms (how long to wait before reconnecting; a BigInt above
+   * 2^53 - 1, as in the main entry point), or `undefined`.
+   */
   get reconnectionTime() {
-    const millis = engine.ssert_reconnection_time(this.live());
-    return millis < 0 ? undefined : millis;
+    if (engine.ssert_reconnection_time(this.live()) === 0) return undefined;
+    // Two little-endian u32 words in the output buffer (which need not be 4-byte aligned).
+    const words = new DataView(engine.memory.buffer, engine.ssert_output(), 8);
+    return joinU64(words.getUint32(0, true), words.getUint32(4, true));
   }
 
   /** The last event ID: what a reconnect sends as `Last-Event-ID`. */
@@ -314,18 +380,33 @@ function pairs(headers) {
  * Builds a recording from k6 responses, one connection per response, in order (k6's `http`
  * delivers a body whole, so each body is one chunk). Timestamps are milliseconds since the
  * recorder was made; `request.headers` should include the `Last-Event-ID` that was sent.
+ *
+ * k6 has no monotonic clock (no `performance.now()`), so the clock is `Date.now()` held from
+ * ever going back: the timestamps never decrease, as the recording's `timing: 'monotonic'`
+ * promises, and measure time as the system clock does (a clock step during the session skews
+ * the time across it). Each response's own times come from k6's `timings`.
  */
 export class Recorder {
   constructor({ source = 'ssert-js k6' } = {}) {
     this.start = Date.now();
+    // The latest timestamp recorded: no later one is smaller.
+    this.last = 0;
     this.recording = { format: 'ssert-recording', version: 1, timing: 'monotonic', source, connections: [] };
+  }
+
+  /** Milliseconds since the recorder was made, never less than a timestamp already recorded. */
+  now() {
+    this.last = Math.max(this.last, Date.now() - this.start);
+    return this.last;
   }
 
   /** Records a finished k6 response (fetch it with `responseType: 'binary'` to keep the bytes exact). */
   add(response, { method = 'GET', headers } = {}) {
-    const end = Date.now() - this.start;
+    const previous = this.last;
+    const end = this.now();
     const duration = Math.round(response.timings?.duration ?? 0);
-    const t = Math.max(0, end - duration);
+    // Not before what is recorded already: the previous connection ended before this request.
+    const t = Math.max(previous, end - duration);
     const body = response.body == null ? new Uint8Array(0) : toBytes(response.body);
     const connection = {
       request: { method, url: String(response.url), t, headers: pairs(headers ?? response.request?.headers) },

@@ -81,16 +81,22 @@ function toBytes(chunk) {
   if (chunk instanceof Uint8Array) return chunk;
   if (typeof chunk === 'string') return new TextEncoder().encode(chunk);
   if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  return new Uint8Array(chunk);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  // `new Uint8Array(5)` would record five zero bytes.
+  const got = chunk === null ? 'null' : typeof chunk;
+  throw new TypeError(`ssert: a chunk must be a Uint8Array, ArrayBuffer, ArrayBuffer view or string, got ${got}`);
 }
 
+const END_KINDS = ['eof', 'client_closed', 'network_error', 'timeout'];
+
 /**
- * The chunks of a body (a `ReadableStream` or an async iterable). Whenever the reading stops
- * before the end (the consumer broke off, a read failed, or `signal` aborted) the body is
- * cancelled, so an abandoned response never keeps its socket open. Aborting `signal` also ends a
- * pending read, even when the `fetch` that made the body ignores the signal.
+ * The chunks of a body (a `ReadableStream` or an async iterable), as they come (not converted to
+ * bytes). Whenever the reading stops before the end (the consumer broke off, a read failed, or
+ * `signal` aborted) the body is cancelled, so an abandoned response never keeps its socket open.
+ * Aborting `signal` also ends a pending read, even when the `fetch` that made the body ignores
+ * the signal; the chunks then just stop (check `signal.aborted`).
  */
-async function* bytesOf(body, signal) {
+async function* chunksOf(body, signal) {
   if (body == null) return;
   if (typeof body.getReader === 'function') {
     const reader = body.getReader();
@@ -105,15 +111,67 @@ async function* bytesOf(body, signal) {
           ended = true;
           return;
         }
-        yield toBytes(value);
+        yield value;
       }
     } finally {
       signal?.removeEventListener('abort', cancel);
       if (!ended) await cancel();
       reader.releaseLock();
     }
+  } else if (signal === undefined) {
+    yield* body;
   } else {
-    for await (const chunk of body) yield toBytes(chunk);
+    yield* abortableChunks(body, signal);
+  }
+}
+
+const ABORTED = Symbol('aborted');
+
+/** The chunks of an async (or sync) iterable until `signal` aborts, which ends a pending wait. */
+async function* abortableChunks(iterable, signal) {
+  const iterator =
+    typeof iterable[Symbol.asyncIterator] === 'function'
+      ? iterable[Symbol.asyncIterator]()
+      : (async function* () {
+          yield* iterable;
+        })();
+  let onAbort;
+  const aborted = new Promise((resolve) => {
+    onAbort = () => resolve(ABORTED);
+  });
+  signal.addEventListener('abort', onAbort, { once: true });
+  let finished = false;
+  let abandoned = false;
+  try {
+    while (!signal.aborted) {
+      const next = Promise.resolve(iterator.next());
+      // The read a signal abandons may still fail: that is nobody's error any more.
+      next.catch(() => {});
+      let step;
+      try {
+        step = await Promise.race([next, aborted]);
+      } catch (error) {
+        finished = true; // a source whose read failed is not closed again (as `for await` does)
+        throw error;
+      }
+      if (step === ABORTED) {
+        abandoned = true;
+        return;
+      }
+      if (step.done) {
+        finished = true;
+        return;
+      }
+      yield step.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (!finished && typeof iterator.return === 'function') {
+      // A source still busy with the read the signal abandoned cannot close before that read
+      // ends: asked to, without waiting for it. One that was just read from closes now.
+      const closing = Promise.resolve(iterator.return()).catch(() => {});
+      if (!abandoned) await closing;
+    }
   }
 }
 
@@ -155,6 +213,9 @@ export class Recorder {
         record.chunks.push({ t: recorder.now(), data: base64(toBytes(bytes)) });
       },
       end(kind, message) {
+        if (!END_KINDS.includes(kind)) {
+          throw new TypeError(`ssert: end kind must be one of ${END_KINDS.join(', ')}, got ${JSON.stringify(String(kind))}`);
+        }
         if (record.end !== undefined) return;
         record.end = { kind, t: recorder.now() };
         if (message !== undefined) record.end.message = String(message);
@@ -186,21 +247,25 @@ export class Recorder {
   }
 
   async #drain(handle, body, onChunk, signal) {
-    // What `onChunk` throws is the caller's, not the network's: the body is cancelled, the
-    // connection recorded as closed by the client, and the error propagates.
+    // What `onChunk` throws, or a chunk that is not bytes, is the caller's, not the network's:
+    // the body is cancelled, the connection recorded as closed by the client, and the error
+    // propagates. Aborting `signal` cancels the body (and ends a pending read): the connection
+    // is recorded as closed by the client, and the record resolves.
     let failure;
     try {
-      for await (const bytes of bytesOf(body)) {
-        handle.chunk(bytes);
+      for await (const chunk of chunksOf(body, signal)) {
         try {
+          const bytes = toBytes(chunk);
+          handle.chunk(bytes);
           onChunk?.(bytes);
         } catch (error) {
           failure = { error };
           break;
         }
+        if (signal?.aborted) break;
       }
       if (failure !== undefined) handle.end('client_closed', failure.error?.message ?? String(failure.error));
-      else handle.end('eof');
+      else handle.end(signal?.aborted ? 'client_closed' : 'eof');
     } catch (error) {
       handle.end(signal?.aborted ? 'client_closed' : 'network_error', error?.message ?? String(error));
     }
@@ -413,7 +478,8 @@ export function connect(url, options = {}) {
         }
         guarded(onOpen)?.(response);
         try {
-          for await (const bytes of bytesOf(response.body, controller.signal)) {
+          for await (const chunk of chunksOf(response.body, controller.signal)) {
+            const bytes = toBytes(chunk);
             handle.chunk(bytes);
             try {
               parser.feed(bytes);

@@ -10,13 +10,14 @@
 //! corrupting it. Separate parsers run in parallel while the GIL is released.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::ops::Range;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMapping, PyMemoryView, PyString};
 
 use ssert_core::{
     Encoder, Error as CoreError, Event as CoreEvent, LineEnding, Message, Parser as CoreParser,
@@ -126,6 +127,10 @@ pub struct Event {
     /// The last event ID in force when this event was dispatched ("" if none).
     #[pyo3(get)]
     id: Py<PyString>,
+    /// Whether the event has an id to write back (what `encode()` does with it): always for a
+    /// parsed event, where "" is an id reset by the stream; for one made by hand, when `id` was
+    /// given.
+    explicit_id: bool,
     /// The last valid `retry:` value inside this event's block, if any.
     #[pyo3(get)]
     retry: Option<u64>,
@@ -148,6 +153,7 @@ impl Event {
             explicit_type: event.is_some(),
             event: event.map_or_else(|| default_type(py), Bound::unbind),
             data: data.unwrap_or_else(empty).unbind(),
+            explicit_id: id.is_some(),
             id: id.unwrap_or_else(empty).unbind(),
             retry,
             span: (0, 0),
@@ -253,6 +259,7 @@ fn make_event(py: Python<'_>, cache: &mut StrCache, event: &CoreEvent<'_>) -> Py
             explicit_type: event.event.is_some(),
             data: PyString::new(py, event.data).unbind(),
             id: cache.id.get(py, event.id),
+            explicit_id: true,
             retry: event.retry,
             span: (event.span.start, event.span.end),
         },
@@ -435,9 +442,24 @@ pub struct Parser {
     on_error: Option<Py<PyAny>>,
     strict: bool,
     errors: Vec<Py<PyAny>>,
-    /// Events of a call whose callback raised: handed out by the next `feed()` / `close()`.
+    /// Events not handed out yet: those of the current call, and those of an earlier call that
+    /// raised (a callback's exception), which the next `feed()` / `close()` returns first.
     pending: Vec<Py<Event>>,
+    /// Callbacks not run yet, in stream order: those of the current call, and those an earlier
+    /// call left when a callback raised, which the next `feed()` / `close()` runs first.
+    undelivered: VecDeque<Delivery>,
+    /// With `strict=True`: errors reported but not raised yet, because the call that reported
+    /// them raised a callback's exception instead. The next call raises them.
+    unraised: Vec<Py<PyAny>>,
     cache: StrCache,
+}
+
+/// A callback still to run, with its argument.
+enum Delivery {
+    Retry(u64),
+    Comment(String),
+    /// An error, already made the `SSEError` object that `errors` holds.
+    Error(Py<PyAny>),
 }
 
 impl Parser {
@@ -446,19 +468,20 @@ impl Parser {
             list: Vec::new(),
             keep_comments: self.on_comment.is_some(),
         };
-        let notes = if size >= DETACH_THRESHOLD {
+        if size >= DETACH_THRESHOLD {
             let mut sink = OwnedSink {
                 notes,
                 ..OwnedSink::default()
             };
             let inner = &mut self.inner;
             py.detach(|| step.drive(inner, &mut sink));
+            // The notes first: nothing the core reported may be lost to a failure below.
+            self.queue(py, std::mem::take(&mut sink.notes.list))?;
             self.pending.reserve(sink.events.len());
             for index in 0..sink.events.len() {
                 self.pending
                     .push(make_event(py, &mut self.cache, &sink.held(index))?);
             }
-            sink.notes.list
         } else {
             let mut sink = LiveSink {
                 py,
@@ -468,48 +491,74 @@ impl Parser {
                 failure: None,
             };
             step.drive(&mut self.inner, &mut sink);
-            if let Some(failure) = sink.failure {
+            let (list, failure) = (sink.notes.list, sink.failure);
+            self.queue(py, list)?;
+            if let Some(failure) = failure {
                 return Err(failure);
             }
-            sink.notes.list
-        };
-        self.deliver(py, notes)
+        }
+        self.deliver(py)
     }
 
-    /// Runs the callbacks in stream order, then hands out the pending events (or raises in
-    /// strict mode). If anything raises, the events stay pending for the next call.
-    fn deliver(&mut self, py: Python<'_>, notes: Vec<Note>) -> PyResult<Py<PyList>> {
-        let mut new_errors = Vec::new();
+    /// Records this call's notes: each error goes to `errors` at once (and, in strict mode, is
+    /// to be raised); the callbacks are queued behind any an earlier call left undelivered.
+    fn queue(&mut self, py: Python<'_>, notes: Vec<Note>) -> PyResult<()> {
         for note in notes {
             match note {
                 Note::Retry(millis) => {
-                    if let Some(callback) = &self.on_retry {
-                        callback.call1(py, (millis,))?;
+                    if self.on_retry.is_some() {
+                        self.undelivered.push_back(Delivery::Retry(millis));
                     }
                 }
-                Note::Comment(text) => {
-                    if let Some(callback) = &self.on_comment {
-                        callback.call1(py, (text,))?;
-                    }
-                }
+                // Kept by the sink only when `on_comment` is set.
+                Note::Comment(text) => self.undelivered.push_back(Delivery::Comment(text)),
                 Note::Error(error) => {
-                    let exception = error_object(py, error)?;
-                    self.errors.push(exception.clone().unbind());
-                    new_errors.push(exception.clone());
-                    if let Some(callback) = &self.on_error {
-                        callback.call1(py, (exception,))?;
+                    let exception = error_object(py, error)?.unbind();
+                    self.errors.push(exception.clone_ref(py));
+                    if self.strict {
+                        self.unraised.push(exception.clone_ref(py));
+                    }
+                    if self.on_error.is_some() {
+                        self.undelivered.push_back(Delivery::Error(exception));
                     }
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Runs the queued callbacks in stream order, then hands out the pending events (or, in
+    /// strict mode, raises the first error not raised yet, carrying them). If a callback raises,
+    /// the exception propagates, and the callbacks after it, the events and the errors to raise
+    /// all wait for the next call, which delivers them before its own.
+    fn deliver(&mut self, py: Python<'_>) -> PyResult<Py<PyList>> {
+        while let Some(delivery) = self.undelivered.pop_front() {
+            let called = match delivery {
+                Delivery::Retry(millis) => self
+                    .on_retry
+                    .as_ref()
+                    .map(|callback| callback.call1(py, (millis,))),
+                Delivery::Comment(text) => self
+                    .on_comment
+                    .as_ref()
+                    .map(|callback| callback.call1(py, (text,))),
+                Delivery::Error(exception) => self
+                    .on_error
+                    .as_ref()
+                    .map(|callback| callback.call1(py, (exception,))),
+            };
+            if let Some(Err(raised)) = called {
+                return Err(raised);
+            }
+        }
         // Drained, not taken: the vector keeps its allocation for the next call.
         let events = PyList::new(py, self.pending.drain(..))?;
-        if self.strict {
-            if let Some(first) = new_errors.first() {
-                first.setattr(intern!(py, "events"), &events)?;
-                first.setattr(intern!(py, "errors"), PyList::new(py, &new_errors)?)?;
-                return Err(PyErr::from_value(first.clone()));
-            }
+        if let Some(first) = self.unraised.first() {
+            let first = first.bind(py).clone();
+            let errors = PyList::new(py, self.unraised.drain(..))?;
+            first.setattr(intern!(py, "events"), &events)?;
+            first.setattr(intern!(py, "errors"), errors)?;
+            return Err(PyErr::from_value(first));
         }
         Ok(events.unbind())
     }
@@ -546,6 +595,8 @@ impl Parser {
             strict,
             errors: Vec::new(),
             pending: Vec::new(),
+            undelivered: VecDeque::new(),
+            unraised: Vec::new(),
             cache: StrCache::default(),
         }
     }
@@ -561,11 +612,14 @@ impl Parser {
         self.run(py, Step::Finish, 0)
     }
 
-    /// Forgets everything: buffered bytes, last event ID, retry, errors.
+    /// Forgets everything: buffered bytes, last event ID, retry, errors, and what a raising
+    /// callback left undelivered.
     fn reset(&mut self) {
         self.inner.reset();
         self.errors.clear();
         self.pending.clear();
+        self.undelivered.clear();
+        self.unraised.clear();
     }
 
     /// The last event ID committed by a dispatch: what a reconnect sends as Last-Event-ID.
@@ -717,55 +771,98 @@ struct OwnedMessage {
     retry: Option<u64>,
 }
 
-impl OwnedMessage {
-    fn extract<'py>(item: &Bound<'py, PyAny>) -> PyResult<OwnedMessage> {
+/// One item of `encode()`'s input.
+enum Item {
+    Event(OwnedMessage),
+    Comment(String),
+}
+
+impl Item {
+    fn extract<'py>(item: &Bound<'py, PyAny>, index: usize) -> PyResult<Item> {
         let py = item.py();
         if let Ok(event) = item.cast::<Event>() {
             let event = event.get();
-            let id: String = event.id.extract(py)?;
-            return Ok(OwnedMessage {
+            return Ok(Item::Event(OwnedMessage {
                 event: if event.explicit_type {
                     Some(event.event.extract(py)?)
                 } else {
                     None
                 },
                 data: Some(event.data.extract(py)?),
-                // An Event's id is the last ID in force; "" means there was none to write.
-                id: (!id.is_empty()).then_some(id),
+                // A parsed event's id is written even when it is "": the stream reset the last
+                // event ID there, and the encoded stream must too (`id:`), as in the JS package.
+                id: if event.explicit_id {
+                    Some(event.id.extract(py)?)
+                } else {
+                    None
+                },
                 retry: event.retry,
-            });
+            }));
         }
+        let dict = item.cast::<PyDict>().ok();
+        let is_mapping = dict.is_some() || item.cast::<PyMapping>().is_ok();
         let field = |name: &Bound<'py, PyString>| -> PyResult<Option<Bound<'py, PyAny>>> {
-            let value = if let Ok(mapping) = item.cast::<PyDict>() {
-                mapping.get_item(name)?
+            let value = if let Some(dict) = &dict {
+                dict.get_item(name)?
+            } else if is_mapping {
+                Some(item.call_method1(intern!(py, "get"), (name,))?)
             } else {
                 item.getattr_opt(name)?
             };
             Ok(value.filter(|value| !value.is_none()))
         };
-        let id: Option<String> = field(intern!(py, "id"))?.map(|v| v.extract()).transpose()?;
+        let names = [
+            intern!(py, "event"),
+            intern!(py, "data"),
+            intern!(py, "id"),
+            intern!(py, "retry"),
+        ];
+        let comment = field(intern!(py, "comment"))?;
+        if !is_mapping && comment.is_none() {
+            // A str, a number, None...: no event at all, which would be written as a blank line.
+            let mut has_any = false;
+            for name in names {
+                has_any |= item.hasattr(name)?;
+            }
+            if !has_any {
+                return Err(PyTypeError::new_err(format!(
+                    "encode(): item {index} is not an event: expected an Event, a mapping or an \
+                     object with event/data/id/retry attributes, got {}",
+                    item.get_type().name()?
+                )));
+            }
+        }
+        if let Some(comment) = comment {
+            for name in names {
+                if field(name)?.is_some() {
+                    // Writing only the comment would drop the event without a word.
+                    return Err(PyTypeError::new_err(format!(
+                        "encode(): item {index}: a comment item has no event, data, id or retry"
+                    )));
+                }
+            }
+            return Ok(Item::Comment(comment.extract()?));
+        }
+        let [event, data, id, retry] = names;
+        let id: Option<String> = field(id)?.map(|v| v.extract()).transpose()?;
         // A mapping's "id": "" is an explicit reset (`id:`). An object with attributes is an
-        // event like httpx-sse's ServerSentEvent, whose id "" means "no id", as for Event.
-        let id = if item.is_instance_of::<PyDict>() {
+        // event like httpx-sse's ServerSentEvent, whose id "" means "no id".
+        let id = if is_mapping {
             id
         } else {
             id.filter(|id| !id.is_empty())
         };
-        Ok(OwnedMessage {
-            event: field(intern!(py, "event"))?
-                .map(|v| v.extract())
-                .transpose()?,
+        Ok(Item::Event(OwnedMessage {
+            event: field(event)?.map(|v| v.extract()).transpose()?,
             // No data (absent or None) is no event: only the id and retry are written.
-            data: field(intern!(py, "data"))?
-                .map(|v| v.extract())
-                .transpose()?,
+            data: field(data)?.map(|v| v.extract()).transpose()?,
             id,
-            retry: field(intern!(py, "retry"))?
-                .map(|v| v.extract())
-                .transpose()?,
-        })
+            retry: field(retry)?.map(|v| v.extract()).transpose()?,
+        }))
     }
+}
 
+impl OwnedMessage {
     fn as_message(&self) -> Message<'_> {
         Message {
             event: self.event.as_deref(),
@@ -789,18 +886,20 @@ fn encoder(line_ending: &str) -> PyResult<Encoder> {
     Ok(Encoder::new().line_ending(ending))
 }
 
-/// Encodes events (Event objects, mappings or objects with event/data/id/retry) to the wire
-/// format; raises an SSEError subclass for a value that cannot be framed.
+/// Encodes events (Event objects, mappings or objects with event/data/id/retry) and comments
+/// (`{"comment": text}`) to the wire format; raises an SSEError subclass for a value that
+/// cannot be framed, and TypeError for an item that is no event or comment.
 #[pyfunction]
 #[pyo3(signature = (events, *, line_ending="lf"))]
 fn encode(py: Python<'_>, events: &Bound<'_, PyAny>, line_ending: &str) -> PyResult<String> {
     let encoder = encoder(line_ending)?;
     let mut out = String::new();
-    for item in events.try_iter()? {
-        let message = OwnedMessage::extract(&item?)?;
-        encoder
-            .write_event(&mut out, &message.as_message())
-            .map_err(|error| raise(py, error))?;
+    for (index, item) in events.try_iter()?.enumerate() {
+        match Item::extract(&item?, index)? {
+            Item::Event(message) => encoder.write_event(&mut out, &message.as_message()),
+            Item::Comment(text) => encoder.write_comment(&mut out, &text),
+        }
+        .map_err(|error| raise(py, error))?;
     }
     Ok(out)
 }

@@ -113,24 +113,38 @@ pub extern "C" fn ssert_output() -> u32 {
     with_state(|state| address(state.output.as_ptr()))
 }
 
-/// A new parser; a limit of 0 keeps the default, `strict_utf8` is 0 or 1. Returns its handle.
+/// `ssert_parser_new` flag: report invalid UTF-8.
+pub const STRICT_UTF8: u32 = 1;
+/// `ssert_parser_new` flag: `max_line_len` is set (else the default applies).
+pub const MAX_LINE_LEN_SET: u32 = 2;
+/// `ssert_parser_new` flag: `max_event_size` is set (else the default applies).
+pub const MAX_EVENT_SIZE_SET: u32 = 4;
+/// `ssert_parser_new` flag: `max_buffered` is set (else the default applies).
+pub const MAX_BUFFERED_SET: u32 = 8;
+
+/// A new parser. `flags` says which limits are set ([`MAX_LINE_LEN_SET`], ...: a limit not set
+/// keeps the core's default, and a limit set to 0 is a limit of 0, as in the main entry point)
+/// and whether UTF-8 is strict ([`STRICT_UTF8`]). Returns its handle.
 #[allow(unsafe_code)] // `no_mangle` export, see `ssert_input`.
 #[no_mangle]
 pub extern "C" fn ssert_parser_new(
     max_line_len: u32,
     max_event_size: u32,
     max_buffered: u32,
-    strict_utf8: u32,
+    flags: u32,
 ) -> u32 {
-    let mut config = ParserConfig::default().strict_utf8(strict_utf8 != 0);
-    let limit = |value: u32| usize::try_from(value).ok().filter(|&v| v != 0);
-    if let Some(value) = limit(max_line_len) {
+    let mut config = ParserConfig::default().strict_utf8(flags & STRICT_UTF8 != 0);
+    // wasm32's usize is u32: every value converts.
+    let limit = |value: u32, set: u32| {
+        (flags & set != 0).then(|| usize::try_from(value).unwrap_or(usize::MAX))
+    };
+    if let Some(value) = limit(max_line_len, MAX_LINE_LEN_SET) {
         config = config.max_line_len(value);
     }
-    if let Some(value) = limit(max_event_size) {
+    if let Some(value) = limit(max_event_size, MAX_EVENT_SIZE_SET) {
         config = config.max_event_size(value);
     }
-    if let Some(value) = limit(max_buffered) {
+    if let Some(value) = limit(max_buffered, MAX_BUFFERED_SET) {
         config = config.max_buffered(value);
     }
     with_state(|state| {
@@ -226,16 +240,20 @@ pub extern "C" fn ssert_last_event_id(handle: u32) -> u32 {
     })
 }
 
-/// The parser's reconnection time (the last valid `retry`) in ms, or -1 when none was seen.
+/// Writes the parser's reconnection time (the last valid `retry`, in ms) to the output as two
+/// little-endian `u32` words, low then high (exact: no `f64` rounding above 2^53), and returns
+/// 8; returns 0 and writes nothing when none was seen.
 #[allow(unsafe_code)] // `no_mangle` export, see `ssert_input`.
-#[allow(clippy::cast_precision_loss)] // a retry above 2^53 ms (285 000 years) is rounded
 #[no_mangle]
-pub extern "C" fn ssert_reconnection_time(handle: u32) -> f64 {
+pub extern "C" fn ssert_reconnection_time(handle: u32) -> u32 {
     with_state(|state| {
-        state
+        match state
             .parser(handle)
             .and_then(|parser| parser.reconnection_time())
-            .map_or(-1.0, |millis| millis as f64)
+        {
+            Some(millis) => state.set_output(&millis.to_le_bytes()),
+            None => 0,
+        }
     })
 }
 
@@ -378,6 +396,36 @@ mod tests {
         let len = ssert_last_event_id(handle);
         STATE.with(|state| assert_eq!(&state.borrow().output[..len as usize], b"9"));
         STATE.with(|state| assert_eq!(state.borrow().batch.ascii, "x9"));
+    }
+
+    fn feed_text(handle: u32, text: &[u8]) -> u32 {
+        ssert_input(u32::try_from(text.len()).unwrap());
+        STATE.with(|state| state.borrow_mut().input.copy_from_slice(text));
+        ssert_feed(handle, u32::try_from(text.len()).unwrap())
+    }
+
+    #[test]
+    fn a_limit_of_zero_is_a_limit_and_an_unset_one_is_the_default() {
+        let zero = ssert_parser_new(0, 0, 0, MAX_LINE_LEN_SET);
+        let unset = ssert_parser_new(0, 0, 0, 0);
+        // A LINE_TOO_LONG error record (5 words), then nothing dispatched: the line was skipped.
+        assert_eq!(feed_text(zero, b"data: x\n\n"), 5);
+        // One event record (4 words).
+        assert_eq!(feed_text(unset, b"data: x\n\n"), 4);
+    }
+
+    #[test]
+    fn the_reconnection_time_is_exact_above_2_pow_53() {
+        let handle = ssert_parser_new(0, 0, 0, 0);
+        assert_eq!(ssert_reconnection_time(handle), 0);
+        feed_text(handle, b"retry: 9007199254740993\n");
+        assert_eq!(ssert_reconnection_time(handle), 8);
+        STATE.with(|state| {
+            assert_eq!(
+                state.borrow().output,
+                9_007_199_254_740_993_u64.to_le_bytes()
+            );
+        });
     }
 
     #[test]

@@ -51,6 +51,30 @@ it(`the vectors and validator cases pass inside k6 (SSERT_CHUNK_SEED=${seed})`, 
   }
 });
 
+it('the k6 Parser takes options as createParser does; nested feed, retry, Recorder clock (k6)', async () => {
+  const { createParser } = await import('ssert');
+  const { optionCases, optionOutcome } = await import('./parser-cases.js');
+  const dir = mkdtempSync(join(tmpdir(), 'ssert-k6-'));
+  try {
+    const outcomes = optionCases.map((options) => optionOutcome(createParser, options));
+    // The cases refuse and accept both: a list of only one kind would prove little.
+    assert.ok(outcomes.some((o) => o.threw === 'TypeError') && outcomes.some((o) => o.events !== undefined));
+    writeFileSync(join(dir, 'outcomes.json'), JSON.stringify(outcomes));
+    const summary = join(dir, 'summary.json');
+    const result = spawnSync(
+      k6,
+      ['run', '--quiet', '--no-usage-report', '--summary-export', summary, new URL('parser.js', import.meta.url).pathname],
+      { env: { ...process.env, SSERT_OPTION_OUTCOMES: join(dir, 'outcomes.json'), K6_NO_USAGE_REPORT: 'true' }, encoding: 'utf8', timeout: 120_000 },
+    );
+    assert.equal(result.status, 0, `k6 exited ${result.status}\n${result.stdout}\n${result.stderr}`);
+    const { checks } = JSON.parse(readFileSync(summary, 'utf8')).metrics;
+    assert.equal(checks.fails, 0, result.stderr);
+    assert.equal(checks.passes, optionCases.length + 3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 it('the README k6 example runs against a real SSE server', async () => {
   const { startSseServer } = await import('../shared/sse-server.js');
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

@@ -146,7 +146,7 @@ describe('createParser', () => {
     assert.deepEqual(seen, ['x', 'z']);
   });
 
-  it('a callback may feed the same parser again: both batches arrive whole, in order', () => {
+  it('a callback may feed the same parser again: both batches arrive whole, in stream order', () => {
     const seen = [];
     let fedAgain = false;
     const parser = createParser({
@@ -155,6 +155,8 @@ describe('createParser', () => {
         if (!fedAgain) {
           fedAgain = true;
           parser.feed('event: nested\nid: n1\ndata: aaa\n\nid: n2\ndata: bbbbbbb\n\n');
+          // Queued behind the rest of the outer chunk, which comes first in the stream.
+          seen.push('nested feed returned');
         }
       },
     });
@@ -162,12 +164,36 @@ describe('createParser', () => {
     parser.feed('data: later\n\n');
     assert.deepEqual(seen, [
       'message first #1',
-      'nested aaa #n1',
-      'message bbbbbbb #n2',
+      'nested feed returned',
       'message second event #2',
       'message third #2',
+      'nested aaa #n1',
+      'message bbbbbbb #n2',
       'message later #n2',
     ]);
+  });
+
+  it('feed() and end() from a callback keep stream order, also with throws and string chunks', () => {
+    const seen = [];
+    const parser = createParser({
+      onEvent: (event) => {
+        seen.push(event.data);
+        if (event.data === '1') parser.feed('data: 4\n\n');
+        if (event.data === '4') {
+          parser.feed('data: 5\n\ndata: 6'); // cut off by the end() that follows
+          parser.end();
+        }
+        if (event.data === '2') throw new Error('boom at 2');
+      },
+      onError: (error) => seen.push(error.code),
+    });
+    assert.throws(() => parser.feed(new TextEncoder().encode('data: 1\n\ndata: 2\n\ndata: 3\n\n')), /boom at 2/);
+    assert.deepEqual(seen, ['1', '2']);
+    // The rest of the first chunk, then the chunks in the order they were fed: "data: 4" (from
+    // the callback), "data: 7" (this call), then "data: 5..." (fed by the callback of 4, which
+    // runs in this call, after "data: 7" was parsed) and the end of that stream.
+    parser.feed('data: 7\n\n');
+    assert.deepEqual(seen, ['1', '2', '3', '4', '7', '5', 'INCOMPLETE_EVENT']);
   });
 });
 

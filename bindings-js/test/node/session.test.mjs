@@ -242,6 +242,97 @@ describe('Recorder', () => {
     const names = report.findings.map((f) => f.name);
     assert.ok(names.includes('unterminated-event'), names.join());
   });
+
+  it('signal: aborting ends record() and recordStream(), cancels the body, recorded as client_closed', { timeout: 10_000 }, async () => {
+    const recorder = new Recorder();
+    // A body that sends one chunk and never ends.
+    let cancelled = 0;
+    const endless = () =>
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('data: 1\n\n'));
+        },
+        cancel() {
+          cancelled += 1;
+        },
+      });
+    const first = new AbortController();
+    const seen = [];
+    const streamed = recorder.recordStream(endless(), { signal: first.signal, onChunk: (bytes) => seen.push(bytes.length) });
+    setTimeout(() => first.abort(), 50);
+    const streamRecord = await streamed;
+    assert.deepEqual([streamRecord.end.kind, streamRecord.chunks.length, seen], ['client_closed', 1, [9]]);
+
+    const second = new AbortController();
+    const recorded = recorder.record(new Response(endless(), { headers: { 'content-type': 'text/event-stream' } }), { signal: second.signal });
+    setTimeout(() => second.abort(), 50);
+    assert.equal((await recorded).end.kind, 'client_closed');
+    assert.equal(cancelled, 2);
+
+    // An async iterable that never yields again: the pending wait ends too, and it is closed.
+    let closed = false;
+    async function* stalled() {
+      try {
+        yield 'data: 2\n\n';
+        await new Promise(() => {});
+      } finally {
+        closed = true;
+      }
+    }
+    const third = new AbortController();
+    const iterated = recorder.recordStream(stalled(), { signal: third.signal });
+    setTimeout(() => third.abort(), 50);
+    assert.deepEqual([(await iterated).end.kind, (await iterated).chunks.length], ['client_closed', 1]);
+    // Aborted before it starts: nothing is read.
+    const fourth = new AbortController();
+    fourth.abort();
+    const never = await recorder.recordStream(endless(), { signal: fourth.signal });
+    assert.deepEqual([never.end.kind, never.chunks.length, cancelled], ['client_closed', 0, 3]);
+    // A generator stuck in an await cannot run its finally; one between reads can.
+    async function* twoChunks() {
+      try {
+        yield 'data: 3\n\n';
+        yield 'data: 4\n\n';
+      } finally {
+        closed = true;
+      }
+    }
+    const fifth = new AbortController();
+    const read = await recorder.recordStream(twoChunks(), { signal: fifth.signal, onChunk: () => fifth.abort() });
+    assert.deepEqual([read.end.kind, read.chunks.length, closed], ['client_closed', 1, true]);
+    assert.ok(validate(recorder.toJSON()).stats !== undefined);
+  });
+
+  it('a connection handle refuses an end kind the recording format does not have, and chunks that are not bytes', () => {
+    const recorder = new Recorder();
+    const handle = recorder.connection({ url: 'http://sse.test/' });
+    assert.throws(() => handle.end('closed'), (error) => error instanceof TypeError && /eof, client_closed, network_error, timeout/.test(error.message));
+    assert.throws(() => handle.end(), TypeError);
+    for (const notBytes of [5, null, undefined, {}, [1, 2], true]) {
+      assert.throws(() => handle.chunk(notBytes), (error) => error instanceof TypeError && /a chunk must be/.test(error.message), String(notBytes));
+    }
+    assert.deepEqual(handle.record.chunks, []);
+    assert.equal(handle.record.end, undefined);
+    // Bytes in every form: a string (UTF-8), a Uint8Array, an ArrayBuffer, another view.
+    handle.chunk('é');
+    handle.chunk(new Uint8Array([1]));
+    handle.chunk(new Uint8Array([2, 3]).buffer);
+    handle.chunk(new Uint16Array([0x0504]));
+    assert.deepEqual(
+      handle.record.chunks.map((c) => [...Buffer.from(c.data, 'base64')]),
+      [[0xc3, 0xa9], [1], [2, 3], [4, 5]],
+    );
+    handle.end('timeout', 'gave up');
+    assert.deepEqual([handle.record.end.kind, handle.record.end.message], ['timeout', 'gave up']);
+  });
+
+  it('recordStream: a chunk that is not bytes is the caller\'s error, not a network error', async () => {
+    const recorder = new Recorder();
+    await assert.rejects(recorder.recordStream([new Uint8Array([0x3a, 0x0a]), 5]), TypeError);
+    const [connection] = recorder.toJSON().connections;
+    assert.equal(connection.chunks.length, 1);
+    assert.equal(connection.end.kind, 'client_closed');
+  });
 });
 
 describe('validate()', () => {

@@ -22,7 +22,7 @@ export default function (): void {
   const parser = new Parser({ maxLineLen: 1024, onError: (error: ParseError) => void error.code });
   const response = http.get('http://127.0.0.1:1/events', { responseType: 'binary' });
   const events = parser.feed(response.body as ArrayBuffer).concat(parser.end());
-  const retry: number | undefined = parser.reconnectionTime;
+  const retry: number | bigint | undefined = parser.reconnectionTime;
   const lastId: string = parser.lastEventId;
   parser.reset();
   parser.free();

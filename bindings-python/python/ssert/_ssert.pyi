@@ -46,7 +46,11 @@ class Event:
         """The ``data:`` lines of the event joined by ``"\\n"``."""
     @property
     def id(self) -> str:
-        """The last event ID in force when the event was dispatched (``""`` if none)."""
+        """The last event ID in force when the event was dispatched (``""`` if none).
+
+        ``encode()`` writes a parsed event's id even when it is ``""`` (as ``id:``, a reset), so
+        parse, encode and parse again gives the same ids; an event made by hand has an id to
+        write only when ``id`` was given."""
     @property
     def retry(self) -> int | None:
         """The last valid ``retry:`` value (milliseconds) inside this event's block, if any."""
@@ -88,15 +92,19 @@ class Parser:
         """Feed one chunk; return the events it completed, in order.
 
         Callbacks (``on_retry``, ``on_comment``, ``on_error``) run in stream order before the
-        call returns. If one raises, the exception propagates and this call's events are
-        returned by the next ``feed()`` or ``close()``.
+        call returns. If one raises, the exception propagates and nothing is lost: the chunk is
+        parsed whole, its errors are already in ``errors``, and the callbacks after the one that
+        raised, this call's events and (with ``strict=True``) the error to raise all come first
+        from the next ``feed()`` or ``close()``.
         """
     def close(self) -> list[Event]:
         """End the stream: a final lone CR ends its line; an unterminated event is discarded
         and reported as ``IncompleteEventError``. The parser is then ready for the next stream
-        (a reconnect) and keeps ``last_event_id`` and ``retry``, like an EventSource."""
+        (a reconnect) and keeps ``last_event_id`` and ``retry``, like an EventSource. What a
+        raising callback left undelivered comes first, as for ``feed()``."""
     def reset(self) -> None:
-        """Back to a fresh parser: buffered bytes, last event ID, retry and errors forgotten."""
+        """Back to a fresh parser: buffered bytes, last event ID, retry and errors forgotten,
+        and whatever a raising callback left undelivered."""
     @property
     def last_event_id(self) -> str:
         """The last event ID committed by a dispatch: what a reconnect sends as Last-Event-ID.
@@ -160,14 +168,18 @@ def encode(
     *,
     line_ending: Literal["lf", "crlf", "\n", "\r\n"] = "lf",
 ) -> str:
-    """Encode events to the wire format.
+    """Encode events and comments to the wire format.
 
     Each item is an ``Event``, a mapping or an object with ``event``, ``data``, ``id`` and
-    ``retry`` (missing or None = omitted). Multi-line data becomes several ``data:`` lines;
-    ``data=""`` is an event with empty data. An item without data is no event: only its ``id``
-    and ``retry`` are sent (``{"retry": 3000}`` sets the reconnection time). Raises
+    ``retry`` (missing or None = omitted), or a comment: ``{"comment": text}``. Multi-line data
+    becomes several ``data:`` lines; ``data=""`` is an event with empty data. An item without
+    data is no event: only its ``id`` and ``retry`` are sent (``{"retry": 3000}`` sets the
+    reconnection time). ``"id": ""`` in a mapping writes ``id:`` (a reset), and so does the id
+    ``""`` of a parsed ``Event``: parse, encode and parse again gives the same ids. Raises
     ``EventTypeHasNewlineError``, ``IdHasNewlineError``, ``IdHasNulError``, or
-    ``EventTypeWithoutDataError`` for an ``event`` type without data.
+    ``EventTypeWithoutDataError`` for an ``event`` type without data; ``TypeError`` for a
+    comment item that also has an ``event``, ``data``, ``id`` or ``retry`` (it would be lost),
+    and for an item that is no event (a ``str``, a number, ``None``...).
     """
 
 def is_event_stream_type(content_type: str) -> bool:

@@ -279,6 +279,17 @@ describe('encode', () => {
     assert.throws(() => encode([{ data: 'a' }], { lineEnding: 'cr' }), TypeError);
   });
 
+  it('refuses, with a TypeError, an item it could only write by dropping part of it', () => {
+    // A field of the wrong type (serde's bare Error before), and a comment with event fields.
+    assert.throws(() => encode([{ data: 'x', retry: '100' }]), { name: 'TypeError', message: /^invalid type: string "100", expected u64$/ });
+    assert.throws(() => encode([{ data: 5 }]), TypeError);
+    assert.throws(() => encode([{ data: 'ok' }, { comment: 'heartbeat', id: '7', data: 'payload' }]), {
+      name: 'TypeError',
+      message: 'item 1: a comment item has no event, data, id or retry',
+    });
+    assert.equal(encode([{ comment: 'heartbeat' }]), ': heartbeat\n');
+  });
+
   it('throws a typed EncodeError for an id or event type that cannot be sent', () => {
     assert.throws(() => encode([{ data: 'ok' }, { id: 'a\nb', data: 'x' }]), (error) => {
       assert.ok(error instanceof EncodeError && error instanceof SsertError);

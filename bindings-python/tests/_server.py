@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Optional, Union
@@ -210,11 +210,15 @@ HOLD = (60.0, None)
 """A scripted_server() answer: accept the request and never answer it (until the server stops)."""
 
 Answer = Union[bytes, tuple[float, Optional[bytes]]]
+Step = Union[bytes, float]
+"""What a scripted_server() script does next: send bytes, or wait that many seconds."""
 
 
 @dataclass
 class Scripted:
     url: str
+    origin: str = ""
+    """The server's ``http://127.0.0.1:PORT``, for scripts by path."""
     requests: list[bytes] = field(default_factory=list)
     """The request heads received, in connection order."""
 
@@ -227,24 +231,33 @@ class Scripted:
         return None
 
 
+def _steps(reply: Answer) -> list[Step]:
+    delay, body = (0.0, reply) if isinstance(reply, bytes) else reply
+    return [delay] if body is None else [delay, body]
+
+
 @contextmanager
-def scripted_server(*answers: Answer) -> Iterator[Scripted]:
+def scripted_server(
+    *answers: Answer, by_path: Optional[Mapping[str, Sequence[Step]]] = None
+) -> Iterator[Scripted]:
     """A raw HTTP/1.1 server on 127.0.0.1 for what an ASGI app cannot do (a response head that
-    never comes, raw header bytes). The n-th connection gets answers[n]: the bytes of a whole
-    response (then the connection is closed), or (delay, bytes) to send them after delay
-    seconds, or (delay, None) to close without answering (HOLD: never answer). Later
-    connections are held unanswered. Everything stops, at once, when the block ends."""
+    never comes, raw header bytes, a body without chunked encoding). The n-th connection gets
+    answers[n]: the bytes of a whole response (then the connection is closed), or (delay, bytes)
+    to send them after delay seconds, or (delay, None) to close without answering (HOLD: never
+    answer). Later connections are held unanswered. With ``by_path``, a request for a path gets
+    that path's steps instead (bytes to send, or seconds to wait), then the connection is
+    closed. Everything stops, at once, when the block ends."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
+    listener.listen(16)
     listener.settimeout(0.05)
-    scripted = Scripted(f"http://127.0.0.1:{listener.getsockname()[1]}/scripted")
+    origin = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    scripted = Scripted(f"{origin}/scripted", origin)
     stop = threading.Event()
     connections: list[socket.socket] = []
     threads: list[threading.Thread] = []
 
-    def answer(connection: socket.socket, index: int, reply: Answer) -> None:
-        delay, body = (0.0, reply) if isinstance(reply, bytes) else reply
+    def answer(connection: socket.socket, index: int) -> None:
         with connection:
             try:
                 head = b""
@@ -254,8 +267,15 @@ def scripted_server(*answers: Answer) -> Iterator[Scripted]:
                         return
                     head += data
                 scripted.requests[index] = head.partition(b"\r\n\r\n")[0]
-                if not stop.wait(delay) and body is not None:
-                    connection.sendall(body)
+                if by_path is not None:
+                    steps: Sequence[Step] = by_path[head.split(b" ")[1].decode()]
+                else:
+                    steps = _steps(answers[index] if index < len(answers) else HOLD)
+                for step in steps:
+                    if isinstance(step, bytes):
+                        connection.sendall(step)
+                    elif stop.wait(step):
+                        return
             except OSError:
                 pass  # the client went away, or the server stops
 
@@ -267,10 +287,10 @@ def scripted_server(*answers: Answer) -> Iterator[Scripted]:
                 continue  # the accept timeout: check whether to stop
             connection.settimeout(10)
             connections.append(connection)
-            index = len(scripted.requests)
             scripted.requests.append(b"")
-            reply = answers[index] if index < len(answers) else HOLD
-            thread = threading.Thread(target=answer, args=(connection, index, reply), daemon=True)
+            thread = threading.Thread(
+                target=answer, args=(connection, len(scripted.requests) - 1), daemon=True
+            )
             threads.append(thread)
             thread.start()
 

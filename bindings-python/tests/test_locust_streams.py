@@ -12,11 +12,12 @@ import pathlib
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterable, Iterator
-from typing import Any, Union
+from typing import Any
 
 import pytest
+
+from _server import Step, scripted_server
 
 LOCUST = str(pathlib.Path(sys.executable).parent / "locust")
 LOCUSTFILE = str(pathlib.Path(__file__).parent / "locust" / "streams_locustfile.py")
@@ -39,10 +40,6 @@ def frame(event_id: int, data: str) -> bytes:
     return f"id: {event_id}\ndata: {data}\n\n".encode()
 
 
-Step = Union[bytes, float]
-"""What the server does next: send bytes, or wait that many seconds."""
-
-
 def spaced(frames: Iterable[bytes]) -> list[Step]:
     """Each frame GAP seconds after the previous step."""
     return [step for data in frames for step in (GAP, data)]
@@ -62,48 +59,6 @@ SCRIPTS: dict[str, list[Step]] = {
     "/no-event": [head(), b"retry: 1000\n\n: nothing to say\n\n"],
     "/bad": [head(), BAD_STREAM],
 }
-
-
-def scripted_server() -> tuple[str, threading.Event]:
-    """Serves SCRIPTS on 127.0.0.1 (one thread per connection, closed after its script) until
-    the returned event is set; returns the base URL."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    listener.settimeout(0.05)
-    stop = threading.Event()
-
-    def answer(connection: socket.socket) -> None:
-        with connection:
-            try:
-                request = b""
-                while b"\r\n\r\n" not in request:
-                    data = connection.recv(65536)
-                    if not data:
-                        return
-                    request += data
-                path = request.split(b" ")[1].decode()
-                for step in SCRIPTS[path]:
-                    if isinstance(step, float):
-                        if stop.wait(step):
-                            return
-                    else:
-                        connection.sendall(step)
-            except OSError:
-                pass  # the client went away
-
-    def accept() -> None:
-        with listener:
-            while not stop.is_set():
-                try:
-                    connection, _ = listener.accept()
-                except OSError:
-                    continue  # the accept timeout: check whether to stop
-                connection.settimeout(10)
-                threading.Thread(target=answer, args=(connection,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    return f"http://127.0.0.1:{listener.getsockname()[1]}", stop
 
 
 def refused_url() -> str:
@@ -135,7 +90,11 @@ class Run:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
-    base_url, stop = scripted_server()
+    with scripted_server(by_path=SCRIPTS) as server:
+        yield from _run_locust(server.origin, tmp_path_factory)
+
+
+def _run_locust(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     streams = [
         {"path": "/close", "name": "close", "duration": 10, "validate": {}},
         {"path": "/hang", "name": "hang", "duration": 1, "validate": {}},
@@ -149,19 +108,16 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     ]
     log = tmp_path_factory.mktemp("locust-streams") / "log.jsonl"
     env = {**os.environ, "SSERT_LOG": str(log), "SSERT_STREAMS": json.dumps(streams)}
-    try:
-        # The user stops the run once done; -t only bounds a run that hangs.
-        result = subprocess.run(
-            [LOCUST, "-f", LOCUSTFILE, "--headless", "-u", "1", "-r", "1", "-t", "20s"]
-            + ["--only-summary", "--host", base_url],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-            env=env,
-        )
-    finally:
-        stop.set()
+    # The user stops the run once done; -t only bounds a run that hangs.
+    result = subprocess.run(
+        [LOCUST, "-f", LOCUSTFILE, "--headless", "-u", "1", "-r", "1", "-t", "20s"]
+        + ["--only-summary", "--host", base_url],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env=env,
+    )
     lines = log.read_text().splitlines() if log.exists() else []
     yield Run(result, [json.loads(line) for line in lines])
 

@@ -87,7 +87,6 @@ export class EventStreamRecording {
   #byRequest = new Map();
   /** Wire request headers that arrived before their request (CDP does not order the two). */
   #extraHeaders = new Map();
-  #connections = [];
   /** Counts the CDP events that start and end connections, to order them. */
   #sequence = 0;
   #expected = [];
@@ -126,7 +125,7 @@ export class EventStreamRecording {
 
   /** Connections recorded so far (each `EventSource` reconnect is one). */
   get connections() {
-    return this.#connections.length;
+    return this.#byRequest.size;
   }
 
   /** Problems met while recording, e.g. body bytes that could not be read back. */
@@ -229,7 +228,6 @@ export class EventStreamRecording {
       streaming: false,
     };
     this.#byRequest.set(event.requestId, state);
-    this.#connections.push(record);
     this.#track(
       this.#session.send('Network.streamResourceContent', { requestId: event.requestId }).then(
         ({ bufferedData }) => this.#fillEarly(state, Buffer.from(bufferedData, 'base64')),

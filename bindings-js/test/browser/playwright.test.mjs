@@ -32,7 +32,7 @@ const setup = serverAndChromium({
     '/utf8-id': (request, response) => {
       if (request.headers['last-event-id'] !== undefined) return response.writeHead(204).end();
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-      return response.end('retry: 100\n\nid: caf\u00e9-\u20ac\ndata: one\n\n');
+      return response.end('retry: 100\n\nid: caf\u00e9-\u20ac\nevent: tick\ndata: one\n\n');
     },
     // Events named like the EventSource's own `error` and `open`, then a 204 on the reconnect.
     '/named': (request, response) => {
@@ -289,15 +289,7 @@ it('records each EventSource of a page as its own stream, two on one URL include
 
 it('records a non-ASCII Last-Event-ID as the text the browser sent (its UTF-8 bytes)', async () => {
   const recorder = await recordEventStreams(page, { match: '/utf8-id' });
-  const lastIds = await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const ids = [];
-        const source = new EventSource('/utf8-id');
-        source.onmessage = (event) => ids.push(event.lastEventId);
-        source.onerror = () => source.readyState === EventSource.CLOSED && resolve(ids);
-      }),
-  );
+  const lastIds = await eventSourceIds('/utf8-id');
   const recording = await stopped(recorder);
   assert.deepEqual(lastIds, ['caf\u00e9-\u20ac']);
   assert.deepEqual(recording.connections.map((connection) => header(connection, 'last-event-id')), [undefined, 'caf\u00e9-\u20ac']);

@@ -211,6 +211,18 @@ case("buffered-transport", recording([conn([(10, "id: 1\ndata: a\n\nid: 2\ndata:
                                            end_t=40000)]),
      ["SSE311"], ["SSE311"], not_checked=["SSE305", "SSE306"],
      description="Every event arrived at once: buffered; heartbeat and first-event timing are not checked.")
+case("resumed-quiet-stream", recording([conn(events([1, 2]), end="network_error", end_t=30),
+                                        conn([(9000, ": ping\n\n"), (18000, ": ping\n\n"),
+                                              (27000, "id: 3\ndata: c\n\n")],
+                                             t0=3030, last_event_id="2", end="client_closed", end_t=40000)]),
+     [], ["SSE306"],
+     description="A resume waits 24 s for the next event: the first-event time is no rule there "
+                 "(the heartbeats cover its silence).")
+case("resumed-backlog-at-once", recording([conn(events([1, 2]), end="network_error", end_t=30),
+                                           conn([(3040, "id: 3\ndata: c\n\nid: 4\ndata: d\n\n")],
+                                                t0=3030, last_event_id="2", end="client_closed", end_t=20000)]),
+     [], ["SSE311"],
+     description="A resume gets the missed events in one write, then nothing new: a backlog, not buffering.")
 
 STAGES = [(10, "event: stage\nid: 1\ndata: {\"n\": 1}\n\n"), (20, "event: stage\nid: 2\ndata: {\"n\": 2}\n\n"),
           (30, "event: token\nid: 3\ndata: {\"t\": \"a\"}\n\n"), (40, "event: done\nid: 4\ndata: {}\n\n")]

@@ -134,7 +134,8 @@ rules! {
     Retry = ("SSE304", "retry", Warning, true, Stream),
     /// No bytes for longer than `heartbeat.max_silence_ms`.
     Heartbeat = ("SSE305", "heartbeat", Warning, true, Stream),
-    /// The first event came later than `time_to_first_event.max_ms` after the request.
+    /// The first event came later than `time_to_first_event.max_ms` after the request, on a
+    /// connection that did not resume (sent no `Last-Event-ID`).
     TimeToFirstEvent = ("SSE306", "time-to-first-event", Warning, true, Stream),
     /// An event type outside `event_types.allowed`.
     EventType = ("SSE307", "event-type", Error, false, Stream),
@@ -144,7 +145,8 @@ rules! {
     Grammar = ("SSE309", "grammar", Error, false, Stream),
     /// An event after a terminal one (`terminal.types`).
     AfterTerminal = ("SSE310", "after-terminal", Error, false, Stream),
-    /// Every event of a connection arrived at the same instant: something buffered the stream.
+    /// Every event of a connection that did not resume arrived at the same instant: something
+    /// buffered the stream.
     BufferedTransport = ("SSE311", "buffered-transport", Warning, true, Stream),
     /// A reconnect did not send the last event id the client had as `Last-Event-ID`.
     LastEventId = ("SSE401", "last-event-id", Error, true, Replay),

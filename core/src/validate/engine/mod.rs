@@ -828,7 +828,9 @@ impl Core {
                     let since = self.first_request_t.unwrap_or(conn.request_t);
                     self.ttfe = Some(t.saturating_sub(since));
                 }
-                if ttfe > self.cfg.ttfe_max {
+                // A resumed connection waits for events that happen after the client's last
+                // one, which may be none for a long time: its silence is the heartbeat rule's.
+                if ttfe > self.cfg.ttfe_max && conn.sent_id.is_none() {
                     ttfe_late = Some(ttfe);
                 }
             }
@@ -1085,7 +1087,10 @@ impl Core {
         }
         self.retry_seen |= conn.saw_retry;
         self.bodies |= conn.parse_body;
-        let buffered = self.timed() && conn.events >= 2 && conn.all_same_t;
+        // A resumed connection's backlog is written at once by design, and a quiet stream may
+        // send nothing after it: events at one instant say nothing about buffering there.
+        let resumed = conn.sent_id.is_some();
+        let buffered = self.timed() && conn.events >= 2 && conn.all_same_t && !resumed;
         if buffered && self.cfg.on(Rule::BufferedTransport) {
             self.finding(
                 Rule::BufferedTransport,
@@ -1108,6 +1113,7 @@ impl Core {
                 if self.timed()
                     && conn.events == 0
                     && conn.status == Some(200)
+                    && !resumed
                     && self.cfg.on(Rule::TimeToFirstEvent)
                 {
                     self.finding(

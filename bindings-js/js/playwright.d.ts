@@ -108,7 +108,10 @@ export interface MatcherResult {
 export const matchers: {
   /** Passes when every recorded stream passes validation; `await expect(recorder).toBeValidEventStream(options)`. */
   toBeValidEventStream(received: EventStreamRecording | Recording, options?: ValidateOptions): Promise<MatcherResult>;
-  /** Passes when validation of a recorded stream reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`), kept or only counted; rejects with a `TypeError` for a rule the core does not know. */
+  /**
+   * Passes when validation of a recorded stream reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`), kept or only counted; rejects with a `TypeError` for a rule the core does not know.
+   * Negated (`.not`), it also fails when the rule does not run under `options` or was not checked on some connection.
+   */
   toHaveFinding(received: EventStreamRecording | Recording, rule: string, options?: ValidateOptions): Promise<MatcherResult>;
 };
 

@@ -18,7 +18,7 @@ import { Buffer } from 'node:buffer';
 import { UsageError } from './errors.js';
 import { createParser, validate } from './node.js';
 import { byteStringBytes, expectedItems, headerText, recordingDocument } from './recording.js';
-import { isEventStreamType, ruleCode } from './ssert_wasm.js';
+import { isEventStreamType, ruleCode, ruleRuns } from './ssert_wasm.js';
 
 export { EventStreamMock, mockEventStream } from './playwright_mock.js';
 
@@ -548,6 +548,23 @@ function reportsLines(reports) {
 }
 
 /**
+ * Why the rule `code` could not have reported anything in `reports`, if so: it is off under
+ * `options`, or a report lists it as not checked. (`reports` exist, so `options` are valid.)
+ */
+function whyRuleSaidNothing(reports, code, rule, options) {
+  // The id comparator only orders ids; it cannot switch a rule on or off.
+  const shared = { ...options, idOrder: undefined };
+  if (ruleRuns(JSON.stringify(shared), code) !== true) {
+    return `${rule} does not run under these options, so it could not report anything (switch it on with \`enable\` or its option)`;
+  }
+  const skipped = reports.flatMap(({ report }) => report.not_checked.filter((entry) => entry.code === code));
+  if (skipped.length > 0) {
+    return `${rule} could not be checked everywhere (${skipped.map((entry) => entry.reason).join('; ')}), so its silence proves nothing`;
+  }
+  return undefined;
+}
+
+/**
  * Matchers for `@playwright/test`'s `expect.extend()`. Each validates the recordings (each
  * stream of an `EventStreamRecording`, or one recording document) with `validate()` and the
  * given options, and fails with every finding listed.
@@ -565,13 +582,22 @@ export const matchers = {
     return { pass: passed, message, name: 'toBeValidEventStream' };
   },
 
-  /** Passes when validation of a recorded stream reports a finding with this rule code (`'SSE402'`) or name (`'resume-point'`). */
+  /**
+   * Passes when validation of a recorded stream reports a finding with this rule code (`'SSE402'`)
+   * or name (`'resume-point'`). Negated, it fails unless the rule ran on every connection.
+   */
   async toHaveFinding(received, rule, options) {
     // The core resolves the rule, so a misspelt one is an error, not a finding that never comes.
     const code = ruleCode(String(rule));
     if (code === undefined) throw new TypeError(`ssert/playwright toHaveFinding: no rule is called ${JSON.stringify(rule)}`);
     const reports = await reportsOf(received, options, code);
-    const pass = reports.some(({ report }) => report.findings.some((finding) => finding.code === code));
+    const found = reports.some(({ report }) => report.findings.some((finding) => finding.code === code));
+    // `.not` claims the streams are free of this problem, which only a rule that ran can say.
+    const silence = this?.isNot === true && !found ? whyRuleSaidNothing(reports, code, rule, options) : undefined;
+    if (silence !== undefined) {
+      return { pass: true, message: () => [`expected no ${rule} finding, but ${silence}`, ...reportsLines(reports)].join('\n'), name: 'toHaveFinding' };
+    }
+    const pass = found;
     const lines = reportsLines(reports);
     const message = () =>
       [`expected ${pass ? 'no' : 'a'} ${rule} finding (${summary(reports)})${lines.length ? ':' : ''}`, ...lines].join('\n');

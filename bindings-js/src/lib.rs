@@ -394,3 +394,18 @@ pub fn recording_from_har(text: &str) -> Result<String, JsValue> {
 pub fn rule_code(code_or_name: &str) -> Option<String> {
     Rule::lookup(code_or_name).map(|rule| rule.code().to_owned())
 }
+
+/// Whether the rule (code or name) runs under `options` (the shared `ValidateOptions` JSON, as
+/// text): see `ValidateOptions::runs`. `None` for a rule the core does not know.
+#[wasm_bindgen(js_name = ruleRuns)]
+pub fn rule_runs(options: &str, code_or_name: &str) -> Result<Option<bool>, JsValue> {
+    let options: ValidateOptions = serde_json::from_str(options)
+        .map_err(|error| input_error("INVALID_OPTIONS", error.to_string(), None))?;
+    let Some(rule) = Rule::lookup(code_or_name) else {
+        return Ok(None);
+    };
+    options
+        .runs(rule)
+        .map(Some)
+        .map_err(|error| input_error("INVALID_OPTIONS", error.message, None))
+}

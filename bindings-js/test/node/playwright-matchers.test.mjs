@@ -77,3 +77,23 @@ it("the matchers check each stream of a recorder, and say which stream a finding
     await assert.rejects(check, (error) => error.name === 'UsageError' && error.code === 'NO_STREAMS');
   }
 });
+
+it('.not.toHaveFinding fails when the rule could not have reported anything', async () => {
+  // Called as @playwright/test calls a negated matcher: `this.isNot`, and `pass: true` fails.
+  const negated = { isNot: true };
+  const off = await matchers.toHaveFinding.call(negated, clean, 'event-type');
+  assert.equal(off.pass, true);
+  assert.match(off.message(), /^expected no event-type finding, but event-type does not run under these options/);
+  const on = await matchers.toHaveFinding.call(negated, clean, 'event-type', { event_types: { allowed: ['message'] } });
+  assert.equal(on.pass, false);
+  const disabled = await matchers.toHaveFinding.call(negated, clean, 'SSE303', { disable: ['duplicate-id'] });
+  assert.equal(disabled.pass, true);
+  // One chunk: every event at one instant, so the heartbeat rule was not checked.
+  const unchecked = await matchers.toHaveFinding.call(negated, clean, 'heartbeat');
+  assert.equal(unchecked.pass, true);
+  assert.match(unchecked.message(), /heartbeat could not be checked everywhere \(every event arrived at the same time/);
+  // A rule that ran and found nothing: the negated assertion holds.
+  assert.equal((await matchers.toHaveFinding.call(negated, clean, 'resume-point')).pass, false);
+  // Not negated, nothing changes: absent is a plain failure.
+  assert.equal((await matchers.toHaveFinding(clean, 'event-type')).pass, false);
+});

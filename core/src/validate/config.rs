@@ -177,3 +177,27 @@ impl Config {
         self.enabled[rule.index()]
     }
 }
+
+impl ValidateOptions {
+    /// Whether `rule` runs under these options: its default, switched on by a profile, by
+    /// `enable` or by an option that implies it (`event_types.allowed` for SSE307, ...), and
+    /// off when `disable` names it. A rule that does not run can report nothing, so "no finding
+    /// of this rule" means something only when this is true.
+    ///
+    /// ```
+    /// use ssert_core::validate::{Rule, ValidateOptions};
+    ///
+    /// let defaults = ValidateOptions::default();
+    /// assert!(defaults.runs(Rule::ResumePoint)?);
+    /// assert!(!defaults.runs(Rule::EventType)?); // off by default
+    /// let allowed = ValidateOptions {
+    ///     event_types: ssert_core::validate::EventTypeOptions { allowed: Some(vec!["tick".into()]) },
+    ///     ..ValidateOptions::default()
+    /// };
+    /// assert!(allowed.runs(Rule::EventType)?);
+    /// # Ok::<(), ssert_core::validate::OptionsError>(())
+    /// ```
+    pub fn runs(&self, rule: Rule) -> Result<bool, OptionsError> {
+        Config::resolve(self).map(|config| config.on(rule))
+    }
+}

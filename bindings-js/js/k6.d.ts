@@ -57,7 +57,7 @@ export interface SseMetrics {
   maxEventGap: Trend;
 }
 
-/** Makes the SSE metrics (init context): `<prefix>_events`, `_violations`, `_validation_passed`, `_time_to_first_event`, `_max_event_gap`. */
+/** Makes the SSE metrics (init context): `<prefix>_events`, `_violations` (tagged `severity`), `_validation_passed`, `_time_to_first_event`, `_max_event_gap`. */
 export function createMetrics(prefix?: string): SseMetrics;
 
 /** Adds a validation report to the metrics. */

@@ -427,9 +427,10 @@ export class Recorder {
 
 /**
  * k6 metrics for SSE checks, to be made in the init context:
- * `sse_events` (Counter), `sse_violations` (Counter of findings), `sse_validation_passed` (Rate),
- * `sse_time_to_first_event` and `sse_max_event_gap` (time Trends). Use them in thresholds, e.g.
- * `{ sse_violations: ['count==0'], sse_time_to_first_event: ['p(95)<500'] }`.
+ * `sse_events` (Counter), `sse_violations` (Counter of findings, tagged `severity`: `error`,
+ * `warning` or `info`), `sse_validation_passed` (Rate), `sse_time_to_first_event` and
+ * `sse_max_event_gap` (time Trends). Use them in thresholds, e.g.
+ * `{ 'sse_violations{severity:error}': ['count==0'], sse_time_to_first_event: ['p(95)<500'] }`.
  */
 export function createMetrics(prefix = 'sse') {
   return {
@@ -445,7 +446,11 @@ export function createMetrics(prefix = 'sse') {
 export function recordReport(metrics, report, tags) {
   const stats = report.stats ?? {};
   metrics.events.add(stats.events ?? 0, tags);
-  metrics.violations.add(report.findings.length + (report.findings_dropped ?? 0), tags);
+  // Per severity, so a threshold can ignore the advice that info findings are; the report's
+  // counts include the findings it only counted (past `window.findings`).
+  for (const [severity, count] of [['error', report.errors], ['warning', report.warnings], ['info', report.infos]]) {
+    metrics.violations.add(count, { ...tags, severity });
+  }
   metrics.passed.add(report.passed, tags);
   if (stats.time_to_first_event_ms != null) metrics.timeToFirstEvent.add(stats.time_to_first_event_ms, tags);
   if (stats.gap_ms != null) metrics.maxEventGap.add(stats.gap_ms.max, tags);

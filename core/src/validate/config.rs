@@ -34,6 +34,8 @@ pub(super) struct Config {
     pub(super) allowed_types: Option<Vec<String>>,
     pub(super) json_types: Option<Vec<String>>,
     pub(super) grammar: Option<Grammar>,
+    /// The profile's grammar for a stream resumed mid-way, while `grammar` is the profile's.
+    pub(super) resume_grammar: Option<Grammar>,
     pub(super) grammar_scope: Scope,
     pub(super) terminal: Vec<String>,
     pub(super) terminal_scope: Scope,
@@ -99,6 +101,11 @@ impl Config {
                 message: format!("grammar.pattern: {e}"),
             })?)
         };
+        let resume_grammar = user
+            .profile
+            .filter(|_| user.grammar.pattern.is_none())
+            .and_then(profiles::resume_pattern)
+            .map(|pattern| Grammar::parse(pattern).expect("profile grammars compile"));
         // UTF-8 is checked by the validator in one SIMD pass per chunk (see `Utf8Check`),
         // cheaper than the parser's per-line strict mode.
         let mut parser = ParserConfig::default();
@@ -156,6 +163,7 @@ impl Config {
                 .clone()
                 .or_else(|| base.data_json.types.clone()),
             grammar,
+            resume_grammar,
             grammar_scope: pick(&user.grammar.scope, &base.grammar.scope, Scope::Session),
             terminal: pick(&user.terminal.types, &base.terminal.types, Vec::new()),
             terminal_scope: pick(&user.terminal.scope, &base.terminal.scope, Scope::Session),
@@ -175,6 +183,23 @@ impl Config {
 
     pub(super) fn on(&self, rule: Rule) -> bool {
         self.enabled[rule.index()]
+    }
+
+    /// Whether a session holds several independent streams (MCP Streamable HTTP: every POST
+    /// may open one, a GET opens a standalone one or resumes one by `Last-Event-ID`), rather
+    /// than one `EventSource` whose every later connection is a reconnect.
+    pub(super) fn streams(&self) -> bool {
+        self.profile
+            .is_some_and(|p| profiles::rule_of(p) == super::rules::Rule::Mcp)
+    }
+
+    /// The grammar a scope runs: the resume grammar for one that started mid-stream.
+    pub(super) fn grammar_for(&self, resumed: bool) -> Option<&Grammar> {
+        if resumed {
+            self.resume_grammar.as_ref()
+        } else {
+            self.grammar.as_ref()
+        }
     }
 }
 

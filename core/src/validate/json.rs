@@ -309,18 +309,27 @@ impl<'a> JsonParser<'a> {
                         Some(b'u') => {
                             self.pos += 1;
                             let unit = self.hex4()?;
+                            // RFC 8259's grammar allows any escaped code unit, and JSON.parse /
+                            // json.loads accept a lone surrogate: it decodes as U+FFFD here (a
+                            // Rust string cannot hold it). A high surrogate not followed by a
+                            // low one leaves that next escape to be read on its own.
                             let code = if (0xD800..0xDC00).contains(&unit) {
-                                if !self.bytes[self.pos..].starts_with(b"\\u") {
-                                    return Err(self.error("lone high surrogate"));
+                                let saved = self.pos;
+                                let low = if self.bytes[self.pos..].starts_with(b"\\u") {
+                                    self.pos += 2;
+                                    self.hex4().ok()
+                                } else {
+                                    None
+                                };
+                                match low {
+                                    Some(low) if (0xDC00..0xE000).contains(&low) => {
+                                        0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                                    }
+                                    _ => {
+                                        self.pos = saved;
+                                        0xFFFD
+                                    }
                                 }
-                                self.pos += 2;
-                                let low = self.hex4()?;
-                                if !(0xDC00..0xE000).contains(&low) {
-                                    return Err(self.error("invalid low surrogate"));
-                                }
-                                0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
-                            } else if (0xDC00..0xE000).contains(&unit) {
-                                return Err(self.error("lone low surrogate"));
                             } else {
                                 unit
                             };
@@ -381,7 +390,6 @@ mod tests {
             ("\"a\tb\"", 2),
             ("{\"a\" 1}", 5),
             ("[1] x", 4),
-            ("\"\\ud800\"", 7),
             ("tru", 0),
         ] {
             assert_eq!(
@@ -390,6 +398,20 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn lone_surrogates_decode_as_replacement() {
+        for (text, decoded) in [
+            (r#""\ud83d""#, "\u{FFFD}"),
+            (r#""\ude00x""#, "\u{FFFD}x"),
+            (r#""\ud83d\u0041""#, "\u{FFFD}A"),
+            (r#""\ud83d\ud83d\ude00""#, "\u{FFFD}\u{1F600}"),
+            (r#""\ud83d\\""#, "\u{FFFD}\\"),
+        ] {
+            assert_eq!(parse(text).unwrap().as_str(), Some(decoded), "{text}");
+        }
+        assert!(parse(r#""\ud83d\u00""#).is_err());
     }
 
     #[test]

@@ -84,7 +84,9 @@ pub enum Profile {
     /// `message_stop`; `ping` anywhere; `error` terminal.
     #[cfg_attr(feature = "serde", serde(rename = "anthropic-messages"))]
     AnthropicMessages,
-    /// MCP Streamable HTTP, latest revision this crate knows (2025-11-25).
+    /// MCP Streamable HTTP, latest revision this crate knows (2025-11-25). Under every MCP
+    /// profile a session holds several streams: a connection without `Last-Event-ID` opens a
+    /// new one, a connection with it resumes the stream whose last event id that is.
     #[cfg_attr(feature = "serde", serde(rename = "mcp"))]
     Mcp,
     /// MCP Streamable HTTP, revision 2025-03-26 (JSON-RPC batches allowed).
@@ -280,8 +282,9 @@ pub struct LimitOptions {
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct WindowOptions {
     /// Most opaque ids remembered for duplicate detection (default 100000; older ones are
-    /// forgotten first), and most separate ranges of delivered integer ids (or expected-log
-    /// positions): past it the oldest gap is reported as lost at once and forgotten.
+    /// forgotten first), most separate ranges of delivered integer ids (or expected-log
+    /// positions): past it the oldest gap is reported as lost at once and forgotten, and, under
+    /// the MCP profiles, most streams remembered for resumes (the oldest are forgotten first).
     pub ids: Option<usize>,
     /// Most per-connection stats kept in the report (default 10000; the latest are kept).
     pub connections: Option<usize>,

@@ -4,22 +4,32 @@
 //! - `openai-chat`: OpenAI API reference, "Chat Completions → Streaming" — every event is an
 //!   unnamed `data:` line holding a `chat.completion.chunk` JSON object (`id`, `object`,
 //!   `choices`), all chunks of one completion share `id`; the stream ends with `data: [DONE]`.
-//!   A failure mid-stream arrives as `{"error": {...}}`.
+//!   A failure mid-stream arrives as `{"error": {...}}` (the SDKs raise on a truthy `error`,
+//!   so `"error": null` in a chunk is no failure; they also handle an `event: error`). Azure
+//!   OpenAI's content-filter annotations (Azure docs, "Content filtering", streaming) are
+//!   chunks with empty `id` and `object`: the first carries `prompt_filter_results` and no
+//!   choices, asynchronous-filter ones carry `choices[].content_filter_results`.
 //! - `openai-responses`: OpenAI API reference, "Responses → Streaming events" — named events
-//!   whose JSON `type` repeats the event name and whose `sequence_number` increases;
-//!   `response.created` first, a terminal `response.completed`, `response.failed` or
-//!   `response.incomplete`, or an `error` event. There is no `[DONE]` sentinel.
+//!   whose JSON `type` repeats the event name and whose `sequence_number` (required on every
+//!   event) increases; `response.created` first, a terminal `response.completed`,
+//!   `response.failed` or `response.incomplete`, or an `error` event. There is no `[DONE]`
+//!   sentinel. A background response's stream can be resumed (`GET
+//!   /v1/responses/{id}?stream=true&starting_after=N`): it starts mid-way.
 //! - `anthropic-messages`: Anthropic API docs, "Streaming Messages" — `message_start`; per
 //!   content block `content_block_start` / `content_block_delta`* / `content_block_stop` with
 //!   an `index` matching the block's position; one or more `message_delta`; `message_stop`;
-//!   `ping` may appear anywhere; an `error` event ends the stream.
+//!   `ping` may appear anywhere; an `error` event ends the stream. "New event types may be
+//!   added": unknown types are no error (SSE307 at info) and the grammar skips them.
 //! - `mcp`: Model Context Protocol specification, "Transports → Streamable HTTP", revisions
 //!   2025-03-26, 2025-06-18 and 2025-11-25 — SSE events carry JSON-RPC 2.0 messages in `data`;
 //!   a stream answering a POST may send requests and notifications and then the response, after
-//!   which it should close; event ids, if any, are unique across the session's streams and are
-//!   used with `Last-Event-ID` to resume. 2025-03-26 allows JSON-RPC batches (arrays); later
-//!   revisions do not. 2025-11-25 lets the server prime a stream with an event that has an id
-//!   and empty data.
+//!   which it should close; it should not close before that response unless (2025-11-25) it
+//!   sent an event id the client can resume from. Event ids, if any, are unique across the
+//!   session's streams and are used with `Last-Event-ID` to resume. 2025-03-26 allows JSON-RPC
+//!   batches (arrays), and a batched POST is answered with one response per request, so its
+//!   stream may carry several; later revisions have no batches. 2025-11-25 lets the server
+//!   prime a stream with an event that has an id and empty data. JSON-RPC 2.0: a request's
+//!   `id` is a string or a number, never null; a notification has no `id` member.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -29,6 +39,7 @@ use super::options::{
     EventTypeOptions, GrammarOptions, IdOptions, IdOrderKind, Profile, Scope, TerminalOptions,
     ValidateOptions,
 };
+use super::rules::Severity;
 
 const ANTHROPIC_TYPES: &[&str] = &[
     "message_start",
@@ -69,7 +80,7 @@ pub(crate) fn base_options(profile: Profile) -> ValidateOptions {
             enable: strings(&["openai-chat"]),
             disable: strings(LLM_CLIENT_RULES),
             ids: no_ids,
-            event_types: EventTypeOptions { allowed: Some(strings(&["message"])) },
+            event_types: EventTypeOptions { allowed: Some(strings(&["message", "error"])) },
             grammar: connection_grammar("chunk* ([DONE] | error)"),
             terminal: connection_terminal(&["[DONE]", "error"]),
             ..ValidateOptions::default()
@@ -85,14 +96,17 @@ pub(crate) fn base_options(profile: Profile) -> ValidateOptions {
             ..ValidateOptions::default()
         },
         Profile::AnthropicMessages => {
-            let body = "(ping | content_block_start | content_block_delta | content_block_stop | message_delta)*";
+            let blocks = "(ping | content_block_start | content_block_delta | content_block_stop)*";
+            let deltas = "message_delta (ping | message_delta)*";
             ValidateOptions {
                 enable: strings(&["anthropic-messages"]),
                 disable: strings(LLM_CLIENT_RULES),
                 ids: no_ids,
                 event_types: EventTypeOptions { allowed: Some(strings(ANTHROPIC_TYPES)) },
+                // Anthropic may add event types: an unknown one is worth a note, not a failure.
+                severity: [(String::from("event-type"), Severity::Info)].into_iter().collect(),
                 grammar: connection_grammar(&alloc::format!(
-                    "ping* (message_start {body} message_stop | (message_start {body})? error)"
+                    "ping* (message_start {blocks} {deltas} message_stop | (message_start {blocks} ({deltas})?)? error)"
                 )),
                 terminal: connection_terminal(&["message_stop", "error"]),
                 ..ValidateOptions::default()
@@ -100,7 +114,7 @@ pub(crate) fn base_options(profile: Profile) -> ValidateOptions {
         }
         Profile::Mcp | Profile::Mcp20250326 | Profile::Mcp20250618 | Profile::Mcp20251125 => {
             let pattern = match profile {
-                Profile::Mcp20250326 => "(request | notification | batch)* (response | batch)?",
+                Profile::Mcp20250326 => "(request | notification | batch | response)*",
                 Profile::Mcp20250618 => "(request | notification)* response?",
                 _ => "priming? (request | notification)* response?",
             };
@@ -115,6 +129,31 @@ pub(crate) fn base_options(profile: Profile) -> ValidateOptions {
     }
 }
 
+/// The grammar for a connection that resumes a stream mid-way (it sent `Last-Event-ID`, or
+/// its URL has `starting_after`), when the profile's own grammar demands a start such a
+/// connection never sees. Used only while `grammar.pattern` is the profile's.
+pub(crate) fn resume_pattern(profile: Profile) -> Option<&'static str> {
+    match profile {
+        Profile::OpenAiResponses => {
+            Some(".* (response.completed | response.failed | response.incomplete | error)")
+        }
+        _ => None,
+    }
+}
+
+/// Whether a request resumes a stream by its URL: OpenAI's `starting_after` query parameter.
+pub(crate) fn resumes_by_url(profile: Profile, url: &str) -> bool {
+    profile == Profile::OpenAiResponses
+        && url
+            .split_once('?')
+            .map(|(_, q)| q.split_once('#').map_or(q, |(q, _)| q))
+            .is_some_and(|query| {
+                query
+                    .split('&')
+                    .any(|pair| pair.split('=').next() == Some("starting_after"))
+            })
+}
+
 /// Per-scope state of a profile's payload checks.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ProfileState {
@@ -127,17 +166,35 @@ pub(crate) struct ProfileState {
     open_blocks: Vec<i64>,
 }
 
+/// What an event is to the grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Token {
+    /// Its event type.
+    Type,
+    /// A name the profile derives from the payload.
+    Name(&'static str),
+    /// Nothing: the grammar does not see it (a type the protocol may add later).
+    Skip,
+}
+
 /// What a profile says about one event: the grammar token and an optional finding message.
 pub(crate) struct Verdict {
-    pub token: &'static str,
+    pub token: Token,
     pub problem: Option<String>,
+    /// The event may carry the JSON-RPC response a POST stream owes (MCP): a response, a
+    /// batch holding one, or a message too broken to tell (its own finding says so).
+    pub response: bool,
 }
 
 fn verdict(token: &'static str, problem: Option<String>) -> Verdict {
-    Verdict { token, problem }
+    Verdict {
+        token: Token::Name(token),
+        problem,
+        response: false,
+    }
 }
 
-/// Grammar token for profiles whose tokens are not the event type (`None` = use the type).
+/// The profile's verdict on one event (`None` when the profile has nothing to say).
 pub(crate) fn check(
     profile: Profile,
     state: &mut ProfileState,
@@ -152,11 +209,12 @@ pub(crate) fn check(
             if data == "[DONE]" {
                 return Some(verdict("[DONE]", None));
             }
+            let error_event = event_type == "error";
             let value = match json? {
                 Ok(v) => v,
                 Err(e) => {
                     return Some(verdict(
-                        "chunk",
+                        if error_event { "error" } else { "chunk" },
                         Some(format!(
                             "data is neither JSON nor [DONE]: {} at {}",
                             e.message, e.position
@@ -164,8 +222,12 @@ pub(crate) fn check(
                     ))
                 }
             };
-            if value.get("error").is_some() {
+            if error_event || value.get("error").is_some_and(Value::is_object) {
                 return Some(verdict("error", None));
+            }
+            if azure_filter_annotation(value) {
+                // Not part of the completion: its empty `id` is not the stream's.
+                return Some(verdict("chunk", None));
             }
             let problem =
                 if value.get("object").and_then(Value::as_str) != Some("chat.completion.chunk") {
@@ -198,7 +260,7 @@ pub(crate) fn check(
                         "payload `type` {t:?} differs from the event type {event_type:?}"
                     )),
                     Some(_) => match value.get("sequence_number").map(Value::as_i64) {
-                        None => None,
+                        None => Some(String::from("payload has no `sequence_number`")),
                         Some(None) => Some(String::from("`sequence_number` is not an integer")),
                         Some(Some(n)) => {
                             let previous = state.sequence.replace(n);
@@ -215,6 +277,11 @@ pub(crate) fn check(
             Some(verdict_type(problem))
         }
         Profile::AnthropicMessages => {
+            let token = if ANTHROPIC_TYPES.contains(&event_type) {
+                Token::Type
+            } else {
+                Token::Skip
+            };
             let problem = match json? {
                 Err(e) => Some(format!("data is not JSON: {} at {}", e.message, e.position)),
                 Ok(value) => match value.get("type").and_then(Value::as_str) {
@@ -225,7 +292,11 @@ pub(crate) fn check(
                     Some(_) => anthropic_blocks(state, event_type, value),
                 },
             };
-            Some(verdict_type(problem))
+            Some(Verdict {
+                token,
+                problem,
+                response: false,
+            })
         }
         Profile::Mcp | Profile::Mcp20250326 | Profile::Mcp20250618 | Profile::Mcp20251125 => {
             let priming_allowed = matches!(profile, Profile::Mcp | Profile::Mcp20251125);
@@ -234,7 +305,7 @@ pub(crate) fn check(
                     .then(|| String::from("an empty priming event is only allowed first"));
                 return Some(verdict("priming", problem));
             }
-            Some(match json? {
+            let mut v = match json? {
                 Err(e) => verdict(
                     "invalid",
                     Some(format!(
@@ -243,33 +314,56 @@ pub(crate) fn check(
                     )),
                 ),
                 Ok(Value::Array(items)) => {
-                    if profile != Profile::Mcp20250326 {
-                        verdict(
-                            "batch",
-                            Some(format!(
-                                "JSON-RPC batches are not allowed in MCP {}",
-                                profile.name()
-                            )),
-                        )
-                    } else if items.is_empty() {
-                        verdict("batch", Some(String::from("empty JSON-RPC batch")))
-                    } else {
-                        let problem = items.iter().find_map(|m| jsonrpc_kind(m).err());
-                        verdict("batch", problem)
+                    let mut v = verdict("batch", None);
+                    for (kind, problem) in items.iter().map(jsonrpc_kind) {
+                        v.response |= kind == "response" || kind == "invalid";
+                        v.problem = v.problem.or(problem);
                     }
+                    if profile != Profile::Mcp20250326 {
+                        v.problem = Some(format!(
+                            "JSON-RPC batches are not allowed in MCP {}",
+                            profile.name()
+                        ));
+                    } else if items.is_empty() {
+                        v.problem = Some(String::from("empty JSON-RPC batch"));
+                    }
+                    v
                 }
-                Ok(value) => match jsonrpc_kind(value) {
-                    Ok(kind) => verdict(kind, None),
-                    Err(problem) => verdict("invalid", Some(problem)),
-                },
-            })
+                Ok(value) => {
+                    let (kind, problem) = jsonrpc_kind(value);
+                    verdict(kind, problem)
+                }
+            };
+            v.response |= v.token == Token::Name("response") || v.token == Token::Name("invalid");
+            Some(v)
         }
     }
 }
 
 /// Token for profiles whose grammar runs over the event types themselves.
 fn verdict_type(problem: Option<String>) -> Verdict {
-    Verdict { token: "", problem }
+    Verdict {
+        token: Token::Type,
+        problem,
+        response: false,
+    }
+}
+
+/// An Azure OpenAI content-filter annotation: empty `id` and `object`, and either the prompt's
+/// filter results with no choices, or filter results for every choice.
+fn azure_filter_annotation(value: &Value<'_>) -> bool {
+    let empty = |name| value.get(name).and_then(Value::as_str) == Some("");
+    let Some(Value::Array(choices)) = value.get("choices") else {
+        return false;
+    };
+    let filtered = if choices.is_empty() {
+        value.get("prompt_filter_results").is_some()
+    } else {
+        choices
+            .iter()
+            .all(|c| c.get("content_filter_results").is_some())
+    };
+    empty("id") && empty("object") && filtered
 }
 
 fn anthropic_blocks(
@@ -318,40 +412,40 @@ fn anthropic_blocks(
     }
 }
 
-fn jsonrpc_kind(value: &Value<'_>) -> Result<&'static str, String> {
+/// A JSON-RPC message's kind (`request`, `notification`, `response`, or `invalid`) and what is
+/// wrong with it, if anything.
+fn jsonrpc_kind(value: &Value<'_>) -> (&'static str, Option<String>) {
+    let invalid = |message: String| ("invalid", Some(message));
     if !value.is_object() {
-        return Err(alloc::format!(
+        return invalid(alloc::format!(
             "a JSON-RPC message must be an object, not {}",
             value.kind()
         ));
     }
     if value.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
-        return Err(String::from("`jsonrpc` must be \"2.0\""));
+        return invalid(String::from("`jsonrpc` must be \"2.0\""));
     }
-    let has_id = value
-        .get("id")
-        .is_some_and(|id| matches!(id, Value::String(_)) || id.as_i64().is_some());
+    let id = value.get("id");
+    let has_id = id.is_some_and(|id| matches!(id, Value::String(_)) || id.as_i64().is_some());
     match (value.get("method"), value.get("result"), value.get("error")) {
-        (Some(Value::String(_)), None, None) => Ok(if has_id { "request" } else { "notification" }),
+        (Some(Value::String(_)), None, None) => match id {
+            None => ("notification", None),
+            Some(_) if has_id => ("request", None),
+            Some(other) => (
+                "request",
+                Some(alloc::format!(
+                    "a request's `id` must be a string or an integer, not {} (a notification has no `id` member)",
+                    other.kind()
+                )),
+            ),
+        },
         (None, Some(_), None) | (None, None, Some(_)) if has_id || value.get("error").is_some() => {
-            Ok("response")
+            ("response", None)
         }
-        _ => Err(String::from(
+        _ => invalid(String::from(
             "not a JSON-RPC request, notification or response",
         )),
     }
-}
-
-/// Whether the profile derives grammar tokens from the payload rather than the event type.
-pub(crate) fn uses_payload_tokens(profile: Profile) -> bool {
-    matches!(
-        profile,
-        Profile::OpenAiChat
-            | Profile::Mcp
-            | Profile::Mcp20250326
-            | Profile::Mcp20250618
-            | Profile::Mcp20251125
-    )
 }
 
 /// The rule that reports this profile's payload problems.

@@ -14,7 +14,7 @@ use super::options::{
     integer_id, ulid_time, uuid7_time, BoxedIdOrder, IdOrderKind, OptionsError, Profile, Scope,
     ValidateOptions,
 };
-use super::profiles::{self, ProfileState};
+use super::profiles::{self, ProfileState, Token};
 use super::recording::{
     Chunk, Connection, End, EndKind, ExpectedEvent, Record, Recording, Request, Response,
     SentLastEventId, Timing, FORMAT, VERSION,
@@ -33,17 +33,21 @@ use crate::{Error, ErrorKind, Event, FieldName, LineKind, Parser, Sink, Terminat
 #[derive(Default)]
 struct SeqState {
     matcher: Option<GrammarMatcher>,
+    /// The matcher runs the profile's grammar for a stream resumed mid-way.
+    resumed: bool,
     grammar_failed: bool,
-    events: u64,
     terminal_seen: Option<String>,
     terminal_flagged: bool,
     profile: ProfileState,
 }
 
 impl SeqState {
-    fn new(cfg: &Config) -> SeqState {
+    /// State for a scope; `resumed` when it starts mid-stream (see `Config::resume_grammar`).
+    fn new(cfg: &Config, resumed: bool) -> SeqState {
+        let resumed = resumed && cfg.resume_grammar.is_some();
         SeqState {
-            matcher: cfg.grammar.as_ref().map(Grammar::matcher),
+            matcher: cfg.grammar_for(resumed).map(Grammar::matcher),
+            resumed,
             ..SeqState::default()
         }
     }
@@ -112,6 +116,63 @@ struct Conn {
     reconnect_delay: Option<u64>,
     sent_id: Option<String>,
     seq: SeqState,
+    /// The request was a POST (an MCP client message whose stream carries the answer).
+    post: bool,
+    /// The response said `Content-Type: text/event-stream` (an MCP server may answer a POST
+    /// with plain JSON instead).
+    event_stream: bool,
+    /// Some event carried a JSON-RPC response (MCP).
+    answered: bool,
+    /// The connection delivered an event id (an event's or an id-only block's).
+    id_delivered: bool,
+    /// The retry of the stream this connection resumes (several streams per session).
+    inherited_retry: Option<u64>,
+}
+
+/// How a stream's latest connection ended, for the connection that resumes it (profiles with
+/// several streams per session: MCP).
+struct StreamEnd {
+    connection: usize,
+    /// The stream's own reconnection time (the last valid `retry` it sent).
+    retry: Option<u64>,
+    end: Option<End>,
+}
+
+/// The resumable streams of a session, by their last event id (ids are unique across the
+/// session's streams), at most `window.ids` of them: the oldest are forgotten first.
+#[derive(Default)]
+struct Streams {
+    by_id: BTreeMap<String, (u64, StreamEnd)>,
+    /// Insertion sequence number to id, oldest first.
+    order: BTreeMap<u64, String>,
+    next: u64,
+    /// Some stream was forgotten: an unknown `Last-Event-ID` may have been one of its ids.
+    forgot: bool,
+}
+
+impl Streams {
+    fn insert(&mut self, id: String, stream: StreamEnd, cap: usize) {
+        if let Some((old, _)) = self.by_id.remove(&id) {
+            self.order.remove(&old);
+        }
+        let n = self.next;
+        self.next += 1;
+        self.order.insert(n, id.clone());
+        self.by_id.insert(id, (n, stream));
+        while self.by_id.len() > cap {
+            let Some((_, oldest)) = self.order.pop_first() else {
+                break;
+            };
+            self.by_id.remove(&oldest);
+            self.forgot = true;
+        }
+    }
+
+    fn take(&mut self, id: &str) -> Option<StreamEnd> {
+        let (n, stream) = self.by_id.remove(id)?;
+        self.order.remove(&n);
+        Some(stream)
+    }
 }
 
 /// Where an event or line is, for findings.
@@ -251,6 +312,8 @@ struct Core {
     retry_seen: bool,
     /// Some connection had a 200 body.
     bodies: bool,
+    /// Profiles with several streams per session: the streams a connection may resume.
+    streams: Streams,
 }
 
 /// The incremental validator. Feed it a session in order — [`request`](Self::request),
@@ -302,7 +365,7 @@ impl Validator {
         Ok(Validator {
             parser: Parser::with_config(cfg.parser),
             core: Core {
-                session_seq: SeqState::new(&cfg),
+                session_seq: SeqState::new(&cfg, false),
                 cfg,
                 custom_order: None,
                 timing: Timing::Monotonic,
@@ -324,6 +387,7 @@ impl Validator {
                 last_end: None,
                 retry_seen: false,
                 bodies: false,
+                streams: Streams::default(),
             },
         })
     }
@@ -433,11 +497,16 @@ impl Validator {
     /// A new connection starts (closing the current one, if still open, as of unknown end).
     pub fn request(&mut self, request: &Request) {
         self.close(None);
-        if self.core.connections == 0 {
-            if let SentLastEventId::Sent(id) = request.last_event_id() {
-                // A first request that resumes: the client already held this id, and keeps it
-                // until the stream sets another.
-                self.parser.set_last_event_id(id);
+        let streams = self.core.cfg.streams();
+        if self.core.connections == 0 || streams {
+            match request.last_event_id() {
+                // A request that resumes: the client already held this id, and keeps it until
+                // the stream sets another.
+                SentLastEventId::Sent(id) => self.parser.set_last_event_id(id),
+                // Under a profile with several streams, one without `Last-Event-ID` is a new
+                // stream: no id of another stream is its client's.
+                _ if streams => self.parser.set_last_event_id(""),
+                _ => {}
             }
         }
         let last_id = String::from(self.parser.last_event_id());
@@ -911,17 +980,15 @@ impl Core {
                 .json_types
                 .as_ref()
                 .is_none_or(|types| types.iter().any(|ty| ty == event_type));
-        let profile = self
-            .cfg
-            .profile
-            .filter(|p| self.cfg.on(profiles::rule_of(*p)));
+        // The profile's tokens drive the grammar even when its payload rule is off.
+        let profile = self.cfg.profile;
         let token = if json_rule || profile.is_some() {
             self.payload_checks(event, json_rule, profile, first_in_connection, &loc)
         } else {
-            event_type
+            Some(event_type)
         };
         // Grammar and terminal events.
-        self.sequence(token, &loc);
+        self.sequence(token.unwrap_or(event_type), token.is_some(), &loc);
         // Ids.
         let mut jump = None;
         if own_id && !event.id.is_empty() {
@@ -968,7 +1035,8 @@ impl Core {
         }
     }
 
-    /// The `data-json` rule and the profile's payload checks; returns the grammar token.
+    /// The `data-json` rule and the profile's payload checks; returns the grammar token
+    /// (`None`: the grammar skips this event).
     #[inline(never)]
     fn payload_checks<'e>(
         &mut self,
@@ -977,7 +1045,7 @@ impl Core {
         profile: Option<Profile>,
         first_in_connection: bool,
         loc: &Loc,
-    ) -> &'e str {
+    ) -> Option<&'e str> {
         let event_type = event.event_type();
         let parsed = json::parse(event.data);
         if json_rule {
@@ -992,7 +1060,7 @@ impl Core {
                 );
             }
         }
-        let mut token: &'e str = event_type;
+        let mut token = Some(event_type);
         if let Some(profile) = profile {
             let scope_is_conn = self.cfg.grammar_scope == Scope::Connection;
             let state = if scope_is_conn {
@@ -1008,23 +1076,31 @@ impl Core {
                 Some(&parsed),
                 first_in_connection,
             ) {
-                if profiles::uses_payload_tokens(profile) {
-                    token = verdict.token;
+                token = match verdict.token {
+                    Token::Type => Some(event_type),
+                    Token::Name(name) => Some(name),
+                    Token::Skip => None,
+                };
+                if verdict.response {
+                    self.conn.as_mut().expect("open").answered = true;
                 }
-                if let Some(problem) = verdict.problem {
-                    self.finding(profiles::rule_of(profile), problem, loc.clone());
+                let rule = profiles::rule_of(profile);
+                if let Some(problem) = verdict.problem.filter(|_| self.cfg.on(rule)) {
+                    self.finding(rule, problem, loc.clone());
                 }
             }
         }
         token
     }
 
-    fn sequence(&mut self, token: &str, loc: &Loc) {
+    /// Steps the grammar (unless `in_grammar` is false) and the terminal check with `token`.
+    fn sequence(&mut self, token: &str, in_grammar: bool, loc: &Loc) {
         if !self.cfg.on(Rule::Grammar) && !self.cfg.on(Rule::AfterTerminal) {
             return;
         }
         for scope in [Scope::Connection, Scope::Session] {
-            let grammar_here = self.cfg.on(Rule::Grammar) && self.cfg.grammar_scope == scope;
+            let grammar_here =
+                in_grammar && self.cfg.on(Rule::Grammar) && self.cfg.grammar_scope == scope;
             let terminal_here =
                 self.cfg.on(Rule::AfterTerminal) && self.cfg.terminal_scope == scope;
             if !grammar_here && !terminal_here {
@@ -1034,7 +1110,6 @@ impl Core {
                 Scope::Connection => &mut self.conn.as_mut().expect("open").seq,
                 Scope::Session => &mut self.session_seq,
             };
-            seq.events += 1;
             let mut findings: Vec<(Rule, String)> = Vec::new();
             if terminal_here {
                 if let Some(term) = &seq.terminal_seen {
@@ -1050,7 +1125,8 @@ impl Core {
                 }
             }
             if grammar_here && !seq.grammar_failed {
-                if let (Some(grammar), Some(m)) = (&self.cfg.grammar, seq.matcher.as_mut()) {
+                let grammar = self.cfg.grammar_for(seq.resumed);
+                if let (Some(grammar), Some(m)) = (grammar, seq.matcher.as_mut()) {
                     if !m.step(grammar, token) {
                         let expected = m.expected(grammar);
                         seq.grammar_failed = true;
@@ -1146,11 +1222,45 @@ impl Core {
             self.not_checked(Rule::BufferedTransport, None, "the recording has no timing");
         }
         let ended_cleanly = end.as_ref().is_some_and(|e| e.kind == EndKind::Eof);
+        // MCP: a POST's stream owes the response to its request (the MCP profiles are the
+        // ones with several streams).
         if ended_cleanly
+            && conn.parse_body
+            && conn.post
+            && conn.event_stream
+            && !conn.answered
+            && !conn.id_delivered
+            && self.cfg.streams()
+            && self.cfg.on(Rule::Mcp)
+        {
+            self.finding(
+                Rule::Mcp,
+                String::from("the POST stream ended (eof) without the response to its request, and with no event id the client cannot resume it to get the response"),
+                loc.clone(),
+            );
+        }
+        // Only a 200 has a body to match; an empty one is a sequence like any other.
+        if ended_cleanly
+            && conn.parse_body
             && self.cfg.on(Rule::Grammar)
             && self.cfg.grammar_scope == Scope::Connection
         {
             self.grammar_end(Some(&mut conn.seq), loc.clone());
+        }
+        if self.cfg.streams() && !last_id.is_empty() {
+            let stream = StreamEnd {
+                connection: conn.index,
+                // The parser's retry is the last valid one of any stream: it is this stream's
+                // only if this connection sent one.
+                retry: if conn.saw_retry {
+                    retry
+                } else {
+                    conn.inherited_retry
+                },
+                end: end.clone(),
+            };
+            let cap = self.cfg.window_ids;
+            self.streams.insert(last_id.clone(), stream, cap);
         }
         self.gaps.merge(&conn.gaps);
         let duration = end.as_ref().map(|e| e.t.saturating_sub(conn.request_t));
@@ -1196,11 +1306,11 @@ impl Core {
             Some(s) => s,
             None => &mut self.session_seq,
         };
-        let Some(grammar) = &self.cfg.grammar else {
+        let Some(grammar) = self.cfg.grammar_for(seq.resumed) else {
             return;
         };
         let Some(m) = &seq.matcher else { return };
-        if seq.events == 0 || seq.grammar_failed || m.is_accepting(grammar) {
+        if seq.grammar_failed || m.is_accepting(grammar) {
             return;
         }
         let message = format!(
@@ -1213,6 +1323,7 @@ impl Core {
 
     fn finish(mut self) -> Report {
         if self.last_end == Some(EndKind::Eof)
+            && self.bodies
             && self.cfg.on(Rule::Grammar)
             && self.cfg.grammar_scope == Scope::Session
         {
@@ -1302,5 +1413,58 @@ mod tests {
         assert_eq!(conn.events, 1000);
         assert!(conn.ints.ranges.len() <= 4, "{:?}", conn.ints.ranges.len());
         assert!(v.core.ids.delivered.ranges.len() <= 4);
+    }
+
+    #[test]
+    fn mcp_streams_stay_within_the_id_window() {
+        let mut options = ValidateOptions {
+            profile: Some(Profile::Mcp),
+            ..ValidateOptions::default()
+        };
+        options.window.ids = Some(4);
+        let mut v = Validator::new(&options).unwrap();
+        let post = |t: u64, last_event_id: Option<&str>| {
+            let mut headers =
+                alloc::vec![(String::from("accept"), String::from("text/event-stream"))];
+            if let Some(id) = last_event_id {
+                headers.push(("last-event-id".into(), id.into()));
+            }
+            Request {
+                method: "POST".into(),
+                url: String::new(),
+                headers: Some(headers),
+                t,
+            }
+        };
+        for i in 0..100u64 {
+            v.request(&post(i * 10, None));
+            v.response(&Response {
+                status: 200,
+                headers: alloc::vec![("content-type".into(), "text/event-stream".into())],
+                t: Some(i * 10 + 1),
+            });
+            v.chunk(i * 10 + 2, format!("id: s{i}\ndata:\n\n").as_bytes());
+            v.end(&End {
+                kind: EndKind::NetworkError,
+                t: i * 10 + 3,
+                message: None,
+            });
+        }
+        assert_eq!(v.core.streams.by_id.len(), 4);
+        assert_eq!(v.core.streams.order.len(), 4);
+        // The latest streams can be resumed; a forgotten one is not checked, not a finding.
+        v.request(&post(5000, Some("s99")));
+        v.request(&post(6000, Some("s3")));
+        let report = v.finish();
+        assert!(
+            report
+                .findings
+                .iter()
+                .all(|f| !matches!(f.rule, Rule::LastEventId | Rule::ReconnectDelay)),
+            "{report}"
+        );
+        assert_eq!(report.not_checked.len(), 1);
+        assert_eq!(report.not_checked[0].rule, Rule::LastEventId);
+        assert_eq!(report.not_checked[0].connection, Some(101));
     }
 }

@@ -48,11 +48,26 @@ impl Core {
             utf8: Utf8Check::default(),
             reconnect_delay: None,
             sent_id: None,
-            seq: SeqState::new(&self.cfg),
+            seq: SeqState::default(),
+            post: request.method.eq_ignore_ascii_case("POST"),
+            event_stream: false,
+            answered: false,
+            id_delivered: false,
+            inherited_retry: None,
         };
         let sent = request.last_event_id();
         if let SentLastEventId::Sent(s) = sent {
             conn.sent_id = Some(s.into());
+        }
+        let resumed = conn.sent_id.is_some()
+            || self
+                .cfg
+                .profile
+                .is_some_and(|p| profiles::resumes_by_url(p, &request.url));
+        conn.seq = SeqState::new(&self.cfg, resumed);
+        if index == 0 && resumed {
+            // The session's sequence starts mid-way too.
+            self.session_seq = SeqState::new(&self.cfg, true);
         }
         let loc = Loc {
             connection: Some(index),
@@ -78,7 +93,16 @@ impl Core {
                 }
             }
         }
-        if let Some(prev) = self.prev.take() {
+        if self.cfg.streams() {
+            if let Some(end) = self.prev.take().and_then(|prev| prev.end) {
+                let delay = request.t.saturating_sub(end.t);
+                if self.timed() {
+                    conn.reconnect_delay = Some(delay);
+                    self.reconnect_delays.add(delay);
+                }
+            }
+            self.stream_request(&mut conn, sent, request.t, &loc);
+        } else if let Some(prev) = self.prev.take() {
             if prev.status == Some(204) && self.cfg.on(Rule::ReconnectAfter204) {
                 self.finding(
                     Rule::ReconnectAfter204,
@@ -152,15 +176,82 @@ impl Core {
                 should: s.into(),
                 header_wrong: false,
             });
-            // What came before the id it resumes after was delivered before the recording.
-            if self.ids.low.is_none() {
-                self.ids.low = match &self.expected {
-                    Some(log) => log.index.get(s).and_then(|p| p.checked_add(1)),
-                    None => integer_id(s).and_then(|n| n.checked_add(1)),
-                };
-            }
+            self.resumed_before_recording(s);
         }
         self.conn = Some(conn);
+    }
+
+    /// What came before the id a first request resumes after was delivered before the
+    /// recording.
+    fn resumed_before_recording(&mut self, sent: &str) {
+        if self.ids.low.is_none() {
+            self.ids.low = match &self.expected {
+                Some(log) => log.index.get(sent).and_then(|p| p.checked_add(1)),
+                None => integer_id(sent).and_then(|n| n.checked_add(1)),
+            };
+        }
+    }
+
+    /// A request in a session of several streams: without `Last-Event-ID` it opens a new
+    /// stream (nothing to check); with one it resumes the stream whose last event id that is.
+    fn stream_request(&mut self, conn: &mut Conn, sent: SentLastEventId<'_>, t: u64, loc: &Loc) {
+        let sent = match sent {
+            SentLastEventId::Sent(s) => s,
+            SentLastEventId::Absent => return,
+            // Taken as a new stream: whether it resumed one cannot be told.
+            SentLastEventId::Unknown if conn.index == 0 => return,
+            SentLastEventId::Unknown => {
+                self.not_checked(
+                    Rule::LastEventId,
+                    Some(conn.index),
+                    "request headers were not recorded",
+                );
+                return;
+            }
+        };
+        // Whatever it resumes, the server must continue after the id it was sent.
+        conn.resume = Some(Resume {
+            sent: sent.into(),
+            should: sent.into(),
+            header_wrong: false,
+        });
+        if let Some(stream) = self.streams.take(sent) {
+            conn.inherited_retry = stream.retry;
+            let Some(end) = stream.end else { return };
+            if !self.cfg.on(Rule::ReconnectDelay) || !self.cfg.reconnect_after.contains(&end.kind) {
+                return;
+            }
+            let delay = t.saturating_sub(end.t);
+            match (self.timed(), stream.retry) {
+                (false, _) => {
+                    self.not_checked(Rule::ReconnectDelay, None, "the recording has no timing")
+                }
+                (true, Some(retry)) if delay.saturating_add(self.cfg.slack) < retry => self.finding(
+                    Rule::ReconnectDelay,
+                    format!(
+                        "resumed {delay} ms after the stream's connection {} ended ({}), sooner than the stream's retry of {retry} ms",
+                        stream.connection,
+                        end.kind.as_str()
+                    ),
+                    loc.clone(),
+                ),
+                _ => {}
+            }
+        } else if conn.index == 0 {
+            self.resumed_before_recording(sent);
+        } else if self.streams.forgot {
+            self.not_checked(
+                Rule::LastEventId,
+                Some(conn.index),
+                "more streams than window.ids: the one resumed may have been forgotten",
+            );
+        } else if self.cfg.on(Rule::LastEventId) {
+            self.finding(
+                Rule::LastEventId,
+                format!("resume sent `Last-Event-ID: {sent}`, which is the last event id of no earlier stream of the session"),
+                loc.clone(),
+            );
+        }
     }
 
     pub(super) fn response(&mut self, response: &Response) {
@@ -169,6 +260,9 @@ impl Core {
         };
         conn.status = Some(response.status);
         conn.parse_body = response.status == 200;
+        conn.event_stream = response
+            .header("content-type")
+            .is_some_and(crate::is_event_stream_type);
         let index = conn.index;
         if let Some(t) = response.t {
             self.activity(t);

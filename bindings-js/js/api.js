@@ -325,13 +325,19 @@ export function parse(input, options = {}) {
 /**
  * Encodes events (and `{ comment }` items) to the `text/event-stream` wire format. Multi-line
  * data becomes several `data:` lines; an `event` or `id` that cannot be sent throws an
- * `EncodeError` and nothing is returned.
+ * `EncodeError` and nothing is returned; `items` that is not iterable (a lone item) throws a
+ * `TypeError`.
  *
  * @param {Iterable<import('./index.js').EncodeItem>} items
  * @param {import('./index.js').EncodeOptions} [options]
  * @returns {string}
  */
 export function encode(items, options) {
+  // Array.from would turn a non-iterable (a lone item, a number) into [] and encode nothing.
+  if (items == null || typeof items[Symbol.iterator] !== 'function') {
+    const got = items === null ? 'null' : typeof items;
+    throw new TypeError(`encode(): expected an iterable of items (e.g. [{ data }]), got ${got}`);
+  }
   try {
     return encodeRaw(Array.from(items), options);
   } catch (error) {

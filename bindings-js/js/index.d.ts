@@ -138,7 +138,10 @@ export interface EncodeOptions {
   lineEnding?: 'lf' | 'crlf';
 }
 
-/** Encodes events to the wire format; throws `EncodeError` for an event that cannot be sent. */
+/**
+ * Encodes events to the wire format; throws `EncodeError` for an event that cannot be sent, and
+ * a `TypeError` when `items` is not iterable (a lone item: pass `[item]`).
+ */
 export function encode(items: Iterable<EncodeItem>, options?: EncodeOptions): string;
 
 /** Base class of every error ssert reports or throws. */
@@ -316,11 +319,17 @@ export interface Finding {
   connection: number | null;
   event: number | null;
   offset: number | null;
-  t: number | null;
+  /** A time from the recording: a BigInt when beyond `Number.MAX_SAFE_INTEGER`. */
+  t: number | bigint | null;
   excerpt: string | null;
 }
 
-/** The validator's report (the shared report JSON; `stats` as documented by the core). */
+/**
+ * The validator's report (the shared report JSON; `stats` as documented by the core). Every
+ * integer is a number, except one beyond `Number.MAX_SAFE_INTEGER`, which is a BigInt so that no
+ * digit is lost: such values come only from the recording (a `t`, a `retry` of 2^64 - 1 in
+ * `stats`).
+ */
 export interface Report {
   format: 'ssert-report';
   version: number;
@@ -433,14 +442,25 @@ export interface ValidateOptions {
   idOrder?: (a: string, b: string) => number;
 }
 
-/** Validates a recording (object or JSON text) with the core validator. */
-export function validate(recording: Recording | string, options?: ValidateOptions): Report;
+/** A recording's text: a string, or its UTF-8 bytes (e.g. a `Buffer` from `readFileSync`). */
+export type RecordingText = string | ArrayBuffer | ArrayBufferView;
 
-/** Reads a JSON Lines recording into a recording object. */
-export function recordingFromJSONLines(text: string): Recording;
+/**
+ * Validates a recording (an object, or its JSON, JSON Lines or HAR text) with the core validator.
+ * Bytes that are not UTF-8 throw a `RecordingError`; a value that is neither a recording object
+ * nor text (`undefined`, a number) a `TypeError`.
+ */
+export function validate(recording: Recording | RecordingText, options?: ValidateOptions): Report;
 
-/** Imports a HAR file as a recording (timing `none`). */
-export function recordingFromHAR(text: string): Recording;
+/** Reads a JSON Lines recording into a recording object (`TypeError` if `text` is not text). */
+export function recordingFromJSONLines(text: RecordingText): Recording;
+
+/**
+ * Imports a HAR file as a recording (timing `none`; `TypeError` if `text` is not text). Entries
+ * whose body the HAR did not capture are skipped and named in `source`; a browser's
+ * `response._error` ends the connection `client_closed` (`net::ERR_ABORTED`) or `network_error`.
+ */
+export function recordingFromHAR(text: RecordingText): Recording;
 
 /** A recording or validator options that could not be read (`INVALID_RECORDING`, `INVALID_OPTIONS`). */
 export class RecordingError extends SsertError {

@@ -14,17 +14,62 @@ function rethrowInput(error) {
   throw error;
 }
 
+// fatal: a recording is JSON, which is UTF-8; other bytes are an unreadable recording, not text
+// to repair. A leading BOM is dropped here as the core's readers drop it.
+const utf8Text = new TextDecoder('utf-8', { fatal: true });
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return value.constructor?.name ?? 'object';
+}
+
+/** The text of a recording given as a string or as bytes (decoded as UTF-8); `undefined` otherwise. */
+function textOf(input, what) {
+  if (typeof input === 'string') return input;
+  let bytes;
+  if (input instanceof Uint8Array) bytes = input;
+  else if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
+  else return undefined;
+  try {
+    return utf8Text.decode(bytes);
+  } catch {
+    throw new RecordingError('INVALID_RECORDING', `${what} is not UTF-8 text`);
+  }
+}
+
+/** The text of `recordingFromHAR` / `recordingFromJSONLines` input, or a TypeError. */
+function requireText(input, fn) {
+  const text = textOf(input, 'the recording');
+  if (text === undefined) {
+    // Checked here: anything else would reach wasm as a string that is not one.
+    throw new TypeError(`${fn}(): expected the recording as a string or bytes (UTF-8), got ${describe(input)}`);
+  }
+  return text;
+}
+
 /**
  * Validates a recording with the core validator.
  *
- * @param {object | string} recording a recording object, or its JSON text
+ * @param {object | string | Uint8Array | ArrayBuffer} recording a recording object, or its text
+ *   (JSON, JSON Lines or HAR) as a string or as UTF-8 bytes (a `Buffer` from `readFileSync`)
  * @param {object} [options] the shared `ValidateOptions` JSON (snake_case, as in every binding),
  *   plus `idOrder`: an `(a, b) => number` comparator of ids (negative: `a` first) that replaces
  *   the built-in id orders; an exception it throws propagates
- * @returns {object} the shared report JSON: `{ passed, findings, stats, ... }`
+ * @returns {object} the shared report JSON: `{ passed, findings, stats, ... }`; an integer beyond
+ *   `Number.MAX_SAFE_INTEGER` (a `retry` of 2^64 - 1, say) is a BigInt, every other a number
  */
 export function validate(recording, options) {
-  const text = typeof recording === 'string' ? recording : JSON.stringify(recording);
+  let text = textOf(recording, 'the recording');
+  if (text === undefined) {
+    if (typeof recording !== 'object' || recording === null) {
+      throw new TypeError(
+        `validate(): expected a recording object, or its text as a string or bytes, got ${describe(recording)}`,
+      );
+    }
+    text = JSON.stringify(recording);
+  }
   const { idOrder, ...shared } = options ?? {};
   if (idOrder !== undefined && typeof idOrder !== 'function') {
     throw new TypeError('validate(): options.idOrder must be a function (a, b) => number');
@@ -36,19 +81,27 @@ export function validate(recording, options) {
   }
 }
 
-/** Reads a recording written as JSON Lines (one record per line) into a recording object. */
+/**
+ * Reads a recording written as JSON Lines (one record per line), given as a string or as UTF-8
+ * bytes, into a recording object.
+ */
 export function recordingFromJSONLines(text) {
+  const lines = requireText(text, 'recordingFromJSONLines');
   try {
-    return JSON.parse(recordingFromJsonLines(text));
+    return JSON.parse(recordingFromJsonLines(lines));
   } catch (error) {
     return rethrowInput(error);
   }
 }
 
-/** Imports a HAR file (text) as a recording object (timing `none`: timing rules are not checked). */
+/**
+ * Imports a HAR file, given as a string or as UTF-8 bytes, as a recording object (timing `none`:
+ * timing rules are not checked).
+ */
 export function recordingFromHAR(text) {
+  const har = requireText(text, 'recordingFromHAR');
   try {
-    return JSON.parse(recordingFromHar(text));
+    return JSON.parse(recordingFromHar(har));
   } catch (error) {
     return rethrowInput(error);
   }

@@ -284,8 +284,7 @@ pub fn encode(messages: JsValue, options: JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = traceOf)]
 pub fn trace_of(input: &[u8], options: JsValue) -> Result<JsValue, JsValue> {
     let parsed = ssert_core::parse_with(input, parser_config(options)?, true);
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    Ok(parsed.trace.serialize(&serializer)?)
+    Ok(exact::to_js(&parsed.trace)?)
 }
 
 /// A recording or options problem as the JS wrapper receives it (turned into a `RecordingError`
@@ -313,7 +312,8 @@ fn load_error(error: &LoadError) -> JsValue {
 }
 
 /// Validates a recording (the shared JSON format, as text) with the core validator; `options`
-/// is the shared `ValidateOptions` JSON, as text. Returns the report (the shared report JSON).
+/// is the shared `ValidateOptions` JSON, as text. Returns the report (the shared report JSON;
+/// an integer beyond 2^53 - 1, such as a `retry` of 2^64 - 1, as a BigInt).
 ///
 /// Options cross as JSON text, not through serde-wasm-bindgen, because the latter reads only the
 /// fields a struct names and so would silently accept a misspelt option that
@@ -346,8 +346,7 @@ pub fn validate_json(
         return Err(exception);
     }
     let report = outcome.map_err(|error| input_error("INVALID_OPTIONS", error.message, None))?;
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    Ok(report.serialize(&serializer)?)
+    Ok(exact::to_js(&report)?)
 }
 
 /// A JS comparator as the core's id order. A result that is not a number (or is NaN) means
@@ -408,4 +407,280 @@ pub fn rule_runs(options: &str, code_or_name: &str) -> Result<Option<bool>, JsVa
         .runs(rule)
         .map(Some)
         .map_err(|error| input_error("INVALID_OPTIONS", error.message, None))
+}
+
+/// Values that hold `u64`s (the report, the trace) as JS values.
+mod exact {
+    use serde::ser::{self, Serialize, Serializer};
+    use wasm_bindgen::JsValue;
+
+    const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+    /// `value` as serde-wasm-bindgen's JSON-compatible serializer builds it, except that an
+    /// integer beyond ±(2^53 - 1) becomes a BigInt. That serializer alone refuses such an
+    /// integer (a stream's `retry` can be 2^64 - 1), and its BigInt option would make every
+    /// integer a BigInt; this way the report keeps its JSON shape and loses no digit.
+    pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
+        value.serialize(Exact(&serde_wasm_bindgen::Serializer::json_compatible()))
+    }
+
+    /// A serializer that passes everything to `S`, intercepting only the wide integers, at
+    /// every depth (each nested value is wrapped in [`Nested`]).
+    struct Exact<S>(S);
+
+    struct Nested<'a, T: ?Sized>(&'a T);
+
+    impl<T: Serialize + ?Sized> Serialize for Nested<'_, T> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.0.serialize(Exact(serializer))
+        }
+    }
+
+    impl<S: Serializer> Serializer for Exact<S> {
+        type Ok = S::Ok;
+        type Error = S::Error;
+        type SerializeSeq = Exact<S::SerializeSeq>;
+        type SerializeTuple = Exact<S::SerializeTuple>;
+        type SerializeTupleStruct = Exact<S::SerializeTupleStruct>;
+        type SerializeTupleVariant = Exact<S::SerializeTupleVariant>;
+        type SerializeMap = Exact<S::SerializeMap>;
+        type SerializeStruct = Exact<S::SerializeStruct>;
+        type SerializeStructVariant = Exact<S::SerializeStructVariant>;
+
+        fn is_human_readable(&self) -> bool {
+            self.0.is_human_readable()
+        }
+        fn serialize_u64(self, v: u64) -> Result<S::Ok, S::Error> {
+            if v > MAX_SAFE_INTEGER {
+                self.0.serialize_u128(v.into())
+            } else {
+                self.0.serialize_u64(v)
+            }
+        }
+        fn serialize_i64(self, v: i64) -> Result<S::Ok, S::Error> {
+            if v.unsigned_abs() > MAX_SAFE_INTEGER {
+                self.0.serialize_i128(v.into())
+            } else {
+                self.0.serialize_i64(v)
+            }
+        }
+        fn serialize_bool(self, v: bool) -> Result<S::Ok, S::Error> {
+            self.0.serialize_bool(v)
+        }
+        fn serialize_i8(self, v: i8) -> Result<S::Ok, S::Error> {
+            self.0.serialize_i8(v)
+        }
+        fn serialize_i16(self, v: i16) -> Result<S::Ok, S::Error> {
+            self.0.serialize_i16(v)
+        }
+        fn serialize_i32(self, v: i32) -> Result<S::Ok, S::Error> {
+            self.0.serialize_i32(v)
+        }
+        fn serialize_i128(self, v: i128) -> Result<S::Ok, S::Error> {
+            self.0.serialize_i128(v)
+        }
+        fn serialize_u8(self, v: u8) -> Result<S::Ok, S::Error> {
+            self.0.serialize_u8(v)
+        }
+        fn serialize_u16(self, v: u16) -> Result<S::Ok, S::Error> {
+            self.0.serialize_u16(v)
+        }
+        fn serialize_u32(self, v: u32) -> Result<S::Ok, S::Error> {
+            self.0.serialize_u32(v)
+        }
+        fn serialize_u128(self, v: u128) -> Result<S::Ok, S::Error> {
+            self.0.serialize_u128(v)
+        }
+        fn serialize_f32(self, v: f32) -> Result<S::Ok, S::Error> {
+            self.0.serialize_f32(v)
+        }
+        fn serialize_f64(self, v: f64) -> Result<S::Ok, S::Error> {
+            self.0.serialize_f64(v)
+        }
+        fn serialize_char(self, v: char) -> Result<S::Ok, S::Error> {
+            self.0.serialize_char(v)
+        }
+        fn serialize_str(self, v: &str) -> Result<S::Ok, S::Error> {
+            self.0.serialize_str(v)
+        }
+        fn serialize_bytes(self, v: &[u8]) -> Result<S::Ok, S::Error> {
+            self.0.serialize_bytes(v)
+        }
+        fn serialize_none(self) -> Result<S::Ok, S::Error> {
+            self.0.serialize_none()
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<S::Ok, S::Error> {
+            self.0.serialize_some(&Nested(v))
+        }
+        fn serialize_unit(self) -> Result<S::Ok, S::Error> {
+            self.0.serialize_unit()
+        }
+        fn serialize_unit_struct(self, name: &'static str) -> Result<S::Ok, S::Error> {
+            self.0.serialize_unit_struct(name)
+        }
+        fn serialize_unit_variant(
+            self,
+            name: &'static str,
+            index: u32,
+            variant: &'static str,
+        ) -> Result<S::Ok, S::Error> {
+            self.0.serialize_unit_variant(name, index, variant)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            name: &'static str,
+            v: &T,
+        ) -> Result<S::Ok, S::Error> {
+            self.0.serialize_newtype_struct(name, &Nested(v))
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            name: &'static str,
+            index: u32,
+            variant: &'static str,
+            v: &T,
+        ) -> Result<S::Ok, S::Error> {
+            self.0
+                .serialize_newtype_variant(name, index, variant, &Nested(v))
+        }
+        fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
+            self.0.serialize_seq(len).map(Exact)
+        }
+        fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, S::Error> {
+            self.0.serialize_tuple(len).map(Exact)
+        }
+        fn serialize_tuple_struct(
+            self,
+            name: &'static str,
+            len: usize,
+        ) -> Result<Self::SerializeTupleStruct, S::Error> {
+            self.0.serialize_tuple_struct(name, len).map(Exact)
+        }
+        fn serialize_tuple_variant(
+            self,
+            name: &'static str,
+            index: u32,
+            variant: &'static str,
+            len: usize,
+        ) -> Result<Self::SerializeTupleVariant, S::Error> {
+            self.0
+                .serialize_tuple_variant(name, index, variant, len)
+                .map(Exact)
+        }
+        fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
+            self.0.serialize_map(len).map(Exact)
+        }
+        fn serialize_struct(
+            self,
+            name: &'static str,
+            len: usize,
+        ) -> Result<Self::SerializeStruct, S::Error> {
+            self.0.serialize_struct(name, len).map(Exact)
+        }
+        fn serialize_struct_variant(
+            self,
+            name: &'static str,
+            index: u32,
+            variant: &'static str,
+            len: usize,
+        ) -> Result<Self::SerializeStructVariant, S::Error> {
+            self.0
+                .serialize_struct_variant(name, index, variant, len)
+                .map(Exact)
+        }
+    }
+
+    impl<S: ser::SerializeSeq> ser::SerializeSeq for Exact<S> {
+        type Ok = S::Ok;
+        type Error = S::Error;
+        fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), S::Error> {
+            self.0.serialize_element(&Nested(v))
+        }
+        fn end(self) -> Result<S::Ok, S::Error> {
+            self.0.end()
+        }
+    }
+
+    impl<S: ser::SerializeTuple> ser::SerializeTuple for Exact<S> {
+        type Ok = S::Ok;
+        type Error = S::Error;
+        fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), S::Error> {
+            self.0.serialize_element(&Nested(v))
+        }
+        fn end(self) -> Result<S::Ok, S::Error> {
+            self.0.end()
+        }
+    }
+
+    impl<S: ser::SerializeTupleStruct> ser::SerializeTupleStruct for Exact<S> {
+        type Ok = S::Ok;
+        type Error = S::Error;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), S::Error> {
+            self.0.serialize_field(&Nested(v))
+        }
+        fn end(self) -> Result<S::Ok, S::Error> {
+            self.0.end()
+        }
+    }
+
+    impl<S: ser::SerializeTupleVariant> ser::SerializeTupleVariant for Exact<S> {
+        type Ok = S::Ok;
+        type Error = S::Error;
+        fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), S::Error> {
+            self.0.serialize_field(&Nested(v))
+        }
+        fn end(self) -> Result<S::Ok, S::Error> {
+            self.0.end()
+        }
+    }
+
+    impl<S: ser::SerializeMap> ser::SerializeMap for Exact<S> {
+        type Ok = S::Ok;
+        type Error = S::Error;
+        fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), S::Error> {
+            self.0.serialize_key(&Nested(k))
+        }
+        fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), S::Error> {
+            self.0.serialize_value(&Nested(v))
+        }
+        fn end(self) -> Result<S::Ok, S::Error> {
+            self.0.end()
+        }
+    }
+
+    impl<S: ser::SerializeStruct> ser::SerializeStruct for Exact<S> {
+        type Ok = S::Ok;
+        type Error = S::Error;
+        fn serialize_field<T: Serialize + ?Sized>(
+            &mut self,
+            key: &'static str,
+            v: &T,
+        ) -> Result<(), S::Error> {
+            self.0.serialize_field(key, &Nested(v))
+        }
+        fn skip_field(&mut self, key: &'static str) -> Result<(), S::Error> {
+            self.0.skip_field(key)
+        }
+        fn end(self) -> Result<S::Ok, S::Error> {
+            self.0.end()
+        }
+    }
+
+    impl<S: ser::SerializeStructVariant> ser::SerializeStructVariant for Exact<S> {
+        type Ok = S::Ok;
+        type Error = S::Error;
+        fn serialize_field<T: Serialize + ?Sized>(
+            &mut self,
+            key: &'static str,
+            v: &T,
+        ) -> Result<(), S::Error> {
+            self.0.serialize_field(key, &Nested(v))
+        }
+        fn skip_field(&mut self, key: &'static str) -> Result<(), S::Error> {
+            self.0.skip_field(key)
+        }
+        fn end(self) -> Result<S::Ok, S::Error> {
+            self.0.end()
+        }
+    }
 }

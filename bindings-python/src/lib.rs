@@ -17,7 +17,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMapping, PyMemoryView, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyInt, PyList, PyMapping, PyMemoryView, PyString};
 
 use ssert_core::{
     Encoder, Error as CoreError, Event as CoreEvent, LineEnding, Message, Parser as CoreParser,
@@ -37,6 +37,16 @@ static ERROR_CLASSES: PyOnceLock<(Py<PyDict>, Py<PyAny>)> = PyOnceLock::new();
 
 /// Builds the typed Python exception (an `ssert.SSEError` subclass) for a core error.
 fn error_object<'py>(py: Python<'py>, error: CoreError) -> PyResult<Bound<'py, PyAny>> {
+    error_object_at(py, error, None)
+}
+
+/// As [`error_object`], for the item `index` of `encode()`'s input: the message and the
+/// exception's `index` name it, as the JS package's `EncodeError` does.
+fn error_object_at<'py>(
+    py: Python<'py>,
+    error: CoreError,
+    index: Option<usize>,
+) -> PyResult<Bound<'py, PyAny>> {
     let (classes, base) = ERROR_CLASSES.get_or_try_init(py, || -> PyResult<_> {
         let module = py.import("ssert._errors")?;
         let classes = module.getattr("ERROR_CLASSES")?.cast_into::<PyDict>()?;
@@ -48,11 +58,20 @@ fn error_object<'py>(py: Python<'py>, error: CoreError) -> PyResult<Bound<'py, P
         // A code added to the core after this binding was built: still an SSEError.
         None => base.bind(py).clone(),
     };
-    class.call1((error.to_string(), error.code(), error.offset()))
+    let message = match index {
+        None => error.to_string(),
+        Some(index) => format!(
+            "{} at byte {} of item {index}: {}",
+            error.code(),
+            error.offset(),
+            error.kind().message()
+        ),
+    };
+    class.call1((message, error.code(), error.offset(), index))
 }
 
-fn raise(py: Python<'_>, error: CoreError) -> PyErr {
-    match error_object(py, error) {
+fn raise_at(py: Python<'_>, error: CoreError, index: usize) -> PyErr {
+    match error_object_at(py, error, Some(index)) {
         Ok(exception) => PyErr::from_value(exception),
         Err(import_failure) => import_failure,
     }
@@ -61,14 +80,39 @@ fn raise(py: Python<'_>, error: CoreError) -> PyErr {
 // ---------------------------------------------------------------------------------------------
 // Input conversion
 
+/// The UTF-8 text of a Python `str`. A `str` may hold lone surrogates, which UTF-8 cannot:
+/// each becomes one U+FFFD, as JavaScript's `TextEncoder` and USVString conversion do, so the
+/// same string gives the same result in both packages. Only a string that fails the direct
+/// conversion pays for the repair.
+fn text_of<'a>(text: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, str>> {
+    if let Ok(utf8) = text.to_cow() {
+        return Ok(utf8);
+    }
+    // UTF-16 keeps a lone surrogate as the one code unit it is, and a surrogate pair (two code
+    // points in a Python str, one character in JS) as a pair; `from_utf16_lossy` then replaces
+    // exactly the unpaired ones.
+    let py = text.py();
+    let encoded = text.call_method1(
+        intern!(py, "encode"),
+        (intern!(py, "utf-16-le"), intern!(py, "surrogatepass")),
+    )?;
+    let units: Vec<u16> = encoded
+        .cast::<PyBytes>()?
+        .as_bytes()
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .collect();
+    Ok(Cow::Owned(String::from_utf16_lossy(&units)))
+}
+
 /// The bytes of a `feed()` / `parse()` argument: borrowed from `bytes`, the UTF-8 encoding of a
-/// `str`, or a copy of any other buffer (`bytearray`, `memoryview`, ...).
+/// `str` ([`text_of`]), or a copy of any other buffer (`bytearray`, `memoryview`, ...).
 fn input_bytes<'a>(data: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
     if let Ok(bytes) = data.cast::<PyBytes>() {
         return Ok(Cow::Borrowed(bytes.as_bytes()));
     }
     if let Ok(text) = data.cast::<PyString>() {
-        return Ok(match text.to_cow()? {
+        return Ok(match text_of(text)? {
             Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
             Cow::Owned(text) => Cow::Owned(text.into_bytes()),
         });
@@ -631,8 +675,9 @@ impl Parser {
     /// Sets the last event ID, as a client resuming a stream it read earlier starts out with
     /// the id it kept.
     #[setter]
-    fn set_last_event_id(&mut self, id: &str) {
-        self.inner.set_last_event_id(id);
+    fn set_last_event_id(&mut self, id: &Bound<'_, PyString>) -> PyResult<()> {
+        self.inner.set_last_event_id(&text_of(id)?);
+        Ok(())
     }
 
     /// The last valid `retry:` value (milliseconds), or None.
@@ -777,22 +822,54 @@ enum Item {
     Comment(String),
 }
 
+/// The text of field `name` of item `index`, which must be a `str` (lone surrogates become
+/// U+FFFD, see [`text_of`]).
+fn field_text(value: &Bound<'_, PyAny>, index: usize, name: &str) -> PyResult<String> {
+    match value.cast::<PyString>() {
+        Ok(text) => Ok(text_of(text)?.into_owned()),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "encode(): item {index}: `{name}` must be a str, got {}",
+            value.get_type().name()?
+        ))),
+    }
+}
+
+/// The `retry` of item `index`: an int from 0 to 2**64 - 1.
+fn field_retry(value: &Bound<'_, PyAny>, index: usize) -> PyResult<u64> {
+    if let Ok(retry) = value.extract::<u64>() {
+        return Ok(retry);
+    }
+    if value.cast::<PyInt>().is_ok() {
+        return Err(PyValueError::new_err(format!(
+            "encode(): item {index}: `retry` must be from 0 to 2**64 - 1 (milliseconds), got {}",
+            value.repr()?
+        )));
+    }
+    Err(PyTypeError::new_err(format!(
+        "encode(): item {index}: `retry` must be an int, got {}",
+        value.get_type().name()?
+    )))
+}
+
 impl Item {
     fn extract<'py>(item: &Bound<'py, PyAny>, index: usize) -> PyResult<Item> {
         let py = item.py();
         if let Ok(event) = item.cast::<Event>() {
             let event = event.get();
+            let text = |value: &Py<PyString>| -> PyResult<String> {
+                Ok(text_of(value.bind(py))?.into_owned())
+            };
             return Ok(Item::Event(OwnedMessage {
                 event: if event.explicit_type {
-                    Some(event.event.extract(py)?)
+                    Some(text(&event.event)?)
                 } else {
                     None
                 },
-                data: Some(event.data.extract(py)?),
+                data: Some(text(&event.data)?),
                 // A parsed event's id is written even when it is "": the stream reset the last
                 // event ID there, and the encoded stream must too (`id:`), as in the JS package.
                 id: if event.explicit_id {
-                    Some(event.id.extract(py)?)
+                    Some(text(&event.id)?)
                 } else {
                     None
                 },
@@ -841,10 +918,15 @@ impl Item {
                     )));
                 }
             }
-            return Ok(Item::Comment(comment.extract()?));
+            return Ok(Item::Comment(field_text(&comment, index, "comment")?));
         }
         let [event, data, id, retry] = names;
-        let id: Option<String> = field(id)?.map(|v| v.extract()).transpose()?;
+        let text = |name: &Bound<'py, PyString>, label: &str| -> PyResult<Option<String>> {
+            field(name)?
+                .map(|value| field_text(&value, index, label))
+                .transpose()
+        };
+        let id = text(id, "id")?;
         // A mapping's "id": "" is an explicit reset (`id:`). An object with attributes is an
         // event like httpx-sse's ServerSentEvent, whose id "" means "no id".
         let id = if is_mapping {
@@ -853,11 +935,13 @@ impl Item {
             id.filter(|id| !id.is_empty())
         };
         Ok(Item::Event(OwnedMessage {
-            event: field(event)?.map(|v| v.extract()).transpose()?,
+            event: text(event, "event")?,
             // No data (absent or None) is no event: only the id and retry are written.
-            data: field(data)?.map(|v| v.extract()).transpose()?,
+            data: text(data, "data")?,
             id,
-            retry: field(retry)?.map(|v| v.extract()).transpose()?,
+            retry: field(retry)?
+                .map(|value| field_retry(&value, index))
+                .transpose()?,
         }))
     }
 }
@@ -887,8 +971,9 @@ fn encoder(line_ending: &str) -> PyResult<Encoder> {
 }
 
 /// Encodes events (Event objects, mappings or objects with event/data/id/retry) and comments
-/// (`{"comment": text}`) to the wire format; raises an SSEError subclass for a value that
-/// cannot be framed, and TypeError for an item that is no event or comment.
+/// (`{"comment": text}`) to the wire format; raises an SSEError subclass naming the item
+/// (`index`) for a value that cannot be framed, TypeError for an item that is no event or
+/// comment or a field of the wrong type, and ValueError for a `retry` out of range.
 #[pyfunction]
 #[pyo3(signature = (events, *, line_ending="lf"))]
 fn encode(py: Python<'_>, events: &Bound<'_, PyAny>, line_ending: &str) -> PyResult<String> {
@@ -899,22 +984,22 @@ fn encode(py: Python<'_>, events: &Bound<'_, PyAny>, line_ending: &str) -> PyRes
             Item::Event(message) => encoder.write_event(&mut out, &message.as_message()),
             Item::Comment(text) => encoder.write_comment(&mut out, &text),
         }
-        .map_err(|error| raise(py, error))?;
+        .map_err(|error| raise_at(py, error, index))?;
     }
     Ok(out)
 }
 
 /// Whether a Content-Type value names text/event-stream, as an EventSource decides.
 #[pyfunction]
-fn is_event_stream_type(content_type: &str) -> bool {
-    ssert_core::is_event_stream_type(content_type)
+fn is_event_stream_type(content_type: &Bound<'_, PyString>) -> PyResult<bool> {
+    Ok(ssert_core::is_event_stream_type(&text_of(content_type)?))
 }
 
 /// Encodes a comment; multi-line text becomes several `:` lines.
 #[pyfunction]
 #[pyo3(signature = (text, *, line_ending="lf"))]
-fn encode_comment(text: &str, line_ending: &str) -> PyResult<String> {
-    Ok(encoder(line_ending)?.encode_comment(text))
+fn encode_comment(text: &Bound<'_, PyString>, line_ending: &str) -> PyResult<String> {
+    Ok(encoder(line_ending)?.encode_comment(&text_of(text)?))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1022,7 +1107,7 @@ impl ssert_core::validate::IdOrder for PyIdOrder {
 #[pyo3(signature = (recording, *, format="json", options=None, id_order=None))]
 fn validate_json(
     py: Python<'_>,
-    recording: &str,
+    recording: &Bound<'_, PyString>,
     format: &str,
     options: Option<&str>,
     id_order: Option<Py<PyAny>>,
@@ -1048,6 +1133,8 @@ fn validate_json(
             )))
         }
     };
+    let recording = text_of(recording)?;
+    let recording: &str = &recording;
     let raised = std::sync::Arc::new(std::sync::Mutex::new(None));
     let order = id_order.map(|compare| PyIdOrder {
         compare,

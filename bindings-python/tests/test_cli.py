@@ -286,6 +286,15 @@ def test_validate_with_nothing_to_validate_exits_2(tmp_path: pathlib.Path) -> No
     result = run("validate", str(har))
     message = one_line_usage_error(result, "validate")
     assert "nothing to validate" in message and "text/event-stream" in message
+    # A HAR whose event-stream entries hold no body (not captured) has nothing to validate either.
+    entry["response"] = {
+        "status": 200,
+        "headers": [{"name": "content-type", "value": "text/event-stream"}],
+        "content": {"mimeType": "text/event-stream", "size": 0},
+    }
+    har.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}))
+    message = one_line_usage_error(run("validate", str(har)), "validate")
+    assert "(no text/event-stream entry with a captured body)" in message
     empty = tmp_path / "empty.json"
     empty.write_text(
         json.dumps({"format": "ssert-recording", "version": 1, "timing": "none", "connections": []})

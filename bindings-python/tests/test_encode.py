@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import types
 from typing import Any
 
@@ -60,3 +61,59 @@ def test_an_item_that_is_no_event_is_a_type_error(item: Any) -> None:
 def test_any_mapping_is_read_by_key() -> None:
     item = types.MappingProxyType({"id": "", "event": "e", "data": "x", "retry": 10})
     assert ssert.encode([item]) == "event: e\nid:\nretry: 10\ndata: x\n\n"
+
+
+def test_an_encoder_error_names_the_failing_item_like_the_js_encode_error() -> None:
+    with pytest.raises(ssert.IdHasNewlineError) as caught:
+        ssert.encode([{"data": "ok"}, {"id": "a\nb", "data": "x"}])
+    error = caught.value
+    # JS: "id contains CR or LF (ID_HAS_NEWLINE at byte 1 of item 1)", .index == 1.
+    assert (error.code, error.offset, error.index) == ("ID_HAS_NEWLINE", 1, 1)
+    assert str(error) == "ID_HAS_NEWLINE at byte 1 of item 1: id contains CR or LF"
+    with pytest.raises(ssert.EventTypeWithoutDataError) as no_data:
+        ssert.encode(iter([{"data": "a"}, {"data": "b"}, {"event": "ping"}]))
+    assert no_data.value.index == 2 and "of item 2" in str(no_data.value)
+    with pytest.raises(ssert.IdHasNulError, match="of item 0") as nul:
+        ssert.encode([ssert.Event(id="a\0", data="x")])
+    assert nul.value.index == 0
+    # Still picklable, index included; a parse error has none.
+    again = pickle.loads(pickle.dumps(error))
+    assert (type(again), str(again), again.index) == (type(error), str(error), 1)
+    assert ssert.parse(b"data: x").errors[0].index is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "kind", "message"),
+    [
+        (
+            "retry",
+            -1,
+            ValueError,
+            "item 1: `retry` must be from 0 to 2**64 - 1 (milliseconds), got -1",
+        ),
+        ("retry", 2**64, ValueError, "item 1: `retry` must be from 0 to 2**64 - 1"),
+        ("retry", 1.5, TypeError, "item 1: `retry` must be an int, got float"),
+        ("retry", "100", TypeError, "item 1: `retry` must be an int, got str"),
+        ("data", 5, TypeError, "item 1: `data` must be a str, got int"),
+        ("data", b"x", TypeError, "item 1: `data` must be a str, got bytes"),
+        ("id", 7, TypeError, "item 1: `id` must be a str, got int"),
+        ("event", ["e"], TypeError, "item 1: `event` must be a str, got list"),
+    ],
+)
+def test_a_field_of_the_wrong_shape_names_the_item_and_the_field(
+    field: str, value: Any, kind: type[Exception], message: str
+) -> None:
+    item: dict[str, Any] = {"data": "x", field: value}
+    with pytest.raises(kind) as caught:
+        ssert.encode([{"data": "first"}, item])
+    assert type(caught.value) is kind
+    assert str(caught.value).startswith(f"encode(): {message}")
+    obj = types.SimpleNamespace(event=None, data="x", id=None, retry=None)
+    setattr(obj, field, value)
+    with pytest.raises(kind, match=r"^encode\(\): item 0: `" + field + "`"):
+        ssert.encode([obj])
+
+
+def test_a_comment_of_the_wrong_type_names_the_item() -> None:
+    with pytest.raises(TypeError, match=r"^encode\(\): item 0: `comment` must be a str, got int$"):
+        ssert.encode([{"comment": 5}])

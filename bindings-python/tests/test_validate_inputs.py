@@ -30,3 +30,32 @@ def test_a_recording_as_text_bytes_or_path_validates_the_same() -> None:
     reports = [ssert.validate(GOOD), ssert.validate(GOOD.read_bytes())]
     reports.append(ssert.validate(GOOD.read_text(encoding="utf-8")))
     assert [r.to_dict() for r in reports[1:]] == [reports[0].to_dict()] * 2
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl", ".har"])
+def test_a_leading_byte_order_mark_is_ignored_in_text_bytes_and_files(
+    tmp_path: pathlib.Path, suffix: str
+) -> None:
+    # What a Windows editor saves: U+FEFF (EF BB BF) before the JSON.
+    source = {
+        ".json": GOOD,
+        ".jsonl": TESTDATA / "recordings" / "good-session-lines.jsonl",
+        ".har": TESTDATA / "recordings" / "har-import.har",
+    }[suffix]
+    text = source.read_text(encoding="utf-8")
+    fmt = {".json": "json", ".jsonl": "jsonl", ".har": "har"}[suffix]
+    plain = ssert.validate(text, format=fmt).to_dict()
+    assert plain["stats"]["connections"] > 0
+    path = tmp_path / f"bom{suffix}"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    recordings: list[str | bytes | pathlib.Path] = ["\ufeff" + text, path.read_bytes(), path]
+    for recording in recordings:
+        assert ssert.validate(recording, format=fmt).to_dict() == plain
+    # Auto-detection too (format defaults to "json", which also reads JSON Lines and HAR).
+    assert ssert.validate("\ufeff" + text).to_dict() == plain
+
+
+def test_a_raw_lone_surrogate_in_recording_text_is_u_fffd_as_in_js() -> None:
+    # JS hands wasm a string's UTF-8 with each lone surrogate as U+FFFD; so does Python now.
+    text = GOOD.read_text(encoding="utf-8").replace('"format"', '"x-note": "a\ud800b", "format"', 1)
+    assert ssert.validate(text).to_dict() == ssert.validate(GOOD).to_dict()

@@ -325,6 +325,16 @@ describe('encode', () => {
     assert.deepEqual(back.retries, [3000]);
   });
 
+  it('throws a TypeError for items that are not iterable, instead of encoding nothing', () => {
+    for (const items of [{ data: 'x' }, 5, null, undefined, true]) {
+      assert.throws(() => encode(items), { name: 'TypeError', message: /^encode\(\): expected an iterable of items/ });
+    }
+    // Any iterable is fine: a generator, a Set.
+    assert.equal(encode((function* () { yield { data: 'a' }; })()), 'data: a\n\n');
+    assert.equal(encode(new Set([{ data: 'b' }])), 'data: b\n\n');
+    assert.equal(encode([]), '');
+  });
+
   it('keeps retry values above 2^53 exact when given as BigInt', () => {
     assert.equal(encode([{ retry: 18446744073709551615n, data: 'x' }]), 'retry: 18446744073709551615\ndata: x\n\n');
   });

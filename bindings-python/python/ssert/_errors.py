@@ -36,24 +36,28 @@ class SSEError(ValueError):
     Attributes:
         code: the stable error code, e.g. ``"LINE_TOO_LONG"``.
         offset: the byte offset in the raw stream (for encoding: in the offending value).
+        index: for ``encode()``, the position of the failing item in its input (the message
+            says ``of item N`` too); ``None`` for a parse error.
         events: in strict mode, the events parsed by the same call, so nothing is lost.
         errors: in strict mode, every error reported by the same call (this one first).
     """
 
     code: str
     offset: int
+    index: int | None
     events: list[Event]
     errors: list[SSEError]
 
-    def __init__(self, message: str, code: str, offset: int) -> None:
+    def __init__(self, message: str, code: str, offset: int, index: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.offset = offset
+        self.index = index
         self.events = []
         self.errors = [self]
 
     def __reduce__(self) -> Any:
-        return (type(self), (str(self), self.code, self.offset))
+        return (type(self), (str(self), self.code, self.offset, self.index))
 
 
 class LineTooLongError(SSEError):

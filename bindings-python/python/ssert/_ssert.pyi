@@ -91,6 +91,9 @@ class Parser:
     def feed(self, chunk: _Input) -> list[Event]:
         """Feed one chunk; return the events it completed, in order.
 
+        A ``str`` is fed as its UTF-8 bytes; a lone surrogate in it (no UTF-8 form) becomes
+        U+FFFD, one per surrogate, as JavaScript's ``TextEncoder`` does.
+
         Callbacks (``on_retry``, ``on_comment``, ``on_error``) run in stream order before the
         call returns. If one raises, the exception propagates and nothing is lost: the chunk is
         parsed whole, its errors are already in ``errors``, and the callbacks after the one that
@@ -159,6 +162,8 @@ def parse(
 ) -> ParseResult:
     """Parse a whole stream (bytes or str), end of stream included.
 
+    A ``str`` is parsed as its UTF-8 bytes, each lone surrogate as U+FFFD (as in ``feed()``).
+
     With ``strict=True`` the first error is raised instead, carrying the events in ``.events``.
     The GIL is released while the core parses inputs of 64 KiB or more.
     """
@@ -177,9 +182,13 @@ def encode(
     reconnection time). ``"id": ""`` in a mapping writes ``id:`` (a reset), and so does the id
     ``""`` of a parsed ``Event``: parse, encode and parse again gives the same ids. Raises
     ``EventTypeHasNewlineError``, ``IdHasNewlineError``, ``IdHasNulError``, or
-    ``EventTypeWithoutDataError`` for an ``event`` type without data; ``TypeError`` for a
+    ``EventTypeWithoutDataError`` for an ``event`` type without data, each with ``index``, the
+    position of the failing item (its message says ``of item N`` too); ``TypeError`` for a
     comment item that also has an ``event``, ``data``, ``id`` or ``retry`` (it would be lost),
-    and for an item that is no event (a ``str``, a number, ``None``...).
+    for an item that is no event (a ``str``, a number, ``None``...) and for a field of the
+    wrong type (``data=5``), and ``ValueError`` for a ``retry`` outside 0..2**64 - 1; these
+    messages name the item and the field. A lone surrogate in a ``str`` field is written as
+    U+FFFD, as the JS package does.
     """
 
 def is_event_stream_type(content_type: str) -> bool:

@@ -63,7 +63,8 @@ def validate(
         if format is None:
             format = _FORMATS.get(os.path.splitext(path)[1].lower(), "json")
         try:
-            with open(path, encoding="utf-8") as file:
+            # utf-8-sig: a file an editor saved with a byte order mark is still JSON.
+            with open(path, encoding="utf-8-sig") as file:
                 text = file.read()
         except UnicodeDecodeError as error:
             raise _not_utf8(path, error) from None

@@ -246,7 +246,8 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         har = (args.format or _FORMATS.get(suffix)) == "har"
         raise UsageError(
             f"nothing to validate: {args.recording} holds no connection"
-            + (" (no text/event-stream entry)" if har else "")
+            # Entries whose body the HAR did not capture are skipped too.
+            + (" (no text/event-stream entry with a captured body)" if har else "")
         )
     return _print_report(report, args, out, f"ssert validate {args.recording}")
 

@@ -44,6 +44,9 @@
 //!
 //! - `t` values are monotonic milliseconds since the session started. `"timing": "none"` (HAR
 //!   imports) says they mean nothing: timing rules then report *not checked*, never *passed*.
+//!   They, `status` and `version` are non-negative integers; an integral float (`10.0`, `1e3`)
+//!   is read as its integer up to 2^53 - 1, and larger values must be integer literals. A
+//!   request's or chunk's `t` defaults to 0; an `end` needs its `t`.
 //! - `headers` are `[name, value]` pairs as sent; request `headers: null` means the recorder
 //!   could not see them (an in-page `EventSource`), and rules that need them are not checked.
 //! - A chunk's `data` is the base64 of the bytes of one read; hand-written files may use
@@ -52,7 +55,8 @@
 //!   means the recording stopped while it was open.
 //! - `expected`, optional, is what the server says it published, the source of truth for the
 //!   loss and duplicate checks.
-//! - Readers ignore unknown members, so version 1 can grow compatibly.
+//! - Readers ignore unknown members, so version 1 can grow compatibly, and one leading byte
+//!   order mark (U+FEFF) before the JSON.
 //!
 //! For long sessions the same content is written as JSON Lines, one [`Record`](crate::validate::Record) per line, so a
 //! recorder can append as it goes: a `header` line (`{"type":"header","format":"ssert-recording",
@@ -74,7 +78,8 @@
 //!
 //! The module needs `alloc`. `serde` adds (de)serialization of recordings, options and the
 //! report; `json` adds `Recording::from_json`, `Recording::from_json_lines`,
-//! `Recording::from_har` and the writers (through `serde_json`, still `no_std`).
+//! `Recording::from_har` (its docs say how HAR entries are read) and the writers (through
+//! `serde_json`, still `no_std`).
 
 mod base64;
 mod config;

@@ -32,11 +32,13 @@ pub struct Recording {
     /// Always [`FORMAT`].
     pub format: String,
     /// Always [`VERSION`] for this crate.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "integer::u32"))]
     pub version: u32,
     /// Whether timestamps are meaningful.
     #[cfg_attr(feature = "serde", serde(default))]
     pub timing: Timing,
-    /// Free text naming the recorder (e.g. `"ssert-py httpx"`), for humans.
+    /// Free text naming the recorder (e.g. `"ssert-py httpx"`), for humans. A HAR import also
+    /// names the entries it skipped here (see [`Recording::from_har`]).
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -108,7 +110,7 @@ pub struct Request {
     #[cfg_attr(feature = "serde", serde(default))]
     pub headers: Option<Headers>,
     /// When the request started, in ms since the session started.
-    #[cfg_attr(feature = "serde", serde(default))]
+    #[cfg_attr(feature = "serde", serde(default, deserialize_with = "integer::u64"))]
     pub t: u64,
 }
 
@@ -169,6 +171,7 @@ pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Response {
     /// HTTP status code.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "integer::u16"))]
     pub status: u16,
     /// Response headers.
     #[cfg_attr(feature = "serde", serde(default))]
@@ -176,7 +179,11 @@ pub struct Response {
     /// When the response head arrived, in ms since the session started.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "integer::option_u64"
+        )
     )]
     pub t: Option<u64>,
 }
@@ -231,7 +238,9 @@ impl EndKind {
 pub struct End {
     /// How it ended.
     pub kind: EndKind,
-    /// When, in ms since the session started.
+    /// When, in ms since the session started. Required: a default would make the connection
+    /// end before its own request, and the timing rules would then pass it unseen.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "integer::u64"))]
     pub t: u64,
     /// Error text, if any.
     #[cfg_attr(
@@ -268,6 +277,7 @@ pub struct Header {
     /// Always [`FORMAT`].
     pub format: String,
     /// Always [`VERSION`].
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "integer::u32"))]
     pub version: u32,
     /// Whether timestamps are meaningful.
     #[cfg_attr(feature = "serde", serde(default))]
@@ -310,6 +320,91 @@ pub enum Record {
     },
 }
 
+/// Reads the integers of the recording format. JSON Schema defines `integer` by value, so the
+/// schema's integers include integral floats (`10.0`, `1e3`, as some JSON writers put any
+/// number); they are accepted up to 2^53 - 1, below which a float holds every integer exactly.
+#[cfg(feature = "serde")]
+mod integer {
+    use core::fmt;
+    use serde::de::{Deserialize, Deserializer, Error, Unexpected, Visitor};
+
+    /// 2^53 - 1 (JavaScript's `MAX_SAFE_INTEGER`): a larger float may stand for a neighbouring
+    /// integer, so it is refused rather than read as the wrong time.
+    const MAX_EXACT: f64 = 9_007_199_254_740_991.0;
+
+    /// The integer a float stands for, if it is a non-negative integral value at most 2^53 - 1.
+    pub(super) fn integral(value: f64) -> Option<u64> {
+        const TWO_32: f64 = 4_294_967_296.0;
+        if !(0.0..=MAX_EXACT).contains(&value) {
+            return None;
+        }
+        // Two 32-bit halves rather than one `as u64`: wasm2js (the k6 build) miscompiles the
+        // 64-bit float-to-integer conversion.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // both below 2^32
+        let (high, low) = {
+            let high = (value / TWO_32) as u32;
+            (high, (value - f64::from(high) * TWO_32) as u32)
+        };
+        let exact = f64::from(high) * TWO_32 + f64::from(low) == value;
+        exact.then_some((u64::from(high) << 32) | u64::from(low))
+    }
+
+    struct Integer;
+
+    impl Visitor<'_> for Integer {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a non-negative integer")
+        }
+
+        fn visit_u64<E: Error>(self, value: u64) -> Result<u64, E> {
+            Ok(value)
+        }
+
+        fn visit_i64<E: Error>(self, value: i64) -> Result<u64, E> {
+            u64::try_from(value).map_err(|_| E::invalid_value(Unexpected::Signed(value), &self))
+        }
+
+        fn visit_f64<E: Error>(self, value: f64) -> Result<u64, E> {
+            integral(value).ok_or_else(|| {
+                E::invalid_value(
+                    Unexpected::Float(value),
+                    &"a non-negative integer (a float only if integral and at most 2^53 - 1)",
+                )
+            })
+        }
+    }
+
+    struct Lenient(u64);
+
+    impl<'de> Deserialize<'de> for Lenient {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Lenient, D::Error> {
+            d.deserialize_any(Integer).map(Lenient)
+        }
+    }
+
+    pub(super) fn u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        Lenient::deserialize(d).map(|Lenient(value)| value)
+    }
+
+    pub(super) fn option_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        Ok(Option::<Lenient>::deserialize(d)?.map(|Lenient(value)| value))
+    }
+
+    pub(super) fn u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        let value = u64(d)?;
+        u32::try_from(value)
+            .map_err(|_| D::Error::invalid_value(Unexpected::Unsigned(value), &"a u32"))
+    }
+
+    pub(super) fn u16<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
+        let value = u64(d)?;
+        u16::try_from(value)
+            .map_err(|_| D::Error::invalid_value(Unexpected::Unsigned(value), &"a u16"))
+    }
+}
+
 #[cfg(feature = "serde")]
 mod chunk_serde {
     use super::Chunk;
@@ -329,7 +424,7 @@ mod chunk_serde {
 
     #[derive(serde::Deserialize)]
     struct ChunkRepr {
-        #[serde(default)]
+        #[serde(default, deserialize_with = "super::integer::u64")]
         t: u64,
         data: Option<String>,
         text: Option<String>,
@@ -466,6 +561,7 @@ impl Recording {
 mod json_io {
     use super::*;
     use crate::validate::base64;
+    use serde_json::Value;
 
     fn json_err(e: &serde_json::Error, line: Option<usize>) -> LoadError {
         LoadError {
@@ -474,39 +570,69 @@ mod json_io {
         }
     }
 
+    fn error(message: String) -> LoadError {
+        LoadError {
+            line: None,
+            message,
+        }
+    }
+
+    /// The members of a JSON object that tell a JSON Lines record (`type`) and a HAR (`log`).
+    #[derive(serde::Deserialize)]
+    struct Members {
+        #[serde(default, rename = "type")]
+        kind: Option<String>,
+        #[serde(default)]
+        log: Option<serde::de::IgnoredAny>,
+    }
+
+    /// The text without one leading byte order mark, which editors on Windows write before
+    /// UTF-8 JSON (RFC 8259 lets a parser ignore it; serde_json does not).
+    fn without_bom(text: &str) -> &str {
+        text.strip_prefix('\u{feff}').unwrap_or(text)
+    }
+
     impl Recording {
         /// Reads a recording: a whole JSON document, or JSON Lines (a `header` line first).
         /// A HAR file (an object with `log.entries`) is imported with [`Recording::from_har`].
+        /// One leading byte order mark is ignored.
+        ///
+        /// When the text is none of them, the error is that of the reader the text looks
+        /// meant for: JSON Lines when its first line is an object with a `type` member, HAR
+        /// when it is an object with a `log` member, else the whole-document reader's.
         pub fn from_json(text: &str) -> Result<Recording, LoadError> {
+            let text = without_bom(text);
             let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-            let looks_like_lines =
-                serde_json::from_str::<Record>(first).is_ok_and(|r| matches!(r, Record::Header(_)));
-            if looks_like_lines {
-                return Recording::from_json_lines(text);
+            // Only the members that decide the form are read; the rest is skipped unparsed.
+            let first_type = serde_json::from_str::<Members>(first).ok().map(|m| m.kind);
+            if matches!(&first_type, Some(Some(kind)) if kind == "header") {
+                return Recording::read_json_lines(text);
             }
             let rec: Recording = match serde_json::from_str(text) {
                 Ok(rec) => rec,
                 Err(e) => {
-                    let is_har = serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| {
-                        v.pointer("/log/entries")
-                            .is_some_and(serde_json::Value::is_array)
-                    });
-                    return if is_har {
-                        Recording::from_har(text)
+                    if matches!(first_type, Some(Some(_))) {
+                        return Recording::read_json_lines(text);
+                    }
+                    let has_log =
+                        serde_json::from_str::<Members>(text).is_ok_and(|m| m.log.is_some());
+                    return if has_log {
+                        Recording::read_har(text)
                     } else {
                         Err(json_err(&e, None))
                     };
                 }
             };
-            check_header(&rec.format, rec.version).map_err(|message| LoadError {
-                line: None,
-                message,
-            })?;
+            check_header(&rec.format, rec.version).map_err(error)?;
             Ok(rec)
         }
 
-        /// Reads a JSON Lines recording (blank lines ignored).
+        /// Reads a JSON Lines recording (blank lines and one leading byte order mark ignored).
         pub fn from_json_lines(text: &str) -> Result<Recording, LoadError> {
+            Recording::read_json_lines(without_bom(text))
+        }
+
+        fn read_json_lines(text: &str) -> Result<Recording, LoadError> {
             let mut builder = RecordingBuilder::default();
             for (i, line) in text.lines().enumerate() {
                 if line.trim().is_empty() {
@@ -519,10 +645,9 @@ mod json_io {
                     message,
                 })?;
             }
-            builder.finish().ok_or_else(|| LoadError {
-                line: None,
-                message: "empty recording".into(),
-            })
+            builder
+                .finish()
+                .ok_or_else(|| error("empty recording".into()))
         }
 
         /// Writes the recording as one JSON document.
@@ -541,109 +666,191 @@ mod json_io {
         }
 
         /// Imports the `text/event-stream` entries of a HAR 1.2 file, one connection each, in
-        /// file order. A HAR keeps only the whole body, so each connection gets one chunk and
-        /// the recording is marked [`Timing::None`]: timing rules report "not checked".
+        /// file order (one leading byte order mark ignored). A HAR keeps only the whole body,
+        /// so each connection gets one chunk and the recording is marked [`Timing::None`]:
+        /// timing rules report "not checked".
+        ///
+        /// How the entries are read:
+        /// - An entry is a stream when `response.content.mimeType` is `text/event-stream`
+        ///   ([`crate::is_event_stream_type`]: parameters aside, any case); an empty or missing
+        ///   `mimeType` falls back to the response's `Content-Type` header.
+        /// - The body is `content.text`, decoded from base64 when `content.encoding` says so
+        ///   (any case). An entry whose `text` is missing or `null` (the HAR did not capture the
+        ///   body, as HAR 1.2 allows) is skipped rather than read as an empty body, which would
+        ///   make the client's last event id wrong for the next reconnect; the recording's
+        ///   `source` names the skipped entries (`"har; skipped entries 0, 2: response body not
+        ///   captured"`).
+        /// - `response.status` must be an integer from 0 to 65535 (an integral float such as
+        ///   `200.0` counts); anything else is an error naming the entry. A status of 0 or none
+        ///   means no response arrived (what browsers write for a failed request): the
+        ///   connection then has no `response` and no chunks.
+        /// - The connection ends `eof`, unless the entry has a browser's `response._error`
+        ///   (Chrome writes e.g. `"net::ERR_ABORTED"`): then `client_closed` for
+        ///   `ERR_ABORTED` (what Chrome reports when the page closed the stream), else
+        ///   `network_error`, with the error text as the message. An entry with neither a
+        ///   response nor `_error` has no `end` (unknown).
         pub fn from_har(text: &str) -> Result<Recording, LoadError> {
-            use serde_json::Value;
-            let err = |message: String| LoadError {
-                line: None,
-                message,
-            };
+            Recording::read_har(without_bom(text))
+        }
+
+        fn read_har(text: &str) -> Result<Recording, LoadError> {
             let har: Value = serde_json::from_str(text).map_err(|e| json_err(&e, None))?;
-            let entries = har
-                .pointer("/log/entries")
+            let log = har
+                .get("log")
+                .filter(|log| log.is_object())
+                .ok_or_else(|| error("not a HAR file: no `log` object".into()))?;
+            let entries = log
+                .get("entries")
                 .and_then(Value::as_array)
-                .ok_or_else(|| err("not a HAR file: no `log.entries` array".into()))?;
-            let headers_of = |v: Option<&Value>| -> Headers {
-                v.and_then(Value::as_array)
-                    .map(|list| {
-                        list.iter()
-                            .filter_map(|h| {
-                                Some((
-                                    h.get("name")?.as_str()?.into(),
-                                    h.get("value")?.as_str()?.into(),
-                                ))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            };
+                .ok_or_else(|| error("HAR `log.entries` is missing or not an array".into()))?;
             let mut rec = Recording {
                 timing: Timing::None,
                 source: Some("har".into()),
                 ..Recording::default()
             };
+            let mut skipped = Vec::new();
             for (i, entry) in entries.iter().enumerate() {
-                let response_headers = headers_of(entry.pointer("/response/headers"));
-                let mime = entry
-                    .pointer("/response/content/mimeType")
-                    .and_then(Value::as_str)
-                    .or_else(|| header(&response_headers, "content-type"))
-                    .unwrap_or("");
-                if !mime
-                    .trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("text/event-stream")
-                {
-                    continue;
+                match har_connection(i, entry)? {
+                    HarEntry::NotAStream => {}
+                    HarEntry::BodyNotCaptured => skipped.push(i),
+                    HarEntry::Stream(connection) => rec.connections.push(connection),
                 }
-                let content = entry.pointer("/response/content");
-                let body_text = content
-                    .and_then(|c| c.get("text"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                let body = if content
+            }
+            if !skipped.is_empty() {
+                let list: Vec<String> = skipped.iter().map(|i| alloc::format!("{i}")).collect();
+                let noun = if skipped.len() == 1 {
+                    "entry"
+                } else {
+                    "entries"
+                };
+                rec.source = Some(alloc::format!(
+                    "har; skipped {noun} {}: response body not captured",
+                    list.join(", ")
+                ));
+            }
+            Ok(rec)
+        }
+    }
+
+    /// What one HAR entry becomes.
+    enum HarEntry {
+        NotAStream,
+        BodyNotCaptured,
+        Stream(Connection),
+    }
+
+    fn har_headers(v: Option<&Value>) -> Headers {
+        v.and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|h| {
+                        Some((
+                            h.get("name")?.as_str()?.into(),
+                            h.get("value")?.as_str()?.into(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The entry's status, `None` when no response arrived (0 or no status).
+    fn har_status(i: usize, entry: &Value) -> Result<Option<u16>, LoadError> {
+        let value = match entry.pointer("/response/status") {
+            None | Some(Value::Null) => return Ok(None),
+            Some(value) => value,
+        };
+        let status = value
+            .as_u64()
+            .or_else(|| value.as_f64().and_then(super::integer::integral))
+            .and_then(|n| u16::try_from(n).ok())
+            .ok_or_else(|| {
+                error(alloc::format!(
+                    "entry {i}: `response.status` is {value}, not an HTTP status code"
+                ))
+            })?;
+        Ok((status != 0).then_some(status))
+    }
+
+    /// How the entry's connection ended: a browser's `_error` says it failed.
+    fn har_end(entry: &Value, responded: bool) -> Option<End> {
+        let failure = entry
+            .pointer("/response/_error")
+            .and_then(Value::as_str)
+            .filter(|e| !e.trim().is_empty());
+        let kind = match failure {
+            Some(e) if e.contains("ERR_ABORTED") => EndKind::ClientClosed,
+            Some(_) => EndKind::NetworkError,
+            None if responded => EndKind::Eof,
+            None => return None,
+        };
+        Some(End {
+            kind,
+            t: 0,
+            message: failure.map(String::from),
+        })
+    }
+
+    fn har_connection(i: usize, entry: &Value) -> Result<HarEntry, LoadError> {
+        let response_headers = har_headers(entry.pointer("/response/headers"));
+        let mime = entry
+            .pointer("/response/content/mimeType")
+            .and_then(Value::as_str)
+            .filter(|m| !m.trim().is_empty())
+            .or_else(|| header(&response_headers, "content-type"))
+            .unwrap_or("");
+        if !crate::is_event_stream_type(mime) {
+            return Ok(HarEntry::NotAStream);
+        }
+        let status = har_status(i, entry)?;
+        let content = entry.pointer("/response/content");
+        let body_text = content.and_then(|c| c.get("text")).and_then(Value::as_str);
+        let chunks = match (status, body_text) {
+            (None, _) => Vec::new(),
+            (Some(_), None) => return Ok(HarEntry::BodyNotCaptured),
+            (Some(_), Some(text)) => {
+                let base64_encoded = content
                     .and_then(|c| c.get("encoding"))
                     .and_then(Value::as_str)
-                    == Some("base64")
-                {
-                    base64::decode(body_text).map_err(|p| {
-                        err(alloc::format!(
+                    .is_some_and(|e| e.trim().eq_ignore_ascii_case("base64"));
+                let body = if base64_encoded {
+                    base64::decode(text).map_err(|p| {
+                        error(alloc::format!(
                             "entry {i}: response body is not base64 (character {p})"
                         ))
                     })?
                 } else {
-                    body_text.as_bytes().to_vec()
+                    text.as_bytes().to_vec()
                 };
-                let status = entry
-                    .pointer("/response/status")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(0);
-                let status = u16::try_from(status)
-                    .map_err(|_| err(alloc::format!("entry {i}: bad status {status}")))?;
-                rec.connections.push(Connection {
-                    request: Request {
-                        method: entry
-                            .pointer("/request/method")
-                            .and_then(Value::as_str)
-                            .unwrap_or("GET")
-                            .into(),
-                        url: entry
-                            .pointer("/request/url")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .into(),
-                        headers: Some(headers_of(entry.pointer("/request/headers"))),
-                        t: 0,
-                    },
-                    response: Some(Response {
-                        status,
-                        headers: response_headers,
-                        t: None,
-                    }),
-                    chunks: if body.is_empty() {
-                        Vec::new()
-                    } else {
-                        alloc::vec![Chunk { t: 0, data: body }]
-                    },
-                    end: Some(End {
-                        kind: EndKind::Eof,
-                        t: 0,
-                        message: None,
-                    }),
-                });
+                if body.is_empty() {
+                    Vec::new()
+                } else {
+                    alloc::vec![Chunk { t: 0, data: body }]
+                }
             }
-            Ok(rec)
-        }
+        };
+        Ok(HarEntry::Stream(Connection {
+            request: Request {
+                method: entry
+                    .pointer("/request/method")
+                    .and_then(Value::as_str)
+                    .unwrap_or("GET")
+                    .into(),
+                url: entry
+                    .pointer("/request/url")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .into(),
+                headers: Some(har_headers(entry.pointer("/request/headers"))),
+                t: 0,
+            },
+            response: status.map(|status| Response {
+                status,
+                headers: response_headers,
+                t: None,
+            }),
+            chunks,
+            end: har_end(entry, status.is_some()),
+        }))
     }
 }

@@ -436,6 +436,15 @@ mod exact {
         }
     }
 
+    /// Serializer methods that hand their value to the wrapped serializer unchanged.
+    macro_rules! forward {
+        ($($method:ident: $ty:ty),*) => {$(
+            fn $method(self, v: $ty) -> Result<S::Ok, S::Error> {
+                self.0.$method(v)
+            }
+        )*};
+    }
+
     impl<S: Serializer> Serializer for Exact<S> {
         type Ok = S::Ok;
         type Error = S::Error;
@@ -464,42 +473,20 @@ mod exact {
                 self.0.serialize_i64(v)
             }
         }
-        fn serialize_bool(self, v: bool) -> Result<S::Ok, S::Error> {
-            self.0.serialize_bool(v)
-        }
-        fn serialize_i8(self, v: i8) -> Result<S::Ok, S::Error> {
-            self.0.serialize_i8(v)
-        }
-        fn serialize_i16(self, v: i16) -> Result<S::Ok, S::Error> {
-            self.0.serialize_i16(v)
-        }
-        fn serialize_i32(self, v: i32) -> Result<S::Ok, S::Error> {
-            self.0.serialize_i32(v)
-        }
-        fn serialize_i128(self, v: i128) -> Result<S::Ok, S::Error> {
-            self.0.serialize_i128(v)
-        }
-        fn serialize_u8(self, v: u8) -> Result<S::Ok, S::Error> {
-            self.0.serialize_u8(v)
-        }
-        fn serialize_u16(self, v: u16) -> Result<S::Ok, S::Error> {
-            self.0.serialize_u16(v)
-        }
-        fn serialize_u32(self, v: u32) -> Result<S::Ok, S::Error> {
-            self.0.serialize_u32(v)
-        }
-        fn serialize_u128(self, v: u128) -> Result<S::Ok, S::Error> {
-            self.0.serialize_u128(v)
-        }
-        fn serialize_f32(self, v: f32) -> Result<S::Ok, S::Error> {
-            self.0.serialize_f32(v)
-        }
-        fn serialize_f64(self, v: f64) -> Result<S::Ok, S::Error> {
-            self.0.serialize_f64(v)
-        }
-        fn serialize_char(self, v: char) -> Result<S::Ok, S::Error> {
-            self.0.serialize_char(v)
-        }
+        forward!(
+            serialize_bool: bool,
+            serialize_i8: i8,
+            serialize_i16: i16,
+            serialize_i32: i32,
+            serialize_i128: i128,
+            serialize_u8: u8,
+            serialize_u16: u16,
+            serialize_u32: u32,
+            serialize_u128: u128,
+            serialize_f32: f32,
+            serialize_f64: f64,
+            serialize_char: char
+        );
         fn serialize_str(self, v: &str) -> Result<S::Ok, S::Error> {
             self.0.serialize_str(v)
         }
@@ -590,49 +577,51 @@ mod exact {
         }
     }
 
-    impl<S: ser::SerializeSeq> ser::SerializeSeq for Exact<S> {
-        type Ok = S::Ok;
-        type Error = S::Error;
-        fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), S::Error> {
-            self.0.serialize_element(&Nested(v))
-        }
-        fn end(self) -> Result<S::Ok, S::Error> {
-            self.0.end()
-        }
+    /// Compound serializers whose values are passed on wrapped in [`Nested`].
+    macro_rules! pass_values {
+        ($($trait:ident :: $method:ident),*) => {$(
+            impl<S: ser::$trait> ser::$trait for Exact<S> {
+                type Ok = S::Ok;
+                type Error = S::Error;
+                fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), S::Error> {
+                    self.0.$method(&Nested(v))
+                }
+                fn end(self) -> Result<S::Ok, S::Error> {
+                    self.0.end()
+                }
+            }
+        )*};
     }
+    pass_values!(
+        SerializeSeq::serialize_element,
+        SerializeTuple::serialize_element,
+        SerializeTupleStruct::serialize_field,
+        SerializeTupleVariant::serialize_field
+    );
 
-    impl<S: ser::SerializeTuple> ser::SerializeTuple for Exact<S> {
-        type Ok = S::Ok;
-        type Error = S::Error;
-        fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), S::Error> {
-            self.0.serialize_element(&Nested(v))
-        }
-        fn end(self) -> Result<S::Ok, S::Error> {
-            self.0.end()
-        }
+    /// The same for the compound serializers of named fields.
+    macro_rules! pass_fields {
+        ($($trait:ident),*) => {$(
+            impl<S: ser::$trait> ser::$trait for Exact<S> {
+                type Ok = S::Ok;
+                type Error = S::Error;
+                fn serialize_field<T: Serialize + ?Sized>(
+                    &mut self,
+                    key: &'static str,
+                    v: &T,
+                ) -> Result<(), S::Error> {
+                    self.0.serialize_field(key, &Nested(v))
+                }
+                fn skip_field(&mut self, key: &'static str) -> Result<(), S::Error> {
+                    self.0.skip_field(key)
+                }
+                fn end(self) -> Result<S::Ok, S::Error> {
+                    self.0.end()
+                }
+            }
+        )*};
     }
-
-    impl<S: ser::SerializeTupleStruct> ser::SerializeTupleStruct for Exact<S> {
-        type Ok = S::Ok;
-        type Error = S::Error;
-        fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), S::Error> {
-            self.0.serialize_field(&Nested(v))
-        }
-        fn end(self) -> Result<S::Ok, S::Error> {
-            self.0.end()
-        }
-    }
-
-    impl<S: ser::SerializeTupleVariant> ser::SerializeTupleVariant for Exact<S> {
-        type Ok = S::Ok;
-        type Error = S::Error;
-        fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), S::Error> {
-            self.0.serialize_field(&Nested(v))
-        }
-        fn end(self) -> Result<S::Ok, S::Error> {
-            self.0.end()
-        }
-    }
+    pass_fields!(SerializeStruct, SerializeStructVariant);
 
     impl<S: ser::SerializeMap> ser::SerializeMap for Exact<S> {
         type Ok = S::Ok;
@@ -642,42 +631,6 @@ mod exact {
         }
         fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), S::Error> {
             self.0.serialize_value(&Nested(v))
-        }
-        fn end(self) -> Result<S::Ok, S::Error> {
-            self.0.end()
-        }
-    }
-
-    impl<S: ser::SerializeStruct> ser::SerializeStruct for Exact<S> {
-        type Ok = S::Ok;
-        type Error = S::Error;
-        fn serialize_field<T: Serialize + ?Sized>(
-            &mut self,
-            key: &'static str,
-            v: &T,
-        ) -> Result<(), S::Error> {
-            self.0.serialize_field(key, &Nested(v))
-        }
-        fn skip_field(&mut self, key: &'static str) -> Result<(), S::Error> {
-            self.0.skip_field(key)
-        }
-        fn end(self) -> Result<S::Ok, S::Error> {
-            self.0.end()
-        }
-    }
-
-    impl<S: ser::SerializeStructVariant> ser::SerializeStructVariant for Exact<S> {
-        type Ok = S::Ok;
-        type Error = S::Error;
-        fn serialize_field<T: Serialize + ?Sized>(
-            &mut self,
-            key: &'static str,
-            v: &T,
-        ) -> Result<(), S::Error> {
-            self.0.serialize_field(key, &Nested(v))
-        }
-        fn skip_field(&mut self, key: &'static str) -> Result<(), S::Error> {
-            self.0.skip_field(key)
         }
         fn end(self) -> Result<S::Ok, S::Error> {
             self.0.end()

@@ -93,16 +93,18 @@ impl Core {
                 }
             }
         }
-        if self.cfg.streams() {
-            if let Some(end) = self.prev.take().and_then(|prev| prev.end) {
+        let prev = self.prev.take();
+        // The stats take every later connection's delay after the one before it ended.
+        if let Some(end) = prev.as_ref().and_then(|prev| prev.end.as_ref()) {
+            if self.timed() {
                 let delay = request.t.saturating_sub(end.t);
-                if self.timed() {
-                    conn.reconnect_delay = Some(delay);
-                    self.reconnect_delays.add(delay);
-                }
+                conn.reconnect_delay = Some(delay);
+                self.reconnect_delays.add(delay);
             }
+        }
+        if self.cfg.streams() {
             self.stream_request(&mut conn, sent, request.t, &loc);
-        } else if let Some(prev) = self.prev.take() {
+        } else if let Some(prev) = prev {
             if prev.status == Some(204) && self.cfg.on(Rule::ReconnectAfter204) {
                 self.finding(
                     Rule::ReconnectAfter204,
@@ -112,31 +114,15 @@ impl Core {
                     loc.clone(),
                 );
             }
-            if let Some(end) = &prev.end {
-                let delay = request.t.saturating_sub(end.t);
-                if self.timed() {
-                    conn.reconnect_delay = Some(delay);
-                    self.reconnect_delays.add(delay);
-                }
-                // After a 204 the client should not have reconnected at all: SSE406 says so, and
-                // how soon it did is no second finding.
-                if self.cfg.on(Rule::ReconnectDelay)
-                    && self.cfg.reconnect_after.contains(&end.kind)
-                    && prev.status != Some(204)
-                {
-                    match (self.timed(), retry) {
-                        (false, _) => self.not_checked(Rule::ReconnectDelay, None, "the recording has no timing"),
-                        (true, Some(retry)) if delay.saturating_add(self.cfg.slack) < retry => self.finding(
-                            Rule::ReconnectDelay,
-                            format!(
-                                "reconnected {delay} ms after the previous connection ended ({}), sooner than the retry of {retry} ms in force",
-                                end.kind.as_str()
-                            ),
-                            loc.clone(),
-                        ),
-                        _ => {}
-                    }
-                }
+            // After a 204 the client should not have reconnected at all: SSE406 says so, and how
+            // soon it did is no second finding.
+            if let Some(end) = prev.end.as_ref().filter(|_| prev.status != Some(204)) {
+                self.reconnect_delay(request.t, end, retry, &loc, |delay, retry| {
+                    format!(
+                        "reconnected {delay} ms after the previous connection ended ({}), sooner than the retry of {retry} ms in force",
+                        end.kind.as_str()
+                    )
+                });
             }
             // Every later connection is a reconnect of the same EventSource.
             let should = last_id;
@@ -192,6 +178,31 @@ impl Core {
         }
     }
 
+    /// SSE405 for a request at `t` after a connection that ended with `end`, when `retry` was
+    /// in force; `describe(delay, retry)` words the finding.
+    fn reconnect_delay(
+        &mut self,
+        t: u64,
+        end: &End,
+        retry: Option<u64>,
+        loc: &Loc,
+        describe: impl FnOnce(u64, u64) -> String,
+    ) {
+        if !self.cfg.on(Rule::ReconnectDelay) || !self.cfg.reconnect_after.contains(&end.kind) {
+            return;
+        }
+        let delay = t.saturating_sub(end.t);
+        match (self.timed(), retry) {
+            (false, _) => {
+                self.not_checked(Rule::ReconnectDelay, None, "the recording has no timing")
+            }
+            (true, Some(retry)) if delay.saturating_add(self.cfg.slack) < retry => {
+                self.finding(Rule::ReconnectDelay, describe(delay, retry), loc.clone());
+            }
+            _ => {}
+        }
+    }
+
     /// A request in a session of several streams: without `Last-Event-ID` it opens a new
     /// stream (nothing to check); with one it resumes the stream whose last event id that is.
     fn stream_request(&mut self, conn: &mut Conn, sent: SentLastEventId<'_>, t: u64, loc: &Loc) {
@@ -217,25 +228,14 @@ impl Core {
         });
         if let Some(stream) = self.streams.take(sent) {
             conn.inherited_retry = stream.retry;
-            let Some(end) = stream.end else { return };
-            if !self.cfg.on(Rule::ReconnectDelay) || !self.cfg.reconnect_after.contains(&end.kind) {
-                return;
-            }
-            let delay = t.saturating_sub(end.t);
-            match (self.timed(), stream.retry) {
-                (false, _) => {
-                    self.not_checked(Rule::ReconnectDelay, None, "the recording has no timing")
-                }
-                (true, Some(retry)) if delay.saturating_add(self.cfg.slack) < retry => self.finding(
-                    Rule::ReconnectDelay,
+            if let Some(end) = &stream.end {
+                self.reconnect_delay(t, end, stream.retry, loc, |delay, retry| {
                     format!(
                         "resumed {delay} ms after the stream's connection {} ended ({}), sooner than the stream's retry of {retry} ms",
                         stream.connection,
                         end.kind.as_str()
-                    ),
-                    loc.clone(),
-                ),
-                _ => {}
+                    )
+                });
             }
         } else if conn.index == 0 {
             self.resumed_before_recording(sent);

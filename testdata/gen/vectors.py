@@ -99,6 +99,14 @@ g.v("bom-only", "A stream that is only a BOM has no lines and no error.",
     BOM, [], trace=[bom_t()])
 g.v("bom-then-blank-line", "A BOM followed by a blank line dispatches nothing.",
     BOM + b"\n", [], trace=[bom_t(), line(3, 3, "lf", "blank")])
+g.v("bom-then-line-end-then-event",
+    "The BOM is stripped before lines are read: the LF after it ends an empty line, and the next line is a field.",
+    BOM + b"\ndata: x\n\n", [ev("x")],
+    trace=[bom_t(), line(3, 3, "lf", "blank"), line(4, 11, "lf", "data"), line(12, 12, "lf", "blank")])
+g.v("bom-then-cr-then-event",
+    "A CR right after the BOM ends an empty line too.",
+    BOM + b"\rdata: x\r\r", [ev("x")],
+    trace=[bom_t(), line(3, 3, "cr", "blank"), line(4, 11, "cr", "data"), line(12, 12, "cr", "blank")])
 g.v("bom-second-is-part-of-field-name",
     "Only one BOM is stripped; the second U+FEFF is part of the field name, so the field is unknown.",
     BOM + BOM + b"data: x\n\n", [],

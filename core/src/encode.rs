@@ -1,7 +1,8 @@
 //! The encoder: writes events in the `text/event-stream` format, safe by construction.
 //!
 //! Whatever it is given, the output parses back to the same event (or, for a message without
-//! data, to the same id and retry and no event), or the encoder refuses with a typed [`Error`]
+//! data, to the same id and retry and no event; in data, every line break, CR, LF or CRLF,
+//! comes back as LF, since the format has one), or the encoder refuses with a typed [`Error`]
 //! before writing anything: an event type or id with a line break would inject fields, an id
 //! with U+0000 would be ignored by every receiver, and an event type without data would be lost.
 

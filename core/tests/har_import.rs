@@ -2,8 +2,10 @@
 //! (an uncaptured body, a failed request) is never read as a clean stream.
 #![cfg(feature = "json")]
 
+use std::collections::BTreeSet;
+
 use serde_json::{json, Value};
-use ssert_core::validate::{validate, EndKind, Recording, ValidateOptions};
+use ssert_core::validate::{validate, EndKind, Recording, Rule, ValidateOptions};
 
 const BODY: &str = "id: 1\ndata: a\n\nid: 2\ndata: b\n\n";
 
@@ -43,44 +45,44 @@ fn codes(recording: &Recording) -> Vec<&'static str> {
 }
 
 #[test]
-fn an_entry_whose_body_was_not_captured_is_skipped_not_read_as_empty() {
+fn an_entry_whose_body_was_not_captured_is_kept_as_unknown_not_read_as_empty() {
     // Chrome leaves `text` out for an EventSource; the reconnect then resumes after id 2,
     // which the client did receive, in the body the HAR does not hold.
-    let mut resumed = stream("id: 3\ndata: c\n\n");
-    resumed["request"]["headers"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({"name": "Last-Event-ID", "value": "2"}));
+    let resumed = with_last_event_id(stream("id: 3\ndata: c\n\n"), "2");
     for uncaptured in [
         json!({"size": 0, "mimeType": "text/event-stream"}),
         json!({"size": 0, "mimeType": "text/event-stream", "text": null}),
     ] {
         let recording = Recording::from_har(&har(&[entry(uncaptured), resumed.clone()])).unwrap();
-        assert_eq!(recording.connections.len(), 1);
-        assert_eq!(recording.connections[0].chunks.len(), 1);
-        assert_eq!(
-            recording.source.as_deref(),
-            Some("har; skipped entry 0: response body not captured")
-        );
+        assert_eq!(recording.connections.len(), 2);
+        assert!(recording.connections[0].chunks.is_empty());
+        assert_eq!(recording.connections[1].chunks.len(), 1);
+        assert_eq!(recording.unknown_bodies, BTreeSet::from([0]));
+        assert_eq!(recording.source.as_deref(), Some("har"));
         assert_eq!(codes(&recording), Vec::<&str>::new());
+        // The JSON says so per connection, as request headers say they were not seen.
+        let json = recording.to_json();
+        assert!(json.contains(r#""chunks":null"#), "{json}");
+        assert_eq!(json.matches(r#""chunks":"#).count(), 2, "{json}");
+        assert_eq!(Recording::from_json(&json).unwrap(), recording);
     }
-    // An empty `text` is a captured empty body, kept.
+    // An empty `text` is a captured empty body, kept as known.
     let empty = Recording::from_har(&har(&[stream("")])).unwrap();
     assert_eq!(empty.connections.len(), 1);
     assert!(empty.connections[0].chunks.is_empty());
+    assert!(empty.unknown_bodies.is_empty());
     assert_eq!(empty.source.as_deref(), Some("har"));
+    assert!(empty.to_json().contains(r#""chunks":[]"#));
 }
 
 #[test]
-fn skipped_entries_are_all_named() {
+fn every_uncaptured_entry_is_marked() {
     let uncaptured = entry(json!({"mimeType": "text/event-stream"}));
     let text = har(&[uncaptured.clone(), stream(BODY), uncaptured]);
     let recording = Recording::from_har(&text).unwrap();
-    assert_eq!(recording.connections.len(), 1);
-    assert_eq!(
-        recording.source.as_deref(),
-        Some("har; skipped entries 0, 2: response body not captured")
-    );
+    assert_eq!(recording.connections.len(), 3);
+    assert_eq!(recording.unknown_bodies, BTreeSet::from([0, 2]));
+    assert_eq!(recording.source.as_deref(), Some("har"));
 }
 
 #[test]
@@ -230,4 +232,54 @@ fn a_har_that_is_no_har_says_what_is_wrong_with_the_har() {
     }
     let error = Recording::from_har(r#"{"entries":[]}"#).unwrap_err();
     assert_eq!(error.message, "not a HAR file: no `log` object");
+}
+
+fn with_last_event_id(mut e: Value, id: &str) -> Value {
+    e["request"]["headers"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "Last-Event-ID", "value": id}));
+    e
+}
+
+fn consecutive() -> ValidateOptions {
+    let mut options = ValidateOptions::default();
+    options.ids.consecutive = Some(true);
+    options
+}
+
+#[test]
+fn an_uncaptured_body_between_captured_ones_is_unknown_not_a_wrong_last_event_id() {
+    // Connection 1 delivered 3 and 4 in the body the HAR left out; connection 2 rightly resumes
+    // after 4, an id the validator never saw.
+    let text = har(&[
+        stream(BODY),
+        with_last_event_id(
+            entry(json!({"size": 0, "mimeType": "text/event-stream"})),
+            "2",
+        ),
+        with_last_event_id(stream("id: 5\ndata: e\n\n"), "4"),
+    ]);
+    let recording = Recording::from_har(&text).unwrap();
+    let report = validate(&recording, &consecutive()).unwrap();
+    assert_eq!(report.codes(), Vec::<&str>::new(), "{report}");
+    assert_eq!(recording.connections.len(), 3);
+    assert_eq!(recording.source.as_deref(), Some("har"));
+    // What the missing body decides is not checked, and the report says why.
+    let unchecked = |rule: Rule, connection: usize| {
+        report
+            .not_checked
+            .iter()
+            .find(|n| n.rule == rule && n.connection == Some(connection))
+            .map(|n| n.reason.as_str())
+    };
+    let reason = unchecked(Rule::LastEventId, 2).expect("SSE401 not checked on connection 2");
+    assert!(reason.contains("connection 1"), "{reason}");
+    assert!(unchecked(Rule::LostEvent, 1).is_some(), "{report:?}");
+    assert!(
+        unchecked(Rule::UnterminatedEvent, 1).is_some(),
+        "{report:?}"
+    );
+    // Its events are not counted: 1, 2 and 5 are the events known.
+    assert_eq!(report.stats.events, 3);
 }

@@ -156,3 +156,82 @@ fn mcp_post_stream_closed_before_its_response() {
     );
     assert!(closed.findings.is_empty(), "{closed}");
 }
+
+#[test]
+fn mcp_reconnect_stats_count_only_resumes() {
+    // Stream a (a POST) breaks; a second POST opens stream b, a new stream and no reconnect;
+    // then a GET resumes stream a with its last event id: the one reconnect of the session.
+    let conns = [
+        Conn {
+            method: "POST",
+            url: "http://127.0.0.1:8080/mcp",
+            last_event_id: None,
+            body: &[
+                "id: a0\ndata:\n\n",
+                "id: a1\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n",
+            ],
+            end: EndKind::NetworkError,
+        },
+        Conn {
+            method: "POST",
+            url: "http://127.0.0.1:8080/mcp",
+            last_event_id: None,
+            body: &[
+                "id: b0\ndata:\n\n",
+                "id: b1\ndata: {\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}\n\n",
+            ],
+            end: EndKind::Eof,
+        },
+        Conn {
+            method: "GET",
+            url: "http://127.0.0.1:8080/mcp",
+            last_event_id: Some("a1"),
+            body: &["id: a2\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n"],
+            end: EndKind::Eof,
+        },
+    ];
+    let report = run(Profile::Mcp, &conns);
+    assert!(report.findings.is_empty(), "{report}");
+    let stats = &report.stats;
+    assert_eq!((stats.connections, stats.reconnects), (3, 1), "{stats:?}");
+    // The resume's delay runs from the end of the stream it resumes (connection 0 ended at
+    // t=12; the GET started at t=2024), as SSE405 measures it.
+    let delays = stats.reconnect_delay_ms.expect("one reconnect delay");
+    assert_eq!((delays.count, delays.min, delays.max), (1, 2012, 2012));
+    let per: Vec<_> = stats
+        .per_connection
+        .iter()
+        .map(|c| c.reconnect_delay_ms)
+        .collect();
+    assert_eq!(per, [None, None, Some(2012)]);
+
+    // Without the profile, every later connection is a reconnect of one EventSource, as before.
+    let plain = {
+        let mut options = ValidateOptions::default();
+        options.ids.required = Some(false);
+        let mut v = Validator::new(&options).unwrap();
+        let mut t = 0;
+        for c in &conns {
+            v.request(&Request {
+                method: "GET".into(),
+                url: c.url.into(),
+                headers: Some(vec![("accept".into(), "text/event-stream".into())]),
+                t,
+            });
+            t += 10 + c.body.len() as u64;
+            v.end(&End {
+                kind: c.end,
+                t,
+                message: None,
+            });
+            t += 1000;
+        }
+        v.finish()
+    };
+    assert_eq!((plain.stats.connections, plain.stats.reconnects), (3, 2));
+    let delays = plain
+        .stats
+        .reconnect_delay_ms
+        .expect("two reconnect delays");
+    assert_eq!((delays.count, delays.min, delays.max), (2, 1000, 1000));
+}

@@ -53,6 +53,11 @@
 //!   `"text"` instead. `end.kind` is `eof`, `client_closed`, `network_error` or `timeout`; a
 //!   missing `response` means the connection failed before a head arrived; a missing `end`
 //!   means the recording stopped while it was open.
+//! - `"chunks": null` means the body was not recorded (a HAR entry without its text), which
+//!   is not an empty body: the rules that need it, and what it decides for later connections
+//!   (the next reconnect's `Last-Event-ID`, losses), report *not checked*
+//!   ([`Validator::body_unknown`](crate::validate::Validator::body_unknown) says how). In Rust it
+//!   is [`Recording::unknown_bodies`](crate::validate::Recording::unknown_bodies).
 //! - `expected`, optional, is what the server says it published, the source of truth for the
 //!   loss and duplicate checks.
 //! - Readers ignore unknown members, so version 1 can grow compatibly, and one leading byte
@@ -60,8 +65,9 @@
 //!
 //! For long sessions the same content is written as JSON Lines, one [`Record`](crate::validate::Record) per line, so a
 //! recorder can append as it goes: a `header` line (`{"type":"header","format":"ssert-recording",
-//! "version":1,"timing":"monotonic"}`), then `request`, `response`, `chunk` and `end` lines
-//! (each applying to the latest `request`), or whole `connection` lines, and `expected` lines.
+//! "version":1,"timing":"monotonic"}`), then `request`, `response`, `chunk`, `body_unknown`
+//! (the body was not recorded) and `end` lines (each applying to the latest `request`), or
+//! whole `connection` lines, and `expected` lines.
 //! [`Validator::record`](crate::validate::Validator::record) consumes those lines one by one. `testdata/recording.schema.json` is
 //! the JSON Schema of both forms.
 //!

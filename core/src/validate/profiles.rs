@@ -164,6 +164,20 @@ pub(crate) struct ProfileState {
     /// anthropic-messages: blocks started so far, and which are open.
     blocks_started: i64,
     open_blocks: Vec<i64>,
+    /// anthropic-messages: which blocks are started and open is unknown (events were missed)
+    /// until the next `message_start`.
+    blocks_unknown: bool,
+}
+
+impl ProfileState {
+    /// Events were missed (a body that was not recorded): what they would have set is
+    /// unknown, so the checks that compare with earlier events start over.
+    pub(crate) fn forget(&mut self) {
+        *self = ProfileState {
+            blocks_unknown: true,
+            ..ProfileState::default()
+        };
+    }
 }
 
 /// What an event is to the grammar.
@@ -377,6 +391,7 @@ fn anthropic_blocks(
         "message_start" => {
             state.blocks_started = 0;
             state.open_blocks.clear();
+            state.blocks_unknown = false;
             None
         }
         "content_block_start" => {
@@ -386,7 +401,7 @@ fn anthropic_blocks(
             let expected = state.blocks_started;
             state.blocks_started = state.blocks_started.max(i + 1);
             state.open_blocks.push(i);
-            (i != expected).then(|| {
+            (i != expected && !state.blocks_unknown).then(|| {
                 format!("content block index {i} starts out of order (expected {expected})")
             })
         }
@@ -400,7 +415,7 @@ fn anthropic_blocks(
                     state.open_blocks.remove(p);
                 }
             }
-            open.is_none()
+            (open.is_none() && !state.blocks_unknown)
                 .then(|| format!("{event_type} for content block {i}, which is not open"))
         }
         "message_stop" => {

@@ -5,6 +5,7 @@
 //! [`Recording::from_json`] reads a whole-document or JSON Lines recording and
 //! [`Recording::from_har`] imports a HAR file.
 
+use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -26,33 +27,29 @@ pub enum Timing {
 }
 
 /// A recorded SSE session: the connections a client made, in order.
+///
+/// With the `serde` feature it (de)serializes to the JSON layout of the [module docs](super),
+/// where a connection in [`unknown_bodies`](Self::unknown_bodies) has `"chunks": null`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Recording {
     /// Always [`FORMAT`].
     pub format: String,
     /// Always [`VERSION`] for this crate.
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "integer::u32"))]
     pub version: u32,
     /// Whether timestamps are meaningful.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub timing: Timing,
-    /// Free text naming the recorder (e.g. `"ssert-py httpx"`), for humans. A HAR import also
-    /// names the entries it skipped here (see [`Recording::from_har`]).
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
+    /// Free text naming the recorder (e.g. `"ssert-py httpx"`), for humans.
     pub source: Option<String>,
     /// The connections, in the order they were opened.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub connections: Vec<Connection>,
+    /// The connections (indices into `connections`) whose body was not recorded, such as a HAR
+    /// entry without its response text: their `chunks` are ignored, and the validator reports
+    /// what depends on the body as not checked instead of reading it as an empty body. Kept
+    /// here rather than in [`Connection`] so that code building connections field by field
+    /// keeps compiling. In JSON such a connection has `"chunks": null`.
+    pub unknown_bodies: BTreeSet<usize>,
     /// The events the server says it published, in order: the source of truth for the loss
     /// and duplicate checks, when known.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub expected: Option<Vec<ExpectedEvent>>,
 }
 
@@ -64,14 +61,17 @@ impl Default for Recording {
             timing: Timing::Monotonic,
             source: None,
             connections: Vec::new(),
+            unknown_bodies: BTreeSet::new(),
             expected: None,
         }
     }
 }
 
-/// One HTTP request and the stream it got back.
+/// One HTTP request and the stream it got back. Whether its body was recorded at all is the
+/// recording's to say ([`Recording::unknown_bodies`]); read on its own (a JSON Lines
+/// `connection` line), a connection with `"chunks": null` is an error.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Connection {
     /// What the client sent.
     pub request: Request,
@@ -293,7 +293,8 @@ pub struct Header {
 /// One line of a JSON Lines recording, tagged by `type`. A recorder writes a `header` line,
 /// then for each connection a `request` line, a `response` line once the head arrives, one
 /// `chunk` line per read and an `end` line — or a whole `connection` on one line; `expected`
-/// lines, if any, come before the first `request`. `response`, `chunk` and `end` apply to the latest `request`.
+/// lines, if any, come before the first `request`. `response`, `chunk`, `body_unknown` and
+/// `end` apply to the latest `request`.
 /// These are also exactly the calls of the streaming [`Validator`](super::Validator).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -312,6 +313,9 @@ pub enum Record {
     Chunk(Chunk),
     /// The current connection ended.
     End(End),
+    /// The current connection's body was not recorded (`{"type":"body_unknown"}`): no
+    /// `chunk` line of the connection may come before or after it.
+    BodyUnknown,
     /// One expected event (`{"type":"expected","event":{"id":"7"}}`; wrapped because the
     /// event has a `type` member of its own).
     Expected {
@@ -449,6 +453,163 @@ mod chunk_serde {
     }
 }
 
+#[cfg(feature = "serde")]
+mod body_serde {
+    //! Whether a body was recorded lives in the recording ([`Recording::unknown_bodies`]) but
+    //! is written per connection, as `"chunks": null` (like request `headers: null`: not
+    //! observed). A reader that predates it then rejects the recording instead of reading an
+    //! empty body.
+
+    use super::{Chunk, Connection, End, ExpectedEvent, Recording, Request, Response, Timing};
+    use alloc::string::String;
+    use alloc::vec::Vec;
+    use serde::de::Error as _;
+    use serde::ser::{SerializeSeq, SerializeStruct};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// A connection as JSON has it. Named `Connection` so that error messages stay those of
+    /// the plain derive.
+    #[derive(Deserialize)]
+    #[serde(rename = "Connection", expecting = "struct Connection")]
+    struct ConnectionIn {
+        request: Request,
+        #[serde(default)]
+        response: Option<Response>,
+        /// `None`: `null`, the body was not recorded.
+        #[serde(default = "no_chunks", deserialize_with = "nullable")]
+        chunks: Option<Vec<Chunk>>,
+        #[serde(default)]
+        end: Option<End>,
+    }
+
+    fn no_chunks() -> Option<Vec<Chunk>> {
+        Some(Vec::new())
+    }
+
+    fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Chunk>>, D::Error> {
+        Option::deserialize(d)
+    }
+
+    impl ConnectionIn {
+        /// The connection, and whether its body is unknown.
+        fn split(self) -> (Connection, bool) {
+            let unknown = self.chunks.is_none();
+            let connection = Connection {
+                request: self.request,
+                response: self.response,
+                chunks: self.chunks.unwrap_or_default(),
+                end: self.end,
+            };
+            (connection, unknown)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Connection {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Connection, D::Error> {
+            match ConnectionIn::deserialize(d)?.split() {
+                (connection, false) => Ok(connection),
+                (_, true) => Err(D::Error::custom(
+                    "a connection read on its own cannot have `chunks: null` (body not recorded): in JSON Lines, write its `request`, `response`, `body_unknown` and `end` lines",
+                )),
+            }
+        }
+    }
+
+    /// A recording as JSON has it (same member names and defaults as the type).
+    #[derive(Deserialize)]
+    #[serde(rename = "Recording", expecting = "struct Recording")]
+    struct RecordingIn {
+        format: String,
+        #[serde(deserialize_with = "super::integer::u32")]
+        version: u32,
+        #[serde(default)]
+        timing: Timing,
+        #[serde(default)]
+        source: Option<String>,
+        #[serde(default)]
+        connections: Vec<ConnectionIn>,
+        #[serde(default)]
+        expected: Option<Vec<ExpectedEvent>>,
+    }
+
+    impl<'de> Deserialize<'de> for Recording {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Recording, D::Error> {
+            let r = RecordingIn::deserialize(d)?;
+            let mut recording = Recording {
+                format: r.format,
+                version: r.version,
+                timing: r.timing,
+                source: r.source,
+                connections: Vec::with_capacity(r.connections.len()),
+                expected: r.expected,
+                ..Recording::default()
+            };
+            for (i, c) in r.connections.into_iter().enumerate() {
+                let (connection, unknown) = c.split();
+                if unknown {
+                    recording.unknown_bodies.insert(i);
+                }
+                recording.connections.push(connection);
+            }
+            Ok(recording)
+        }
+    }
+
+    /// A connection whose body is unknown, as written.
+    #[derive(Serialize)]
+    #[serde(rename = "Connection")]
+    struct UnknownBody<'a> {
+        request: &'a Request,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        response: Option<&'a Response>,
+        chunks: Option<&'a [Chunk]>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        end: Option<&'a End>,
+    }
+
+    struct Connections<'a>(&'a Recording);
+
+    impl Serialize for Connections<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let recording = self.0;
+            let mut seq = s.serialize_seq(Some(recording.connections.len()))?;
+            for (i, c) in recording.connections.iter().enumerate() {
+                if recording.unknown_bodies.contains(&i) {
+                    seq.serialize_element(&UnknownBody {
+                        request: &c.request,
+                        response: c.response.as_ref(),
+                        chunks: None,
+                        end: c.end.as_ref(),
+                    })?;
+                } else {
+                    seq.serialize_element(c)?;
+                }
+            }
+            seq.end()
+        }
+    }
+
+    impl Serialize for Recording {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let len = 4 + usize::from(self.source.is_some()) + usize::from(self.expected.is_some());
+            let mut m = s.serialize_struct("Recording", len)?;
+            m.serialize_field("format", &self.format)?;
+            m.serialize_field("version", &self.version)?;
+            m.serialize_field("timing", &self.timing)?;
+            match &self.source {
+                Some(source) => m.serialize_field("source", source)?,
+                None => m.skip_field("source")?,
+            }
+            m.serialize_field("connections", &Connections(self))?;
+            match &self.expected {
+                Some(expected) => m.serialize_field("expected", expected)?,
+                None => m.skip_field("expected")?,
+            }
+            m.end()
+        }
+    }
+}
+
 /// Why a recording could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {
@@ -511,7 +672,19 @@ impl RecordingBuilder {
             }),
             Record::Expected { event } => rec.expected.get_or_insert_with(Vec::new).push(event),
             Record::Response(r) => last(rec)?.response = Some(r),
-            Record::Chunk(c) => last(rec)?.chunks.push(c),
+            Record::Chunk(c) => {
+                let index = rec.connections.len().checked_sub(1);
+                if index.is_some_and(|i| rec.unknown_bodies.contains(&i)) {
+                    return Err("a `chunk` of a connection whose body is unknown".into());
+                }
+                last(rec)?.chunks.push(c);
+            }
+            Record::BodyUnknown => {
+                if !last(rec)?.chunks.is_empty() {
+                    return Err("`body_unknown` after a `chunk` of the same connection".into());
+                }
+                rec.unknown_bodies.insert(rec.connections.len() - 1);
+            }
             Record::End(e) => last(rec)?.end = Some(e),
         }
         Ok(())
@@ -531,7 +704,7 @@ fn last(rec: &mut Recording) -> Result<&mut Connection, String> {
 
 impl Recording {
     /// The records that write this recording as JSON Lines (header, the expected log, then per
-    /// connection request / response / chunks / end).
+    /// connection request / response / chunks, or `body_unknown`, / end).
     pub fn records(&self) -> Vec<Record> {
         let mut out = Vec::new();
         out.push(Record::Header(Header {
@@ -543,12 +716,16 @@ impl Recording {
         for e in self.expected.iter().flatten() {
             out.push(Record::Expected { event: e.clone() });
         }
-        for c in &self.connections {
+        for (i, c) in self.connections.iter().enumerate() {
             out.push(Record::Request(c.request.clone()));
             if let Some(r) = &c.response {
                 out.push(Record::Response(r.clone()));
             }
-            out.extend(c.chunks.iter().cloned().map(Record::Chunk));
+            if self.unknown_bodies.contains(&i) {
+                out.push(Record::BodyUnknown);
+            } else {
+                out.extend(c.chunks.iter().cloned().map(Record::Chunk));
+            }
             if let Some(e) = &c.end {
                 out.push(Record::End(e.clone()));
             }
@@ -676,10 +853,11 @@ mod json_io {
         ///   `mimeType` falls back to the response's `Content-Type` header.
         /// - The body is `content.text`, decoded from base64 when `content.encoding` says so
         ///   (any case). An entry whose `text` is missing or `null` (the HAR did not capture the
-        ///   body, as HAR 1.2 allows) is skipped rather than read as an empty body, which would
-        ///   make the client's last event id wrong for the next reconnect; the recording's
-        ///   `source` names the skipped entries (`"har; skipped entries 0, 2: response body not
-        ///   captured"`).
+        ///   body, as HAR 1.2 allows and browsers do for event streams) is kept as a connection
+        ///   whose body is unknown ([`Recording::unknown_bodies`], `"chunks": null`), not read
+        ///   as an empty body, which would make the client's last event id wrong for the next
+        ///   reconnect, nor dropped, which would hide its request and response head. The
+        ///   validator checks those and reports what depends on the body as not checked.
         /// - `response.status` must be an integer from 0 to 65535 (an integral float such as
         ///   `200.0` counts); anything else is an error naming the entry. A status of 0 or none
         ///   means no response arrived (what browsers write for a failed request): the
@@ -708,35 +886,16 @@ mod json_io {
                 source: Some("har".into()),
                 ..Recording::default()
             };
-            let mut skipped = Vec::new();
             for (i, entry) in entries.iter().enumerate() {
-                match har_connection(i, entry)? {
-                    HarEntry::NotAStream => {}
-                    HarEntry::BodyNotCaptured => skipped.push(i),
-                    HarEntry::Stream(connection) => rec.connections.push(connection),
+                if let Some((connection, body_known)) = har_connection(i, entry)? {
+                    if !body_known {
+                        rec.unknown_bodies.insert(rec.connections.len());
+                    }
+                    rec.connections.push(connection);
                 }
-            }
-            if !skipped.is_empty() {
-                let list: Vec<String> = skipped.iter().map(|i| alloc::format!("{i}")).collect();
-                let noun = if skipped.len() == 1 {
-                    "entry"
-                } else {
-                    "entries"
-                };
-                rec.source = Some(alloc::format!(
-                    "har; skipped {noun} {}: response body not captured",
-                    list.join(", ")
-                ));
             }
             Ok(rec)
         }
-    }
-
-    /// What one HAR entry becomes.
-    enum HarEntry {
-        NotAStream,
-        BodyNotCaptured,
-        Stream(Connection),
     }
 
     fn har_headers(v: Option<&Value>) -> Headers {
@@ -791,7 +950,9 @@ mod json_io {
         })
     }
 
-    fn har_connection(i: usize, entry: &Value) -> Result<HarEntry, LoadError> {
+    /// The entry's connection and whether its body is known; `None` for an entry that is no
+    /// event stream.
+    fn har_connection(i: usize, entry: &Value) -> Result<Option<(Connection, bool)>, LoadError> {
         let response_headers = har_headers(entry.pointer("/response/headers"));
         let mime = entry
             .pointer("/response/content/mimeType")
@@ -800,14 +961,14 @@ mod json_io {
             .or_else(|| header(&response_headers, "content-type"))
             .unwrap_or("");
         if !crate::is_event_stream_type(mime) {
-            return Ok(HarEntry::NotAStream);
+            return Ok(None);
         }
         let status = har_status(i, entry)?;
         let content = entry.pointer("/response/content");
         let body_text = content.and_then(|c| c.get("text")).and_then(Value::as_str);
+        let body_known = status.is_none() || body_text.is_some();
         let chunks = match (status, body_text) {
-            (None, _) => Vec::new(),
-            (Some(_), None) => return Ok(HarEntry::BodyNotCaptured),
+            (None, _) | (Some(_), None) => Vec::new(),
             (Some(_), Some(text)) => {
                 let base64_encoded = content
                     .and_then(|c| c.get("encoding"))
@@ -829,7 +990,7 @@ mod json_io {
                 }
             }
         };
-        Ok(HarEntry::Stream(Connection {
+        let connection = Connection {
             request: Request {
                 method: entry
                     .pointer("/request/method")
@@ -851,6 +1012,7 @@ mod json_io {
             }),
             chunks,
             end: har_end(entry, status.is_some()),
-        }))
+        };
+        Ok(Some((connection, body_known)))
     }
 }

@@ -237,14 +237,25 @@ pub struct ConnectionStats {
     pub gap_ms: Option<Distribution>,
     /// Body bytes per second over the connection's duration.
     pub throughput_bytes_per_s: Option<u64>,
-    /// From the previous connection's end to this request, ms.
+    /// For a reconnect (see [`SessionStats::reconnects`]), ms from the end of the connection
+    /// it reconnects after to this request: the previous connection, or under the MCP
+    /// profiles the latest connection of the stream it resumes. `None` for a connection that
+    /// is no reconnect, or when that end or the timing is unknown.
     pub reconnect_delay_ms: Option<u64>,
     /// `Last-Event-ID` sent, if any.
     pub last_event_id_sent: Option<String>,
-    /// The client's last event id at the end of this connection.
+    /// The client's last event id at the end of this connection (empty when it has none, or
+    /// when it is unknown after a body that was not recorded).
     pub last_event_id: String,
-    /// The reconnection time in force at the end, ms.
+    /// The reconnection time in force at the end, ms (`None` when none was sent, or when it
+    /// is unknown after a body that was not recorded).
     pub retry_ms: Option<u64>,
+    /// The connection's 200 body was not recorded (see
+    /// [`Validator::body_unknown`](super::Validator::body_unknown)): `events` and `bytes`
+    /// count nothing, and `last_event_id` and `retry_ms` are unknown. Serialized only when
+    /// true, so reports of fully recorded sessions keep their exact JSON.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "core::ops::Not::not"))]
+    pub body_unknown: bool,
 }
 
 /// Stats of the whole session.
@@ -253,22 +264,26 @@ pub struct ConnectionStats {
 pub struct SessionStats {
     /// Connections opened.
     pub connections: u64,
-    /// Connections after the first.
+    /// Later connections that reconnect: every connection after the first (one `EventSource`),
+    /// except under the MCP profiles, where a session holds several streams and only a later
+    /// connection that resumes one (it sends `Last-Event-ID`) is a reconnect, a new stream
+    /// being none.
     pub reconnects: u64,
-    /// Events dispatched, all connections.
+    /// Events dispatched, all connections (none of a body that was not recorded).
     pub events: u64,
-    /// Body bytes, all connections.
+    /// Body bytes, all connections (none of a body that was not recorded).
     pub bytes: u64,
     /// From the first request to the last end, ms.
     pub duration_ms: Option<u64>,
     /// From the session's first request to its first event, ms (connections that failed
-    /// before one count against it).
+    /// before one count against it; unknown after a body that was not recorded came first).
     pub time_to_first_event_ms: Option<u64>,
     /// Time between consecutive events within connections, ms.
     pub gap_ms: Option<Distribution>,
-    /// Reconnect delays, ms.
+    /// The delays of the reconnects counted in `reconnects` (each connection's
+    /// [`ConnectionStats::reconnect_delay_ms`]), ms.
     pub reconnect_delay_ms: Option<Distribution>,
-    /// Body bytes per second over the session.
+    /// Body bytes per second over the session (unknown when a body was not recorded).
     pub throughput_bytes_per_s: Option<u64>,
     /// Per-connection stats (the latest `window.connections`).
     pub per_connection: Vec<ConnectionStats>,

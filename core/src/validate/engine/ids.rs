@@ -387,7 +387,9 @@ impl Core {
     }
 
     pub(super) fn report_losses(&mut self) {
-        if !self.cfg.on(Rule::LostEvent) {
+        // Any event missing here may have been in a body that was not recorded (that
+        // connection's SSE404 is reported not checked).
+        if !self.cfg.on(Rule::LostEvent) || self.unknown_body.is_some() {
             return;
         }
         let kind = self.ids.order.unwrap_or(IdOrderKind::None);
@@ -462,6 +464,7 @@ impl Core {
                 excused.insert_range(a, b);
             }
             if self.cfg.on(Rule::LostEvent)
+                && self.unknown_body.is_none()
                 && self.counts_losses(self.ids.order.unwrap_or(IdOrderKind::None))
             {
                 for (a, b) in excused.gaps(b1 + 1, a2 - 1) {

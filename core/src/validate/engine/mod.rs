@@ -20,7 +20,7 @@ use super::recording::{
     SentLastEventId, Timing, FORMAT, VERSION,
 };
 use super::report::{ConnectionStats, Finding, Histogram, NotChecked, Report, SessionStats};
-use super::rules::{Rule, Severity};
+use super::rules::{Category, Rule, Severity};
 use super::track::{IntervalSet, RecentIds, Utf8Check};
 use wire::id_value;
 
@@ -127,6 +127,8 @@ struct Conn {
     id_delivered: bool,
     /// The retry of the stream this connection resumes (several streams per session).
     inherited_retry: Option<u64>,
+    /// The body was not recorded (see [`Validator::body_unknown`]).
+    body_unknown: bool,
 }
 
 /// How a stream's latest connection ended, for the connection that resumes it (profiles with
@@ -314,6 +316,20 @@ struct Core {
     bodies: bool,
     /// Profiles with several streams per session: the streams a connection may resume.
     streams: Streams,
+    /// Profiles with several streams per session: later connections that resumed a stream
+    /// (the session's reconnects).
+    resumes: u64,
+    /// The latest connection whose 200 body was not recorded: from then on, what its events
+    /// decide (the client's last event id and retry, losses, a session's sequence) is unknown.
+    unknown_body: Option<usize>,
+    /// The client's last event id is unknown (a body was not recorded, and no request or body
+    /// since has told it).
+    client_id_unknown: bool,
+    /// The reconnection time in force is unknown (a body was not recorded, and no known body
+    /// has sent a `retry` since).
+    retry_unknown: bool,
+    /// A body that was not recorded came before the session's first known event.
+    ttfe_unknown: bool,
 }
 
 /// The incremental validator. Feed it a session in order — [`request`](Self::request),
@@ -388,6 +404,11 @@ impl Validator {
                 retry_seen: false,
                 bodies: false,
                 streams: Streams::default(),
+                resumes: 0,
+                unknown_body: None,
+                client_id_unknown: false,
+                retry_unknown: false,
+                ttfe_unknown: false,
             },
         })
     }
@@ -460,6 +481,7 @@ impl Validator {
             Record::Response(r) => self.response(r),
             Record::Chunk(c) => self.chunk(c.t, &c.data),
             Record::End(e) => self.end(e),
+            Record::BodyUnknown => self.body_unknown(),
             Record::Expected { event } => self.expect(event.clone()),
         }
         Ok(())
@@ -482,9 +504,17 @@ impl Validator {
 
     /// Consumes a whole connection.
     pub fn connection(&mut self, connection: &Connection) {
+        self.connection_with(connection, false);
+    }
+
+    /// Consumes a whole connection, whose body may be unknown (its chunks then ignored).
+    fn connection_with(&mut self, connection: &Connection, body_unknown: bool) {
         self.request(&connection.request);
         if let Some(r) = &connection.response {
             self.response(r);
+        }
+        if body_unknown {
+            self.body_unknown();
         }
         for Chunk { t, data } in &connection.chunks {
             self.chunk(*t, data);
@@ -508,6 +538,14 @@ impl Validator {
                 _ if streams => self.parser.set_last_event_id(""),
                 _ => {}
             }
+        } else if self.core.client_id_unknown {
+            // After a body that was not recorded, only the request can say what the client's
+            // last event id was.
+            match request.last_event_id() {
+                SentLastEventId::Sent(id) => self.parser.set_last_event_id(id),
+                SentLastEventId::Absent => self.parser.set_last_event_id(""),
+                SentLastEventId::Unknown => {}
+            }
         }
         let last_id = String::from(self.parser.last_event_id());
         let retry = self.parser.reconnection_time();
@@ -519,10 +557,28 @@ impl Validator {
         self.core.response(response);
     }
 
+    /// Says that the current connection's body was not recorded (a HAR entry without its
+    /// response text): its events are unknown, not absent. Chunks given after it are ignored;
+    /// those given before it stay checked, but the rest of the body is unknown all the same.
+    ///
+    /// For a 200 response, the rules that need the body (`SSE2xx`, `SSE3xx`, the profile's,
+    /// and the replay rules about its events) are reported *not checked* for this connection,
+    /// and so is what the body would have decided for later connections: the next reconnect's
+    /// `Last-Event-ID` (SSE401), its delay against a `retry` the body may have sent (SSE405),
+    /// losses (SSE404) and a session-scoped grammar. Everything else stays checked: this
+    /// request's own `Last-Event-ID`, the response head, and a later server's resume against
+    /// the id it was sent. The stats count none of its events or bytes, and its
+    /// [`ConnectionStats::body_unknown`] is set. Ignored when no connection is open.
+    pub fn body_unknown(&mut self) {
+        if let Some(conn) = self.core.conn.as_mut() {
+            conn.body_unknown = true;
+        }
+    }
+
     /// Body bytes of the current connection, received at `t` ms (ignored when no connection
-    /// is open).
+    /// is open, or when its body is unknown).
     pub fn chunk(&mut self, t: u64, data: &[u8]) {
-        let Some(conn) = self.core.conn.as_mut() else {
+        let Some(conn) = self.core.conn.as_mut().filter(|c| !c.body_unknown) else {
             return;
         };
         conn.bytes += data.len() as u64;
@@ -614,12 +670,18 @@ impl Validator {
         conn.end_t = end.map(|e| e.t);
         let mut cut = None;
         conn.utf8.finish(|at| cut = Some(at));
-        if let Some(at) = cut.filter(|_| conn.parse_body && self.core.cfg.on(Rule::InvalidUtf8)) {
+        let checked = conn.parse_body && !conn.body_unknown;
+        if let Some(at) = cut.filter(|_| checked && self.core.cfg.on(Rule::InvalidUtf8)) {
             let message =
                 String::from("invalid UTF-8: the stream ends inside a multi-byte sequence");
             conn.pending.push((Rule::InvalidUtf8, message, at));
         }
-        if conn.parse_body {
+        if conn.parse_body && conn.body_unknown {
+            // Where the unknown body ended is unknown: whatever the parser holds is dropped
+            // unchecked, and the client's last event id is no longer known.
+            self.parser.finish(&mut |_: Event<'_>| {});
+            self.parser.set_last_event_id("");
+        } else if conn.parse_body {
             let tail = core::mem::take(&mut conn.tail);
             let tail_start = conn.tail_start;
             let t = end.map_or(conn.last_activity, |e| e.t);
@@ -752,8 +814,8 @@ fn run(mut v: Validator, recording: &Recording) -> Report {
     for e in recording.expected.iter().flatten() {
         v.expect(e.clone());
     }
-    for c in &recording.connections {
-        v.connection(c);
+    for (i, c) in recording.connections.iter().enumerate() {
+        v.connection_with(c, recording.unknown_bodies.contains(&i));
     }
     v.finish()
 }
@@ -1163,6 +1225,17 @@ impl Core {
         }
         self.retry_seen |= conn.saw_retry;
         self.bodies |= conn.parse_body;
+        let unknown = conn.parse_body && conn.body_unknown;
+        if unknown {
+            self.body_not_recorded(&conn);
+        } else if conn.parse_body {
+            if conn.saw_retry {
+                self.retry_unknown = false;
+            }
+            if conn.id_delivered || !last_id.is_empty() {
+                self.client_id_unknown = false;
+            }
+        }
         // A resumed connection's backlog is written at once by design, and a quiet stream may
         // send nothing after it: events at one instant say nothing about buffering there.
         let resumed = conn.sent_id.is_some();
@@ -1182,6 +1255,9 @@ impl Core {
             let reason = "every event arrived at the same time (buffered transport)";
             self.not_checked(Rule::Heartbeat, Some(conn.index), reason);
             self.not_checked(Rule::TimeToFirstEvent, Some(conn.index), reason);
+        } else if unknown {
+            // Silence measured around a body that was not recorded is no silence of the server.
+            conn.deferred.clear();
         } else {
             // A stream that stays open without dispatching anything is as late as it gets.
             let waited = end.as_ref().map(|e| e.t.saturating_sub(conn.request_t));
@@ -1226,6 +1302,7 @@ impl Core {
         // ones with several streams).
         if ended_cleanly
             && conn.parse_body
+            && !unknown
             && conn.post
             && conn.event_stream
             && !conn.answered
@@ -1242,12 +1319,13 @@ impl Core {
         // Only a 200 has a body to match; an empty one is a sequence like any other.
         if ended_cleanly
             && conn.parse_body
+            && !unknown
             && self.cfg.on(Rule::Grammar)
             && self.cfg.grammar_scope == Scope::Connection
         {
             self.grammar_end(Some(&mut conn.seq), loc.clone());
         }
-        if self.cfg.streams() && !last_id.is_empty() {
+        if self.cfg.streams() && !last_id.is_empty() && !unknown {
             let stream = StreamEnd {
                 connection: conn.index,
                 // The parser's retry is the last valid one of any stream: it is this stream's
@@ -1277,12 +1355,13 @@ impl Core {
                 .filter(|_| self.timed()),
             gap_ms: conn.gaps.summary().filter(|_| self.timed()),
             throughput_bytes_per_s: duration
-                .filter(|&d| d > 0 && self.timed())
+                .filter(|&d| d > 0 && self.timed() && !unknown)
                 .map(|d| conn.bytes.saturating_mul(1000) / d),
             reconnect_delay_ms: conn.reconnect_delay,
             last_event_id_sent: conn.sent_id.take(),
             last_event_id: last_id,
-            retry_ms: retry,
+            retry_ms: retry.filter(|_| !self.retry_unknown),
+            body_unknown: unknown,
         };
         if self.cfg.window_connections > 0 {
             if self.per_connection.len() == self.cfg.window_connections {
@@ -1298,6 +1377,51 @@ impl Core {
             status: conn.status,
             end,
         });
+    }
+
+    /// A 200 connection whose body was not recorded closes: the rules that need its events are
+    /// not checked on it, and what those events decide for the rest of the session is unknown.
+    fn body_not_recorded(&mut self, conn: &Conn) {
+        let index = conn.index;
+        let losses = self.expected.is_some() || self.cfg.consecutive;
+        for &rule in Rule::ALL {
+            let needs_body = match rule.category() {
+                Category::Transport => false,
+                Category::Wire | Category::Stream | Category::Profile => true,
+                Category::Replay => match rule {
+                    Rule::ResumePoint => conn.resume.is_some(),
+                    Rule::ReplayDuplicate => true,
+                    Rule::LostEvent => losses,
+                    Rule::ExpectedLog => self.expected.is_some(),
+                    _ => false,
+                },
+            };
+            if needs_body {
+                self.not_checked(rule, Some(index), "the body was not recorded");
+            }
+        }
+        if self.cfg.grammar_scope == Scope::Session {
+            let reason = format!(
+                "the body of connection {index} was not recorded: the session's events are unknown from there on"
+            );
+            if self.session_seq.matcher.is_some() && !self.session_seq.grammar_failed {
+                self.session_seq.matcher = None;
+                self.not_checked(Rule::Grammar, None, &reason);
+            }
+            self.session_seq.profile.forget();
+        }
+        if self.cfg.terminal_scope == Scope::Session && self.session_seq.terminal_seen.is_none() {
+            let reason = format!(
+                "the body of connection {index} was not recorded: a terminal event in it is unknown"
+            );
+            self.not_checked(Rule::AfterTerminal, None, &reason);
+        }
+        if self.ttfe.is_none() {
+            self.ttfe_unknown = true;
+        }
+        self.unknown_body = Some(index);
+        self.client_id_unknown = true;
+        self.retry_unknown = true;
     }
 
     /// At the end of a scope that ended cleanly: the grammar must have matched completely.
@@ -1330,7 +1454,13 @@ impl Core {
             let mut seq = core::mem::take(&mut self.session_seq);
             self.grammar_end(Some(&mut seq), Loc::default());
         }
-        if self.bodies && !self.retry_seen && self.cfg.retry_required && self.cfg.on(Rule::Retry) {
+        // A body that was not recorded may have sent one: that connection's SSE304 is not checked.
+        if self.bodies
+            && !self.retry_seen
+            && self.unknown_body.is_none()
+            && self.cfg.retry_required
+            && self.cfg.on(Rule::Retry)
+        {
             self.finding(
                 Rule::Retry,
                 String::from("the session never sent a valid `retry` field (retry.required)"),
@@ -1358,18 +1488,26 @@ impl Core {
             not_checked: self.out.not_checked,
             stats: SessionStats {
                 connections: self.connections as u64,
-                reconnects: self.connections.saturating_sub(1) as u64,
+                // Under MCP a later connection may open a new stream, which is no reconnect.
+                reconnects: if self.cfg.streams() {
+                    self.resumes
+                } else {
+                    self.connections.saturating_sub(1) as u64
+                },
                 events: self.events,
                 bytes: self.bytes,
                 duration_ms: duration,
-                time_to_first_event_ms: self.ttfe.filter(|_| self.timing == Timing::Monotonic),
+                time_to_first_event_ms: self
+                    .ttfe
+                    .filter(|_| self.timing == Timing::Monotonic && !self.ttfe_unknown),
                 gap_ms: self
                     .gaps
                     .summary()
                     .filter(|_| self.timing == Timing::Monotonic),
                 reconnect_delay_ms: self.reconnect_delays.summary(),
+                // Bytes of a body that was not recorded are missing from the sum, not its time.
                 throughput_bytes_per_s: duration
-                    .filter(|&d| d > 0)
+                    .filter(|&d| d > 0 && self.unknown_body.is_none())
                     .map(|d| self.bytes.saturating_mul(1000) / d),
                 per_connection: self.per_connection.into_iter().collect(),
                 per_connection_dropped: self.per_connection_dropped,

@@ -54,6 +54,7 @@ impl Core {
             answered: false,
             id_delivered: false,
             inherited_retry: None,
+            body_unknown: false,
         };
         let sent = request.last_event_id();
         if let SentLastEventId::Sent(s) = sent {
@@ -94,9 +95,11 @@ impl Core {
             }
         }
         let prev = self.prev.take();
-        // The stats take every later connection's delay after the one before it ended.
+        // The stats take every later connection's delay after the one before it ended: one
+        // EventSource, so each is a reconnect. (With several streams only a resume is one, and
+        // its delay runs from its stream's end: see `stream_request`.)
         if let Some(end) = prev.as_ref().and_then(|prev| prev.end.as_ref()) {
-            if self.timed() {
+            if self.timed() && !self.cfg.streams() {
                 let delay = request.t.saturating_sub(end.t);
                 conn.reconnect_delay = Some(delay);
                 self.reconnect_delays.add(delay);
@@ -117,6 +120,11 @@ impl Core {
             // After a 204 the client should not have reconnected at all: SSE406 says so, and how
             // soon it did is no second finding.
             if let Some(end) = prev.end.as_ref().filter(|_| prev.status != Some(204)) {
+                if self.retry_unknown {
+                    self.retry_unknown_delay(index, end);
+                }
+                // An unknown retry is no retry to hold the delay against.
+                let retry = retry.filter(|_| !self.retry_unknown);
                 self.reconnect_delay(request.t, end, retry, &loc, |delay, retry| {
                     format!(
                         "reconnected {delay} ms after the previous connection ended ({}), sooner than the retry of {retry} ms in force",
@@ -127,6 +135,19 @@ impl Core {
             // Every later connection is a reconnect of the same EventSource.
             let should = last_id;
             let (sent_value, header_wrong) = match sent {
+                // What the client last saw was in a body that was not recorded: the request's
+                // own word is all there is (the server's resume is still held to it).
+                _ if self.client_id_unknown => {
+                    let reason = format!(
+                        "the body of connection {} was not recorded, so the client's last event id is unknown",
+                        self.unknown_body.unwrap_or(0)
+                    );
+                    self.not_checked(Rule::LastEventId, Some(index), &reason);
+                    if !matches!(sent, SentLastEventId::Unknown) {
+                        self.client_id_unknown = false;
+                    }
+                    (should.clone(), false)
+                }
                 SentLastEventId::Unknown => {
                     self.not_checked(
                         Rule::LastEventId,
@@ -178,6 +199,21 @@ impl Core {
         }
     }
 
+    /// SSE405 cannot be checked for connection `index` (after a connection that ended with
+    /// `end`): the retry in force may have come in a body that was not recorded.
+    fn retry_unknown_delay(&mut self, index: usize, end: &End) {
+        if self.timed()
+            && self.cfg.on(Rule::ReconnectDelay)
+            && self.cfg.reconnect_after.contains(&end.kind)
+        {
+            let reason = format!(
+                "the body of connection {} was not recorded, so the retry in force is unknown",
+                self.unknown_body.unwrap_or(0)
+            );
+            self.not_checked(Rule::ReconnectDelay, Some(index), &reason);
+        }
+    }
+
     /// SSE405 for a request at `t` after a connection that ended with `end`, when `retry` was
     /// in force; `describe(delay, retry)` words the finding.
     fn reconnect_delay(
@@ -226,9 +262,19 @@ impl Core {
             should: sent.into(),
             header_wrong: false,
         });
+        // A later connection that resumes a stream is the session's reconnect (a new stream
+        // is none).
+        if conn.index > 0 {
+            self.resumes += 1;
+        }
         if let Some(stream) = self.streams.take(sent) {
             conn.inherited_retry = stream.retry;
             if let Some(end) = &stream.end {
+                if self.timed() {
+                    let delay = t.saturating_sub(end.t);
+                    conn.reconnect_delay = Some(delay);
+                    self.reconnect_delays.add(delay);
+                }
                 self.reconnect_delay(t, end, stream.retry, loc, |delay, retry| {
                     format!(
                         "resumed {delay} ms after the stream's connection {} ended ({}), sooner than the stream's retry of {retry} ms",
@@ -245,6 +291,11 @@ impl Core {
                 Some(conn.index),
                 "more streams than window.ids: the one resumed may have been forgotten",
             );
+        } else if let Some(unknown) = self.unknown_body {
+            let reason = format!(
+                "the body of connection {unknown} was not recorded: the id may be the last event id of its stream"
+            );
+            self.not_checked(Rule::LastEventId, Some(conn.index), &reason);
         } else if self.cfg.on(Rule::LastEventId) {
             self.finding(
                 Rule::LastEventId,

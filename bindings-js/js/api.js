@@ -168,10 +168,21 @@ class EventStreamParser {
 
   /**
    * Sets the last event ID, as a client resuming a stream it read earlier starts out with the id
-   * it kept (an `id` field of the stream replaces it as usual).
+   * it kept (an `id` field of the stream replaces it as usual). An id with CR, LF or NUL throws the
+   * encoder's `EncodeError` (`ID_HAS_NEWLINE`, `ID_HAS_NUL`, with the offset): no stream can set
+   * one (a parsed id never holds CR or LF, and the spec ignores an `id` field with NUL), and a
+   * `Last-Event-ID` header cannot carry CR or LF.
    */
   set lastEventId(id) {
-    this.#live().setLastEventId(String(id));
+    const raw = this.#live();
+    const text = String(id);
+    try {
+      raw.setLastEventId(text);
+    } catch (error) {
+      if (error?.ssert !== true) throw error;
+      const why = error.code === 'ID_HAS_NUL' ? "a stream's id field that contains NUL is ignored" : 'a reconnect could not send it as the Last-Event-ID header';
+      throw new EncodeError(error.code, `ssert: lastEventId ${JSON.stringify(text)}: ${error.message} (byte ${error.offset}); ${why}`, error.offset, -1);
+    }
   }
 
   /** The last valid `retry` value in milliseconds (BigInt above 2^53 - 1), or `undefined`. */

@@ -49,7 +49,9 @@ export interface EventStreamParser {
   /**
    * The last event ID committed by a dispatch: what a reconnect sends as `Last-Event-ID`.
    * Settable: a client resuming a stream it read earlier starts out with the id it kept (an `id`
-   * field of the stream replaces it as usual).
+   * field of the stream replaces it as usual). An id with CR, LF or NUL throws an `EncodeError`
+   * (`ID_HAS_NEWLINE` or `ID_HAS_NUL`, with its offset), as encoding it would: no stream can set
+   * one, and a `Last-Event-ID` header cannot carry CR or LF.
    */
   lastEventId: string;
   /** The last valid `retry` value, or `undefined`. */
@@ -190,8 +192,12 @@ export type EndKind = 'eof' | 'client_closed' | 'network_error' | 'timeout';
 export interface RecordedConnection {
   request: { method: string; url: string; t: number; headers: HeaderPairs | null };
   response?: { status: number; t?: number; headers: HeaderPairs };
-  /** Body reads: `t` in ms since the session start, `data` the base64 of the bytes (or `text`). */
-  chunks: Array<{ t: number; data?: string; text?: string }>;
+  /**
+   * Body reads: `t` in ms since the session start, `data` the base64 of the bytes (or `text`).
+   * `null` when the body was not recorded (a HAR entry without its response text): the validator
+   * then reports what depends on the body as not checked instead of reading an empty body.
+   */
+  chunks: Array<{ t: number; data?: string; text?: string }> | null;
   end?: { kind: EndKind; t: number; message?: string };
 }
 
@@ -224,7 +230,12 @@ export interface ConnectionHandle {
 export interface RequestInfo {
   url: string | URL;
   method?: string;
-  headers?: Headers | HeaderPairs | Record<string, string>;
+  /**
+   * The request headers as sent (`Last-Event-ID` included). Without them (undefined or null) the
+   * recording says `headers: null`, "not observed", and the validator reports the rules that need
+   * them as not checked; an empty list says that no header was sent.
+   */
+  headers?: Headers | HeaderPairs | Record<string, string> | null;
 }
 
 /** Records connections into the shared recording format, with monotonic ms timestamps. */
@@ -280,7 +291,10 @@ export interface ConnectOptions extends ParserCallbacks, ParserOptions {
   signal?: AbortSignal;
 }
 
-/** Why a `connect` session ended. */
+/**
+ * Why a `connect` session ended; a refused response gives `status <code> <Content-Type>`, or
+ * `status <code>` when it had no Content-Type.
+ */
 export type StopReason = 'no-content' | 'closed' | 'max-events' | 'max-connections' | `status ${string}`;
 
 /** A running `connect` session. */
@@ -456,8 +470,8 @@ export function validate(recording: Recording | RecordingText, options?: Validat
 export function recordingFromJSONLines(text: RecordingText): Recording;
 
 /**
- * Imports a HAR file as a recording (timing `none`; `TypeError` if `text` is not text). Entries
- * whose body the HAR did not capture are skipped and named in `source`; a browser's
+ * Imports a HAR file as a recording (timing `none`; `TypeError` if `text` is not text). An entry
+ * whose body the HAR did not capture is kept with `chunks: null` (body unknown); a browser's
  * `response._error` ends the connection `client_closed` (`net::ERR_ABORTED`) or `network_error`.
  */
 export function recordingFromHAR(text: RecordingText): Recording;

@@ -134,13 +134,45 @@ const USIZE_MAX = 0xffffffff; // usize of wasm32, the main entry point's engine
 const STRICT_UTF8 = 1;
 const LIMIT_FLAGS = { maxLineLen: 2, maxEventSize: 4, maxBuffered: 8 };
 
+/**
+ * A refused value as the main entry point's engine shows it in its messages (`describe` in
+ * bindings-js/src/lib.rs): `number -1`, `string "10"`, `bigint 5n`, `an object`, `an object (Uint8Array)`.
+ */
+function describe(value) {
+  if (value === null || value === undefined) return String(value);
+  switch (typeof value) {
+    case 'boolean':
+    case 'number':
+      return `${typeof value} ${String(value)}`;
+    case 'bigint':
+      return `bigint ${value}n`;
+    case 'string': {
+      const quoted = JSON.stringify(value);
+      return `string ${quoted.length <= 60 ? quoted : `${quoted.slice(0, 59)}…`}`;
+    }
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    default:
+  }
+  if (Array.isArray(value)) return 'an array';
+  let name;
+  try {
+    name = typeof value.constructor === 'function' ? value.constructor.name : undefined;
+  } catch {
+    name = undefined;
+  }
+  if (typeof name !== 'string' || name === '' || name === 'Object') return 'an object';
+  return `an object (${name})`;
+}
+
 /** A limit option: `undefined` when unset (null or undefined), else an integer in 0..2^32-1. */
 function limitOption(name, value) {
   if (value == null) return undefined;
   const number = typeof value === 'bigint' && value >= 0n && value <= BigInt(USIZE_MAX) ? Number(value) : value;
   if (!Number.isSafeInteger(number) || number < 0 || number > USIZE_MAX) {
-    const shown = typeof value === 'bigint' ? `${value}n` : typeof value === 'string' ? JSON.stringify(value) : String(value);
-    throw new TypeError(`ssert: ${name} must be an integer from 0 to 2^32 - 1, got ${shown}`);
+    throw new TypeError(`ssert: ${name} must be an integer from 0 to 2^32 - 1, got ${describe(value)}`);
   }
   return number;
 }
@@ -156,7 +188,9 @@ function parserArguments(options) {
     limits.push(limit ?? 0);
   }
   const { strictUtf8 } = options;
-  if (strictUtf8 != null && typeof strictUtf8 !== 'boolean') throw new TypeError('ssert: strictUtf8 must be a boolean');
+  if (strictUtf8 != null && typeof strictUtf8 !== 'boolean') {
+    throw new TypeError(`ssert: strictUtf8 must be a boolean, got ${describe(strictUtf8)}`);
+  }
   if (strictUtf8 === true) flags |= STRICT_UTF8;
   return [...limits, flags];
 }

@@ -46,8 +46,12 @@ function prepareStep(step, where, index) {
   try {
     return Buffer.from(encode([step]), 'utf8');
   } catch (error) {
-    // A field of the wrong type (`retry: '100'`) is the script's mistake too: name the step.
-    if (!(error instanceof EncodeError)) throw new TypeError(`${where}: ${error?.message ?? error}`, { cause: error });
+    // A field of the wrong type (`retry: '100'`) is the script's mistake too: name the step
+    // (instead of encode()'s item 0, the only one it was given).
+    if (!(error instanceof EncodeError)) {
+      const message = String(error?.message ?? error).replace(/^encode\(\): item 0: /, '');
+      throw new TypeError(`${where}: ${message}`, { cause: error });
+    }
     const what = error.message.replace(/ \([^)]*\)$/, '');
     throw new EncodeError(error.code, `${where}: ${what}`, error.offset, index);
   }

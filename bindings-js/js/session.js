@@ -251,10 +251,14 @@ export class Recorder {
 
   /**
    * Starts recording a connection: `{ url, method = 'GET', headers }` as sent. Returns its handle,
-   * with `response({ status, headers })`, `chunk(bytes)` and `end(kind, message?)`.
+   * with `response({ status, headers })`, `chunk(bytes)` and `end(kind, message?)`. Without
+   * `headers` (undefined or null) the request headers are recorded as `null`, "not observed":
+   * `[]` would say that none were sent, and the validator would blame the client for the
+   * `Last-Event-ID` and `Accept` it may well have sent.
    */
   connection({ url, method = 'GET', headers } = {}) {
-    const record = { request: { method, url: String(url), t: this.now(), headers: headerPairs(headers) }, chunks: [] };
+    const sent = headers == null ? null : headerPairs(headers);
+    const record = { request: { method, url: String(url), t: this.now(), headers: sent }, chunks: [] };
     this.#connections.push(record);
     const recorder = this;
     return {
@@ -278,7 +282,8 @@ export class Recorder {
 
   /**
    * Records a `fetch` `Response` to its end: the head now, then every body chunk as it is read.
-   * `request` describes what was sent (`{ url, method, headers }`; default: the response URL).
+   * `request` describes what was sent (`{ url, method, headers }`; default: the response URL,
+   * and, as for any request without `headers`, request headers recorded as `null`: not observed).
    * `onChunk(bytes)` sees each chunk as it arrives (e.g. to parse it live). Resolves with the
    * connection record once the body ended (`eof`), failed (`network_error`) or was aborted
    * through `signal` (`client_closed`). An exception `onChunk` throws cancels the body, is
@@ -291,7 +296,10 @@ export class Recorder {
     return handle.record;
   }
 
-  /** Records any byte stream (a `ReadableStream` or async iterable of bytes) as one connection. */
+  /**
+   * Records any byte stream (a `ReadableStream` or async iterable of bytes) as one connection;
+   * `headers` are the response's, `request.headers` the request's (`null`, not observed, unless given).
+   */
   async recordStream(body, { request = { url: 'about:stream' }, status = 200, headers, onChunk, signal } = {}) {
     const handle = this.connection(request);
     handle.response({ status, headers });
@@ -526,7 +534,8 @@ export function connect(url, options = {}) {
           await response.body?.cancel().catch(() => {});
           if (response.status === 204) handle.end('eof');
           else handle.end('client_closed', `not an event stream: status ${response.status}, Content-Type ${JSON.stringify(type)}`);
-          stopReason ??= response.status === 204 ? 'no-content' : `status ${response.status} ${type}`;
+          // `status 500 text/html`, or `status 500` when the response has no Content-Type.
+          stopReason ??= response.status === 204 ? 'no-content' : `status ${response.status}${type === '' ? '' : ` ${type}`}`;
           break;
         }
         guarded(onOpen)?.(response);

@@ -16,58 +16,112 @@
 pub mod batch;
 
 pub use batch::Batch;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ssert_core::validate::{
     validate, validate_with_id_order, IdOrder, LoadError, Recording, Rule, ValidateOptions,
 };
 use ssert_core::{Encoder, Error, LineEnding, Message, Parser, ParserConfig};
 use wasm_bindgen::prelude::*;
 
-/// Parser limits as the JS option bag spells them (camelCase, every key optional).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ParserOptions {
-    max_line_len: Option<usize>,
-    max_event_size: Option<usize>,
-    max_buffered: Option<usize>,
-    strict_utf8: Option<bool>,
-}
-
-impl From<ParserOptions> for ParserConfig {
-    fn from(options: ParserOptions) -> ParserConfig {
-        let mut config = ParserConfig::default();
-        if let Some(value) = options.max_line_len {
-            config = config.max_line_len(value);
-        }
-        if let Some(value) = options.max_event_size {
-            config = config.max_event_size(value);
-        }
-        if let Some(value) = options.max_buffered {
-            config = config.max_buffered(value);
-        }
-        if let Some(value) = options.strict_utf8 {
-            config = config.strict_utf8(value);
-        }
-        config
-    }
-}
-
+/// The parser limits of a JS option bag (`{ maxLineLen, maxEventSize, maxBuffered, strictUtf8 }`,
+/// every key optional; `undefined` and `null` leave a limit unset). Each option is read with
+/// serde-wasm-bindgen, so what is accepted is unchanged; a refused one is a TypeError message
+/// naming the option and what it got (the first bad one, in that order).
 fn parser_config(options: JsValue) -> Result<ParserConfig, JsValue> {
+    let mut config = ParserConfig::default();
     if options.is_undefined() || options.is_null() {
-        return Ok(ParserConfig::default());
+        return Ok(config);
     }
-    let options: ParserOptions = serde_wasm_bindgen::from_value(options).map_err(shape_error)?;
-    Ok(options.into())
+    let limit = |name: &str| -> Result<Option<usize>, JsValue> {
+        let value = js_sys::Reflect::get(&options, &JsValue::from_str(name))?;
+        serde_wasm_bindgen::from_value(value.clone()).map_err(|_| {
+            type_error(format!(
+                "ssert: {name} must be an integer from 0 to 2^{} - 1, got {}",
+                usize::BITS,
+                describe(&value)
+            ))
+        })
+    };
+    if let Some(value) = limit("maxLineLen")? {
+        config = config.max_line_len(value);
+    }
+    if let Some(value) = limit("maxEventSize")? {
+        config = config.max_event_size(value);
+    }
+    if let Some(value) = limit("maxBuffered")? {
+        config = config.max_buffered(value);
+    }
+    let strict = js_sys::Reflect::get(&options, &JsValue::from_str("strictUtf8"))?;
+    let strict: Option<bool> = serde_wasm_bindgen::from_value(strict.clone()).map_err(|_| {
+        type_error(format!(
+            "ssert: strictUtf8 must be a boolean, got {}",
+            describe(&strict)
+        ))
+    })?;
+    if let Some(value) = strict {
+        config = config.strict_utf8(value);
+    }
+    Ok(config)
 }
 
-/// A value of the wrong shape (`retry: '100'`), as a plain message: the wrapper throws it as a
-/// `TypeError` (serde-wasm-bindgen's own error would surface as a bare `Error`).
-fn shape_error(error: serde_wasm_bindgen::Error) -> JsValue {
-    let error = JsValue::from(error);
-    match error.dyn_ref::<js_sys::Error>() {
-        Some(js_error) => JsValue::from(js_error.message()),
-        None => error,
+/// A value of the wrong type or shape, as a plain message: the wrapper throws it as a
+/// `TypeError`.
+fn type_error(message: String) -> JsValue {
+    JsValue::from(message)
+}
+
+/// How an error message shows a value it refused: the type, and the value of a primitive
+/// (`number -1`, `string "10"`, `bigint 5n`, `boolean true`, `null`, `an object`, `an array`,
+/// `an object (Uint8Array)`, `a function`, `a symbol`).
+fn describe(value: &JsValue) -> String {
+    const LONGEST: usize = 60;
+    if value.is_null() {
+        return "null".into();
     }
+    if value.is_undefined() {
+        return "undefined".into();
+    }
+    if let Some(flag) = value.as_bool() {
+        return format!("boolean {flag}");
+    }
+    if value.as_f64().is_some() {
+        let number: &js_sys::Number = value.unchecked_ref();
+        return format!(
+            "number {}",
+            String::from(number.to_string_with_radix(10).unwrap_or_default())
+        );
+    }
+    if value.is_bigint() {
+        let number: &js_sys::BigInt = value.unchecked_ref();
+        return format!(
+            "bigint {}n",
+            String::from(number.to_string(10).unwrap_or_default())
+        );
+    }
+    if value.is_string() {
+        let quoted = js_sys::JSON::stringify(value).map_or_else(|_| String::new(), String::from);
+        if quoted.chars().count() <= LONGEST {
+            return format!("string {quoted}");
+        }
+        let start: String = quoted.chars().take(LONGEST - 1).collect();
+        return format!("string {start}…");
+    }
+    if value.is_symbol() {
+        return "a symbol".into();
+    }
+    if value.is_function() {
+        return "a function".into();
+    }
+    if js_sys::Array::is_array(value) {
+        return "an array".into();
+    }
+    let name = js_sys::Reflect::get(value, &JsValue::from_str("constructor"))
+        .ok()
+        .filter(JsValue::is_function)
+        .and_then(|constructor| js_sys::Reflect::get(&constructor, &JsValue::from_str("name")).ok())
+        .and_then(|name| name.as_string())
+        .filter(|name| !name.is_empty() && name != "Object");
+    name.map_or_else(|| "an object".into(), |name| format!("an object ({name})"))
 }
 
 /// A core error as the JS wrapper receives it; the wrapper turns it into an `SsertError`.
@@ -168,8 +222,18 @@ impl RawParser {
 
     /// Sets the last event ID (see `ssert_core::Parser::set_last_event_id`).
     #[wasm_bindgen(js_name = setLastEventId)]
-    pub fn set_last_event_id(&mut self, id: &str) {
+    /// An id that no stream could set and no reconnect could send (CR, LF or NUL: the
+    /// encoder's id check, as in Python) is refused with that core error.
+    pub fn set_last_event_id(&mut self, id: &str) -> Result<(), JsValue> {
+        let message = Message {
+            id: Some(id),
+            ..Message::default()
+        };
+        Encoder::new()
+            .check(&message)
+            .map_err(|error| error_value(error, None))?;
         self.parser.set_last_event_id(id);
+        Ok(())
     }
 
     /// The last valid `retry` value (number, or BigInt above 2^53 - 1), or `undefined`.
@@ -212,7 +276,6 @@ pub fn wasm_memory() -> JsValue {
 }
 
 /// One item of `encode()`'s input: an event, or a comment when `comment` is set.
-#[derive(Debug, Deserialize)]
 struct MessageIn {
     event: Option<String>,
     data: Option<String>,
@@ -221,37 +284,97 @@ struct MessageIn {
     comment: Option<String>,
 }
 
-/// Options of `encode()`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct EncodeOptions {
-    line_ending: Option<String>,
+impl MessageIn {
+    /// Reads item `index` of `encode()`'s input (its fields as `item.field` reads them, inherited
+    /// and getters too; `undefined` and `null` are absent). A field of the wrong type is a
+    /// TypeError message naming the item and the field; an exception a getter throws propagates.
+    fn read(item: &JsValue, index: u32) -> Result<MessageIn, JsValue> {
+        if !item.is_object() {
+            return Err(type_error(format!(
+                "encode(): item {index}: expected an object such as {{ data }} or {{ comment }}, got {}",
+                describe(item)
+            )));
+        }
+        let get = |name: &str| js_sys::Reflect::get(item, &JsValue::from_str(name));
+        let text = |name: &str| -> Result<Option<String>, JsValue> {
+            let value = get(name)?;
+            if value.is_undefined() || value.is_null() {
+                return Ok(None);
+            }
+            value.as_string().map(Some).ok_or_else(|| {
+                type_error(format!(
+                    "encode(): item {index}: {name} must be a string, got {}",
+                    describe(&value)
+                ))
+            })
+        };
+        let event = text("event")?;
+        let data = text("data")?;
+        let id = text("id")?;
+        let retry = get("retry")?;
+        // serde-wasm-bindgen decides what a u64 is, as before: a safe integer or a BigInt.
+        let retry = serde_wasm_bindgen::from_value(retry.clone()).map_err(|_| {
+            type_error(format!(
+                "encode(): item {index}: retry must be an integer of ms from 0 to 2^53 - 1, \
+                 or a BigInt up to 2^64 - 1, got {}",
+                describe(&retry)
+            ))
+        })?;
+        let comment = text("comment")?;
+        Ok(MessageIn {
+            event,
+            data,
+            id,
+            retry,
+            comment,
+        })
+    }
+}
+
+/// The line ending of `encode()`'s options (`{ lineEnding: 'lf' | 'crlf' }`, default LF).
+fn encode_line_ending(options: &JsValue) -> Result<LineEnding, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(LineEnding::Lf);
+    }
+    if !options.is_object() {
+        return Err(type_error(format!(
+            "encode(): options must be an object such as {{ lineEnding: \"crlf\" }}, got {}",
+            describe(options)
+        )));
+    }
+    let value = js_sys::Reflect::get(options, &JsValue::from_str("lineEnding"))?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(LineEnding::Lf);
+    }
+    match value.as_string().as_deref() {
+        Some("lf") => Ok(LineEnding::Lf),
+        Some("crlf") => Ok(LineEnding::CrLf),
+        _ => Err(type_error(format!(
+            "encode(): options.lineEnding must be \"lf\" or \"crlf\", got {}",
+            describe(&value)
+        ))),
+    }
 }
 
 /// Encodes events (and comments) to the `text/event-stream` wire format with the core's
 /// validating encoder. Throws an error payload (with the failing item's `index`) on an event
-/// type or id that cannot be sent.
+/// type or id that cannot be sent, and a TypeError message naming the item and field for a
+/// field of the wrong type.
 #[wasm_bindgen]
 pub fn encode(messages: JsValue, options: JsValue) -> Result<String, JsValue> {
-    let messages: Vec<MessageIn> = serde_wasm_bindgen::from_value(messages).map_err(shape_error)?;
-    let options: EncodeOptions = if options.is_undefined() || options.is_null() {
-        EncodeOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options).map_err(shape_error)?
-    };
-    let line_ending = match options.line_ending.as_deref() {
-        None | Some("lf") => LineEnding::Lf,
-        Some("crlf") => LineEnding::CrLf,
-        Some(other) => {
-            return Err(JsValue::from_str(&format!(
-                "lineEnding must be \"lf\" or \"crlf\", got {other:?}"
-            )))
-        }
-    };
+    let line_ending = encode_line_ending(&options)?;
+    // The wrapper passes an array (`Array.from` of the caller's iterable).
+    let messages: js_sys::Array = messages.dyn_into().map_err(|other| {
+        type_error(format!(
+            "encode(): expected an array of items, got {}",
+            describe(&other)
+        ))
+    })?;
     let encoder = Encoder::new().line_ending(line_ending);
     let mut out = String::new();
     for (index, item) in messages.iter().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX);
+        let item = MessageIn::read(&item, index)?;
         if let Some(comment) = &item.comment {
             // Writing only the comment would drop the event without a word.
             if item.event.is_some()
@@ -259,8 +382,8 @@ pub fn encode(messages: JsValue, options: JsValue) -> Result<String, JsValue> {
                 || item.id.is_some()
                 || item.retry.is_some()
             {
-                return Err(JsValue::from_str(&format!(
-                    "item {index}: a comment item has no event, data, id or retry"
+                return Err(type_error(format!(
+                    "encode(): item {index}: a comment item has no event, data, id or retry"
                 )));
             }
             out.push_str(&encoder.encode_comment(comment));

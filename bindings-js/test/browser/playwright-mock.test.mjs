@@ -192,7 +192,7 @@ it('checks its arguments', async () => {
   await assert.rejects(held.send({ delay: 10, data: 'lost' }), /a \{ delay \} step has no other fields/);
   // A field of the wrong type names its step too.
   await assert.rejects(held.send({ data: 'x' }, { retry: '100' }), (error) =>
-    error instanceof TypeError && /^ssert\/playwright: send\(\) step 1: invalid type: string "100"/.test(error.message),
+    error instanceof TypeError && /^ssert\/playwright: send\(\) step 1: retry must be .*, got string "100"$/.test(error.message),
   );
   await held.dispose();
 });

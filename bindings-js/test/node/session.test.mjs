@@ -101,7 +101,9 @@ describe('connect()', () => {
     for (const type of ['text/event-stream-x', 'x-text/event-stream', 'text/event-streams', 'text/plain', '']) {
       const ids = [];
       const { reason, recording } = await connect(sse.url(`/type/${encodeURIComponent(type)}`), { maxConnections: 2, onEvent: (e) => ids.push(e.id) }).done;
-      assert.deepEqual([type, reason, ids, recording.connections.length], [type, `status 200 ${type}`, [], 1]);
+      // No Content-Type at all (`/type/`): the reason has no trailing space.
+      const expected = type === '' ? 'status 200' : `status 200 ${type}`;
+      assert.deepEqual([type, reason, ids, recording.connections.length], [type, expected, [], 1]);
       assert.equal(recording.connections[0].end.kind, 'client_closed');
     }
   });
@@ -113,6 +115,16 @@ describe('connect()', () => {
     assert.equal(recording.connections.length, 1);
     assert.equal(recording.connections[0].end.kind, 'client_closed');
     assert.match(recording.connections[0].end.message, /status 500/);
+  });
+
+  it('a refused response without a Content-Type stops with a clean reason (no trailing space)', async () => {
+    for (const status of [500, 404, 200]) {
+      const fetch = async () => new Response(new Uint8Array([0x7b, 0x7d]), { status });
+      const { reason, recording } = await connect('http://127.0.0.1:1/events', { fetch, maxConnections: 2 }).done;
+      assert.equal(recording.connections[0].response.headers.length, 0, 'the stub sends no Content-Type');
+      assert.equal(reason, `status ${status}`);
+      assert.equal(recording.connections[0].end.message, `not an event stream: status ${status}, Content-Type ""`);
+    }
   });
 
   for (const id of ['café', 'é€1']) {

@@ -20,8 +20,8 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyInt, PyList, PyMapping, PyMemoryView, PyString};
 
 use ssert_core::{
-    Encoder, Error as CoreError, Event as CoreEvent, LineEnding, Message, Parser as CoreParser,
-    ParserConfig, Sink, Span,
+    Encoder, Error as CoreError, ErrorKind, Event as CoreEvent, LineEnding, Message,
+    Parser as CoreParser, ParserConfig, Sink, Span,
 };
 
 /// Inputs at least this large are parsed with the GIL released. Below it, releasing and
@@ -47,6 +47,25 @@ fn error_object_at<'py>(
     error: CoreError,
     index: Option<usize>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let message = match index {
+        None => error.to_string(),
+        Some(index) => format!(
+            "{} at byte {} of item {index}: {}",
+            error.code(),
+            error.offset(),
+            error.kind().message()
+        ),
+    };
+    error_with_message(py, error, message, index)
+}
+
+/// The typed Python exception for a core error, with a message of the caller's.
+fn error_with_message<'py>(
+    py: Python<'py>,
+    error: CoreError,
+    message: String,
+    index: Option<usize>,
+) -> PyResult<Bound<'py, PyAny>> {
     let (classes, base) = ERROR_CLASSES.get_or_try_init(py, || -> PyResult<_> {
         let module = py.import("ssert._errors")?;
         let classes = module.getattr("ERROR_CLASSES")?.cast_into::<PyDict>()?;
@@ -57,15 +76,6 @@ fn error_object_at<'py>(
         Some(class) => class,
         // A code added to the core after this binding was built: still an SSEError.
         None => base.bind(py).clone(),
-    };
-    let message = match index {
-        None => error.to_string(),
-        Some(index) => format!(
-            "{} at byte {} of item {index}: {}",
-            error.code(),
-            error.offset(),
-            error.kind().message()
-        ),
     };
     class.call1((message, error.code(), error.offset(), index))
 }
@@ -165,9 +175,12 @@ pub struct Event {
     event: Py<PyString>,
     /// Whether the block had an `event:` field (what `encode()` writes back).
     explicit_type: bool,
-    /// The data lines joined by "\n".
+    /// The data lines joined by "\n" ("" for an event made by hand without data).
     #[pyo3(get)]
     data: Py<PyString>,
+    /// Whether the event has data: always for a parsed event; for one made by hand, when `data`
+    /// was given (`encode()` writes no data line, so no event, for one without).
+    has_data: bool,
     /// The last event ID in force when this event was dispatched ("" if none).
     #[pyo3(get)]
     id: Py<PyString>,
@@ -196,6 +209,7 @@ impl Event {
         Event {
             explicit_type: event.is_some(),
             event: event.map_or_else(|| default_type(py), Bound::unbind),
+            has_data: data.is_some(),
             data: data.unwrap_or_else(empty).unbind(),
             explicit_id: id.is_some(),
             id: id.unwrap_or_else(empty).unbind(),
@@ -221,7 +235,11 @@ impl Event {
         Ok(format!(
             "Event(event={}, data={}, id={}, retry={})",
             self.event.bind(py).repr()?,
-            self.data.bind(py).repr()?,
+            if self.has_data {
+                self.data.bind(py).repr()?.to_string()
+            } else {
+                "None".to_owned()
+            },
             self.id.bind(py).repr()?,
             match self.retry {
                 Some(retry) => retry.to_string(),
@@ -236,7 +254,9 @@ impl Event {
         };
         let other = other.get();
         let same = |a: &Py<PyString>, b: &Py<PyString>| PyAnyMethods::eq(a.bind(py).as_any(), b);
+        // An event without data (no event on the wire) differs from one with data "".
         let equal = self.retry == other.retry
+            && self.has_data == other.has_data
             && same(&self.event, &other.event)?
             && same(&self.data, &other.data)?
             && same(&self.id, &other.id)?;
@@ -246,7 +266,7 @@ impl Event {
     fn __hash__(&self, py: Python<'_>) -> PyResult<isize> {
         (
             self.event.clone_ref(py),
-            self.data.clone_ref(py),
+            self.has_data.then(|| self.data.clone_ref(py)),
             self.id.clone_ref(py),
             self.retry,
         )
@@ -302,6 +322,7 @@ fn make_event(py: Python<'_>, cache: &mut StrCache, event: &CoreEvent<'_>) -> Py
             },
             explicit_type: event.event.is_some(),
             data: PyString::new(py, event.data).unbind(),
+            has_data: true,
             id: cache.id.get(py, event.id),
             explicit_id: true,
             retry: event.retry,
@@ -674,9 +695,36 @@ impl Parser {
 
     /// Sets the last event ID, as a client resuming a stream it read earlier starts out with
     /// the id it kept.
+    ///
+    /// Raises `IdHasNewlineError` / `IdHasNulError` (ValueErrors) for an id with CR or LF,
+    /// which no request could send as a header, or NUL, which no stream could set.
     #[setter]
     fn set_last_event_id(&mut self, id: &Bound<'_, PyString>) -> PyResult<()> {
-        self.inner.set_last_event_id(&text_of(id)?);
+        let text = text_of(id)?;
+        // The core's check of an id to encode: the same ids are refused for the same reasons.
+        let message = Message {
+            id: Some(&text),
+            ..Message::default()
+        };
+        if let Err(error) = Encoder::new().check(&message) {
+            let why = match error.kind() {
+                ErrorKind::IdHasNul => "a stream's `id` field that contains NUL is ignored",
+                _ => "a reconnect could not send it as the Last-Event-ID header",
+            };
+            let message = format!(
+                "last event ID {}: {} (byte {}); {why}",
+                id.repr()?,
+                error.kind().message(),
+                error.offset()
+            );
+            return Err(PyErr::from_value(error_with_message(
+                id.py(),
+                error,
+                message,
+                None,
+            )?));
+        }
+        self.inner.set_last_event_id(&text);
         Ok(())
     }
 
@@ -865,7 +913,12 @@ impl Item {
                 } else {
                     None
                 },
-                data: Some(text(&event.data)?),
+                // Made by hand without data: no event, as for a mapping without "data".
+                data: if event.has_data {
+                    Some(text(&event.data)?)
+                } else {
+                    None
+                },
                 // A parsed event's id is written even when it is "": the stream reset the last
                 // event ID there, and the encoded stream must too (`id:`), as in the JS package.
                 id: if event.explicit_id {

@@ -63,6 +63,27 @@ def test_last_event_id_can_be_set_as_a_resuming_client_starts_with_it() -> None:
     assert parser.last_event_id == "2"
 
 
+@pytest.mark.parametrize(
+    ("bad", "why"),
+    [
+        ("a\nb", "CR or LF"),
+        ("a\rb", "CR or LF"),
+        ("\r\n", "CR or LF"),
+        ("a\x00b", "NUL"),
+    ],
+)
+def test_last_event_id_refuses_an_id_no_header_or_stream_could_carry(bad: str, why: str) -> None:
+    parser = ssert.Parser()
+    parser.feed(b"id: 1\ndata: x\n\n")
+    with pytest.raises(ValueError, match=why) as caught:
+        parser.last_event_id = bad
+    assert isinstance(caught.value, ssert.SSEError)  # IdHasNewlineError / IdHasNulError
+    assert parser.last_event_id == "1"  # unchanged
+    # What encode() refuses for the same id, with the same error class.
+    with pytest.raises(type(caught.value)):
+        ssert.encode([{"id": bad, "data": "x"}])
+
+
 def test_id_is_last_event_id_in_force_and_survives_events_without_id() -> None:
     events = ssert.parse(b"id: 1\ndata: a\n\ndata: b\n\nid\ndata: c\n\n").events
     assert [e.id for e in events] == ["1", "1", ""]

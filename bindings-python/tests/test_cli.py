@@ -7,6 +7,7 @@ import pathlib
 import subprocess
 import sys
 import time
+from typing import Any
 
 import pytest
 
@@ -138,14 +139,81 @@ def test_check_follows_redirects(server: str) -> None:
 
 def test_check_resumes_with_a_non_ascii_last_event_id() -> None:
     first = SSE_HEAD + "retry: 10\n\nid: café\ndata: a\n\n".encode()
-    with scripted_server(first, SSE_HEAD + b"data: b\n\n") as server:
-        result = run("check", server.url, "--reconnects", "1", "--json", "--quiet", timeout=30)
+    # The check reconnects after each end of the stream, until the 204.
+    with scripted_server(first, SSE_HEAD + b"data: b\n\n", NO_CONTENT) as server:
+        result = run("check", server.url, "--json", "--quiet", timeout=30)
         assert server.header(1, "Last-Event-ID") == "café".encode()
+        assert server.header(2, "Last-Event-ID") == "café".encode()
     assert "Traceback" not in result.stderr, result.stderr
     report = json.loads(result.stdout)
-    assert report["stats"]["reconnects"] == 1
+    assert report["stats"]["reconnects"] == 2
     assert report["stats"]["per_connection"][1]["last_event_id_sent"] == "café"
     assert "SSE401" not in codes(result.stdout)
+
+
+NO_CONTENT = b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n"
+
+
+def stats(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dict(json.loads(result.stdout)["stats"])
+
+
+def test_check_reconnects_after_the_stream_ends_like_an_eventsource(server: str) -> None:
+    # Each response ends after 3 events; the next one resumes after Last-Event-ID.
+    url = f"{server}/events?count=6&per_connection=3&retry=50"
+    result = run("check", url, "--events", "6", "--json")
+    assert (stats(result)["events"], stats(result)["connections"]) == (6, 2)
+    assert 'reconnected (#1) with Last-Event-ID: "3" (the stream ended)' in result.stderr
+    # Without --events: until the server answers 204, long before --duration.
+    started = time.monotonic()
+    result = run("check", url, "--duration", "20", "--json")
+    assert time.monotonic() - started < 15
+    assert (stats(result)["events"], stats(result)["connections"]) == (6, 3)
+    assert 'reconnected (#2) with Last-Event-ID: "6"' in result.stderr
+    assert "204 No Content: the stream is over" in result.stderr
+
+
+def test_check_no_reconnect_stops_at_the_first_end_of_the_stream(server: str) -> None:
+    url = f"{server}/events?count=6&per_connection=3&retry=50"
+    result = run("check", url, "--events", "6", "--no-reconnect", "--json")
+    assert (stats(result)["events"], stats(result)["connections"]) == (3, 1)
+    assert "reconnected" not in result.stderr
+    assert "--events 6 not reached" in result.stderr
+    assert "--no-reconnect" in run("check", "--help").stdout
+
+
+def test_check_reconnects_after_the_connection_drops() -> None:
+    event = b"retry: 10\n\nid: 1\ndata: a\n\n"
+    cut = (  # one chunk, then no last chunk: the body is cut
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n"
+        b"transfer-encoding: chunked\r\n\r\n" + b"%x\r\n%s\r\n" % (len(event), event)
+    )
+    second = SSE_HEAD + b"id: 2\ndata: b\n\nid: 3\ndata: c\n\n"
+    with scripted_server(cut, second) as server:
+        result = run("check", server.url, "--events", "3", "--json", timeout=30)
+        assert server.header(1, "Last-Event-ID") == b"1"
+    assert (stats(result)["events"], stats(result)["connections"]) == (3, 2)
+    assert 'reconnected (#1) with Last-Event-ID: "1" (the connection dropped:' in result.stderr
+
+
+def test_check_stops_for_good_on_204() -> None:
+    first = SSE_HEAD + b"retry: 10\n\nid: 1\ndata: a\n\n"
+    with scripted_server(first, NO_CONTENT) as server:  # later connections: never answered
+        started = time.monotonic()
+        result = run("check", server.url, "--duration", "8", "--json", timeout=30)
+        elapsed = time.monotonic() - started
+        assert len(server.requests) == 2
+    assert elapsed < 6, elapsed
+    assert (stats(result)["events"], stats(result)["connections"]) == (1, 2)
+
+
+def test_check_forces_exactly_the_reconnects_asked_for(server: str) -> None:
+    # One forced reconnect after 3 events; the second connection then reads on to --events.
+    args = ["--events", "10", "--reconnects", "1", "--reconnect-after", "3", "--json"]
+    result = run("check", f"{server}/ticker", *args)
+    assert stats(result)["events"] >= 10 and stats(result)["reconnects"] == 1
+    assert 'reconnected (#1) with Last-Event-ID: "3" (forced after 3 events)' in result.stderr
 
 
 def test_lint_reports_wire_format_problems_with_offsets(tmp_path: pathlib.Path) -> None:
@@ -286,15 +354,19 @@ def test_validate_with_nothing_to_validate_exits_2(tmp_path: pathlib.Path) -> No
     result = run("validate", str(har))
     message = one_line_usage_error(result, "validate")
     assert "nothing to validate" in message and "text/event-stream" in message
-    # A HAR whose event-stream entries hold no body (not captured) has nothing to validate either.
+    # An event-stream entry whose body the HAR did not capture is something to validate: its
+    # request and response head are checked, what depends on the body is reported not checked.
     entry["response"] = {
         "status": 200,
         "headers": [{"name": "content-type", "value": "text/event-stream"}],
         "content": {"mimeType": "text/event-stream", "size": 0},
     }
     har.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}))
-    message = one_line_usage_error(run("validate", str(har)), "validate")
-    assert "(no text/event-stream entry with a captured body)" in message
+    result = run("validate", "--json", str(har))
+    report = json.loads(result.stdout)
+    assert report["stats"]["connections"] == 1
+    assert report["stats"]["per_connection"][0]["body_unknown"] is True
+    assert {"SSE203", "SSE305"} <= {n["code"] for n in report["not_checked"]}
     empty = tmp_path / "empty.json"
     empty.write_text(
         json.dumps({"format": "ssert-recording", "version": 1, "timing": "none", "connections": []})

@@ -117,3 +117,33 @@ def test_a_field_of_the_wrong_shape_names_the_item_and_the_field(
 def test_a_comment_of_the_wrong_type_names_the_item() -> None:
     with pytest.raises(TypeError, match=r"^encode\(\): item 0: `comment` must be a str, got int$"):
         ssert.encode([{"comment": 5}])
+
+
+def test_an_event_made_without_data_is_no_event() -> None:
+    # As a mapping without data: only the id and retry are written, nothing is dispatched.
+    assert ssert.encode([ssert.Event(retry=3000)]) == "retry: 3000\n\n"
+    assert ssert.encode([ssert.Event(retry=3000)]) == ssert.encode([{"retry": 3000}])
+    assert ssert.encode([ssert.Event(id="7")]) == "id: 7\n\n"
+    assert ssert.encode([ssert.Event(id="7", data=None)]) == "id: 7\n\n"
+    result = ssert.parse(ssert.encode([ssert.Event(id="7", retry=3000)]))
+    assert (result.events, result.retries, result.last_event_id) == ([], [3000], "7")
+    # An event type needs data, as for a mapping.
+    with pytest.raises(ssert.EventTypeWithoutDataError):
+        ssert.encode([ssert.Event(event="ping")])
+    # data="" is an event with empty data; parsed events always have data.
+    assert ssert.encode([ssert.Event(data="")]) == "data:\n\n"
+    assert ssert.encode([ssert.Event(data="", retry=5)]) == "retry: 5\ndata:\n\n"
+    assert len(ssert.parse(ssert.encode([ssert.Event(data="", id="7")])).events) == 1
+    parsed = ssert.parse("id: 1\nretry: 9\ndata:\n\n").events
+    assert ssert.encode(parsed) == "id: 1\nretry: 9\ndata:\n\n"
+
+
+def test_an_event_without_data_reads_as_empty_data_but_is_not_equal_to_one() -> None:
+    empty = ssert.Event(retry=5)
+    assert empty.data == "" and isinstance(empty.data, str)
+    assert empty == ssert.Event(retry=5, data=None)
+    assert hash(empty) == hash(ssert.Event(retry=5))
+    # They encode differently (no event / an event with empty data): they are not equal.
+    assert empty != ssert.Event(data="", retry=5)
+    assert repr(empty) == "Event(event='message', data=None, id='', retry=5)"
+    assert repr(ssert.Event(data="")) == "Event(event='message', data='', id='', retry=None)"

@@ -472,3 +472,14 @@ def test_a_broken_stream_raises_like_httpx_sse_when_not_reconnecting(mode: str) 
     [connection] = run.connections
     assert connection["end"]["kind"] == "network_error"
     assert "RemoteProtocolError" in connection["end"]["message"]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("bad", ["1\n2", "1\r2", "1\x002"])
+def test_a_last_event_id_header_no_request_could_carry_is_refused(mode: str, bad: str) -> None:
+    # The header seeds the client's last event ID: refused before any request is sent.
+    with scripted_server() as server:
+        with pytest.raises(ValueError, match="CR or LF" if "\x00" not in bad else "NUL"):
+            run_source(mode, server.url, headers={"Last-Event-ID": bad})
+        time.sleep(0.1)  # the acceptor polls every 50 ms
+        assert server.requests == []

@@ -226,3 +226,11 @@ def test_a_validation_failure_has_one_message_for_the_same_problem(run: Run) -> 
     # One row in Locust's failure table for both streams.
     rows = [row for row in run.failures if row["failure"] == "bad validate"]
     assert [row["occurrences"] for row in rows] == [2]
+
+
+def test_the_request_headers_sent_are_recorded(run: Run) -> None:
+    # The recording says which headers were sent (a list), not "not observed" (null).
+    (connection,) = run.result_of("close")["connections"]
+    sent = {name.lower(): value for name, value in connection["request"]["headers"]}
+    assert sent["accept"] == "text/event-stream"
+    assert "last-event-id" not in sent

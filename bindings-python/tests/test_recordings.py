@@ -140,3 +140,40 @@ def test_an_exception_in_the_id_order_propagates() -> None:
 
     with pytest.raises(KeyError, match="cannot order"):
         ssert.validate(_session_with_ids(["a", "b"]), id_order=broken, **QUIET)
+
+
+SSE_RESPONSE = [("content-type", "text/event-stream"), ("cache-control", "no-cache")]
+
+
+def test_a_connection_without_headers_records_them_as_not_observed() -> None:
+    # Headers left out are headers not captured (`null`), not "sent no headers" (`[]`): a client
+    # that did send Last-Event-ID must not be blamed for a resume it cannot be seen to miss.
+    recorder = ssert.Recorder()
+    for body in (b"retry: 0\n\nid: 1\ndata: a\n\n", b"id: 2\ndata: b\n\n"):
+        connection = recorder.connection("GET", "http://127.0.0.1:9/e")
+        connection.response(200, SSE_RESPONSE)
+        connection.chunk(body)
+        connection.end("eof")
+    requests = [c["request"] for c in recorder.to_dict()["connections"]]
+    assert [request["headers"] for request in requests] == [None, None]
+    jsonschema.validate(recorder.to_dict(), SCHEMA)
+    codes = ssert.validate(recorder, disable=["x-accel-buffering", "buffered-transport"]).codes
+    assert "SSE401" not in codes and "SSE106" not in codes, codes
+    # Headers given are recorded as given, an empty list ("sent none") included.
+    assert recorder.connection("GET", "http://x/", []).to_dict()["request"]["headers"] == []
+    given = recorder.connection("GET", "http://x/", [("accept", "text/event-stream")])
+    assert given.to_dict()["request"]["headers"] == [["accept", "text/event-stream"]]
+    assert recorder.connection("GET", "http://x/", None).to_dict()["request"]["headers"] is None
+
+
+def test_httpx_records_the_request_headers_it_sent(server: str) -> None:
+    with (
+        httpx.Client() as client,
+        connect_sse(client, "GET", f"{server}/events?count=4&per_connection=2") as source,
+    ):
+        list(source.iter_sse(max_reconnects=1))
+        assert source.recording is not None
+        connections = source.recording.to_dict()["connections"]
+    sent = [{name.lower(): value for name, value in c["request"]["headers"]} for c in connections]
+    assert [headers.get("accept") for headers in sent] == ["text/event-stream"] * 2
+    assert [headers.get("last-event-id") for headers in sent] == [None, "2"]

@@ -59,3 +59,25 @@ def test_a_raw_lone_surrogate_in_recording_text_is_u_fffd_as_in_js() -> None:
     # JS hands wasm a string's UTF-8 with each lone surrogate as U+FFFD; so does Python now.
     text = GOOD.read_text(encoding="utf-8").replace('"format"', '"x-note": "a\ud800b", "format"', 1)
     assert ssert.validate(text).to_dict() == ssert.validate(GOOD).to_dict()
+
+
+def test_a_str_naming_a_file_is_still_text_but_the_error_says_to_pass_a_path(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "rec.json"
+    path.write_text(GOOD.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    # A path given as a str, existing or not, or that only looks like a recording file's name.
+    for name in (str(path), "rec.json", "missing/session.har", "other.jsonl"):
+        with pytest.raises(ssert.RecordingError, match=r"pass a pathlib\.Path") as caught:
+            ssert.validate(name)
+        message = str(caught.value)
+        assert message.startswith("line 1: expected value"), message  # the parse error first
+        assert repr(name) in message
+    # A str that is no path gets no hint.
+    for text in ("{not json", '{"format": "nope", "version": 1}', "rec.json\n{}"):
+        with pytest.raises(ssert.RecordingError) as caught:
+            ssert.validate(text)
+        assert "pathlib" not in str(caught.value)
+    # What a str means does not change: the file named is not read.
+    assert ssert.validate(pathlib.Path("rec.json")).passed

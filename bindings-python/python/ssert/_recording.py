@@ -90,9 +90,13 @@ class Recorder:
         return int((time.monotonic() - self._origin) * 1000)
 
     def connection(
-        self, method: str, url: str, headers: Optional[HeaderPairs] = ()
+        self, method: str, url: str, headers: Optional[HeaderPairs] = None
     ) -> ConnectionRecorder:
-        """Start recording a new connection. ``headers=None`` means "not observed"."""
+        """Start recording a new connection.
+
+        ``headers`` are the request headers as sent, ``Last-Event-ID`` included; an empty list
+        means none were sent. Left out (``None``), they are "not observed" (``null`` in the
+        recording), and the validator does not judge what the request sent."""
         record = ConnectionRecorder(self, method, url, headers)
         self.connections.append(record)
         return record

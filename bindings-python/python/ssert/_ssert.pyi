@@ -28,7 +28,14 @@ class Event:
     """One dispatched event. Same field names as httpx-sse's ``ServerSentEvent``.
 
     Events are immutable and safe to share between threads. Two events are equal when
-    their ``event``, ``data``, ``id`` and ``retry`` are equal (``span`` is not compared).
+    their ``event``, ``data``, ``id`` and ``retry`` are equal and both have data or both have
+    none (``span`` is not compared, nor whether ``event`` or ``id`` was given).
+
+    An event made by hand without ``data`` (omitted or None) has no data: ``encode()`` writes
+    only its ``id`` and ``retry``, and no event is dispatched, as for a mapping without
+    ``"data"``. Its ``data`` still reads ``""``, but it is not equal to an event made with
+    ``data=""`` (which ``encode()`` writes as an event with empty data), and its ``repr()``
+    shows ``data=None``. Parsed events always have data.
     """
 
     def __new__(
@@ -43,7 +50,8 @@ class Event:
         """The event type: the ``event:`` field, or ``"message"`` when the block had none."""
     @property
     def data(self) -> str:
-        """The ``data:`` lines of the event joined by ``"\\n"``."""
+        """The ``data:`` lines of the event joined by ``"\\n"`` (``""`` for an event made without
+        data)."""
     @property
     def id(self) -> str:
         """The last event ID in force when the event was dispatched (``""`` if none).
@@ -112,7 +120,10 @@ class Parser:
     def last_event_id(self) -> str:
         """The last event ID committed by a dispatch: what a reconnect sends as Last-Event-ID.
         Settable: a client resuming a stream it read earlier starts out with the id it kept (an
-        ``id`` field of the stream replaces it as usual)."""
+        ``id`` field of the stream replaces it as usual). Setting an id that contains CR or LF
+        (no reconnect could send it as a header) raises ``IdHasNewlineError``, and one that
+        contains NUL (a stream's ``id`` field with NUL is ignored) ``IdHasNulError``; both are
+        ``ValueError`` subclasses, as ``encode()`` raises for the same ids."""
     @last_event_id.setter
     def last_event_id(self, id: str) -> None: ...
     @property
@@ -178,8 +189,8 @@ def encode(
     Each item is an ``Event``, a mapping or an object with ``event``, ``data``, ``id`` and
     ``retry`` (missing or None = omitted), or a comment: ``{"comment": text}``. Multi-line data
     becomes several ``data:`` lines; ``data=""`` is an event with empty data. An item without
-    data is no event: only its ``id`` and ``retry`` are sent (``{"retry": 3000}`` sets the
-    reconnection time). ``"id": ""`` in a mapping writes ``id:`` (a reset), and so does the id
+    data is no event: only its ``id`` and ``retry`` are sent (``{"retry": 3000}`` or
+    ``Event(retry=3000)`` sets the reconnection time). ``"id": ""`` in a mapping writes ``id:`` (a reset), and so does the id
     ``""`` of a parsed ``Event``: parse, encode and parse again gives the same ids. Raises
     ``EventTypeHasNewlineError``, ``IdHasNewlineError``, ``IdHasNulError``, or
     ``EventTypeWithoutDataError`` for an ``event`` type without data, each with ``index``, the

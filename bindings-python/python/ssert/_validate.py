@@ -25,6 +25,28 @@ def _not_utf8(source: str, error: UnicodeDecodeError) -> RecordingError:
     return RecordingError(f"{source} is not UTF-8 text: {error.reason}")
 
 
+def _looks_like_a_path(text: str) -> bool:
+    """Whether recording text that failed to parse is rather a file name: one line that names an
+    existing file or ends in a recording suffix."""
+    name = text.strip()
+    if not name or "\n" in name or "\r" in name or len(name) > 4096:
+        return False
+    if os.path.splitext(name)[1].lower() in _FORMATS:
+        return True
+    try:
+        return os.path.isfile(name)
+    except (OSError, ValueError):  # a NUL, a name too long for the system...
+        return False
+
+
+def _with_path_hint(error: RecordingError, text: str) -> RecordingError:
+    return RecordingError(
+        f"{error} ({text!r} is read as recording text, not as a file name: "
+        f"pass a pathlib.Path, e.g. ssert.validate(pathlib.Path({text!r})), "
+        "or the text of the file)"
+    )
+
+
 def validate(
     recording: RecordingLike,
     *,
@@ -46,7 +68,11 @@ def validate(
     ``format`` is ``"json"`` (also reads JSON Lines), ``"jsonl"`` or ``"har"``; for a path it
     defaults from the file suffix. Raises ``RecordingError`` for an unreadable recording and
     ``OptionsError`` for an unknown or contradictory option.
+
+    A ``str`` (or ``bytes``) is always recording text, never a file name; when it cannot be read
+    and looks like a file name, the ``RecordingError`` says to pass a ``pathlib.Path``.
     """
+    recording_is_text = isinstance(recording, (str, bytes))
     if isinstance(recording, Recorder):
         text = recording.to_json()
     elif isinstance(recording, Mapping):
@@ -68,9 +94,14 @@ def validate(
                 text = file.read()
         except UnicodeDecodeError as error:
             raise _not_utf8(path, error) from None
-    return validate_json(
-        text,
-        format=format or "json",  # type: ignore[arg-type]
-        options=json.dumps(options) if options else None,
-        id_order=id_order,
-    )
+    try:
+        return validate_json(
+            text,
+            format=format or "json",  # type: ignore[arg-type]
+            options=json.dumps(options) if options else None,
+            id_order=id_order,
+        )
+    except RecordingError as error:
+        if recording_is_text and _looks_like_a_path(text):
+            raise _with_path_hint(error, text) from None
+        raise

@@ -1,8 +1,15 @@
 """The ``ssert`` command line: check a live SSE endpoint, validate a recording, lint a stream file.
 
-    ssert check URL [--duration S] [--events N] [--reconnects N] [--json] [--profile P] [--rule R]
+    ssert check URL [--duration S] [--events N] [--reconnects N] [--no-reconnect] [--json]
+                    [--profile P] [--rule R]
     ssert validate RECORDING [--json] [--profile P] [--rule R]
     ssert lint FILE [--json] [--rule R]
+
+``check`` reads the stream as an ``EventSource`` does: when it ends or drops, it reconnects after
+the server's ``retry`` (or ``--default-retry``) with ``Last-Event-ID``, and a 204 response stops
+it for good, until ``--events`` events or ``--duration`` seconds; each reconnect is shown in the
+progress. ``--no-reconnect`` stops at the first end or drop instead. ``--reconnects N`` forces N
+reconnects on top (drops the connection on purpose every ``--reconnect-after`` events).
 
 Exit status: 0 when the report passes, 1 when it fails (a finding at or above ``--fail-on``,
 default ``error``), 2 for a usage error, an unreadable file, a recording with nothing to validate
@@ -21,12 +28,17 @@ import re
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Optional, TextIO
 
 from . import __version__
 from ._errors import OptionsError, RecordingError
 from ._ssert import Report
 from ._validate import _FORMATS, validate
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .httpx import EventSource
 
 __all__ = ["main"]
 
@@ -108,6 +120,46 @@ class _Progress:
             self.err.flush()
 
 
+class _Reconnects:
+    """Says each reconnect of ``ssert check`` in the progress, and why, as its request is sent
+    (an httpx request hook: a reconnect that gets no event, or no response, is shown too)."""
+
+    def __init__(self, progress: _Progress) -> None:
+        self.progress = progress
+        self.source: Optional[EventSource] = None
+        """Set once the first connection is open: the requests before are not reconnects."""
+        self.shown = 0
+        self.forced_after: Optional[int] = None
+        """Set when the check drops the connection on purpose (--reconnects), after that many
+        events on it."""
+
+    def __call__(self, request: httpx.Request) -> None:
+        source = self.source
+        if source is None or source.reconnects <= self.shown:
+            return  # the first connection, or a redirect of a reconnect already shown
+        self.shown = source.reconnects
+        assert source.recording is not None
+        # The new connection is recorded before its request is sent: the one before it ended.
+        previous = source.recording.connections[-2].to_dict()
+        end = previous.get("end", {})
+        message = end.get("message")
+        if self.forced_after is not None:
+            why = f"forced after {self.forced_after} events"
+            self.forced_after = None
+        elif "response" not in previous:
+            why = f"the connection failed: {message}"
+        elif end.get("kind") == "eof":
+            why = "the stream ended"
+        elif end.get("kind") == "network_error":
+            why = f"the connection dropped: {message}"
+        else:
+            why = f"the connection ended: {end.get('kind')}"
+        last_event_id = request.headers.get("last-event-id")
+        self.progress.say(
+            f"reconnected (#{self.shown}) with Last-Event-ID: {json.dumps(last_event_id)} ({why})"
+        )
+
+
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         import httpx
@@ -159,10 +211,12 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if force_after
             else ""
         )
+        + (", no reconnect after the stream ends" if args.no_reconnect else "")
         + ")"
     )
     count = 0
     source = None
+    reconnects = _Reconnects(progress)
     # --duration bounds the whole check. iter_sse()'s timeout covers its reconnects, but the
     # first connection opens before it starts: no phase of it may wait longer either (the wait
     # for the response head included). Redirects are followed, as EventSource does.
@@ -170,30 +224,52 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     timeout = httpx.Timeout(min(10.0, args.duration), read=args.duration)
     try:
         with (
-            httpx.Client(timeout=timeout, follow_redirects=True) as client,
+            httpx.Client(
+                timeout=timeout, follow_redirects=True, event_hooks={"request": [reconnects]}
+            ) as client,
             connect_sse(client, "GET", args.url, headers=headers) as source,
         ):
-            connection = 0
+            reconnects.source = source
+            forced = 0
+            connection = 0  # the number of the connection being read (its reconnect count)
+            on_connection = 0  # events read on it
+            dropped = -1  # the last connection dropped on purpose
             try:
-                for event in source.iter_sse(
-                    max_events=args.events,
-                    timeout=max(0.0, deadline - time.monotonic()),
-                    max_reconnects=args.reconnects if args.reconnects else 0,
-                    force_reconnect_after=force_after,
-                    default_retry=args.default_retry,
-                ):
-                    count += 1
-                    if source.reconnects != connection:
-                        connection = source.reconnects
-                        last_event_id = source.response.request.headers.get("last-event-id")
+                while True:
+                    drop = False
+                    for event in source.iter_sse(
+                        max_events=None if args.events is None else args.events - count,
+                        timeout=max(0.0, deadline - time.monotonic()),
+                        # Like an EventSource, reconnect after every end of the stream, within
+                        # the bounds; with --no-reconnect, only after a drop on purpose (the
+                        # bound counts the reconnects of the whole session).
+                        max_reconnects=forced if args.no_reconnect else None,
+                        default_retry=args.default_retry,
+                    ):
+                        count += 1
+                        if source.reconnects != connection:
+                            connection, on_connection = source.reconnects, 0
+                        on_connection += 1
                         progress.say(
-                            f"reconnected (#{connection}) with Last-Event-ID: "
-                            f"{json.dumps(last_event_id)}"
+                            f"{count} events, last id {json.dumps(event.id)}, type {event.event}",
+                            force=False,
                         )
-                    progress.say(
-                        f"{count} events, last id {json.dumps(event.id)}, type {event.event}",
-                        force=False,
-                    )
+                        if (
+                            force_after is not None
+                            and forced < args.reconnects
+                            and on_connection >= force_after
+                            and connection != dropped
+                            and (args.events is None or count < args.events)
+                        ):
+                            # Leaving the iteration closes the connection; the next one yields
+                            # the events of the same read first, then reconnects.
+                            forced += 1
+                            dropped = connection
+                            reconnects.forced_after = on_connection
+                            drop = True
+                            break
+                    if not drop:
+                        break
             except httpx.HTTPError as error:
                 # The endpoint answered, wrongly (SSEResponseError: the recorded response
                 # becomes the finding SSE101 or SSE102), or the stream failed with no reconnect
@@ -210,8 +286,15 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 2
     assert source is not None and source.recording is not None
     recording = source.recording
+    last = recording.connections[-1].to_dict()
+    if last.get("response", {}).get("status") == 204:
+        progress.say("the server answered 204 No Content: the stream is over, no more reconnects")
+    elif args.no_reconnect and last.get("end", {}).get("kind") in ("eof", "network_error"):
+        progress.say("the stream ended: no reconnect (--no-reconnect)")
     progress.say(
-        f"done: {count} events over {len(recording.connections)} connection(s); validating"
+        f"done: {count} events over {len(recording.connections)} connection(s)"
+        + (f" (--events {args.events} not reached)" if args.events and count < args.events else "")
+        + "; validating"
     )
     if args.record:
         try:
@@ -246,8 +329,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         har = (args.format or _FORMATS.get(suffix)) == "har"
         raise UsageError(
             f"nothing to validate: {args.recording} holds no connection"
-            # Entries whose body the HAR did not capture are skipped too.
-            + (" (no text/event-stream entry with a captured body)" if har else "")
+            + (" (no text/event-stream entry)" if har else "")
         )
     return _print_report(report, args, out, f"ssert validate {args.recording}")
 
@@ -328,7 +410,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ssert {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    check = commands.add_parser("check", help="connect to an endpoint, record, validate")
+    check = commands.add_parser(
+        "check",
+        help="connect to an endpoint, record, validate",
+        description="Read an SSE endpoint as an EventSource does (reconnecting with "
+        "Last-Event-ID after the stream ends or drops, honouring retry, stopping for good on a "
+        "204) until --events or --duration, record every connection, validate the session and "
+        "print the report.",
+    )
     check.add_argument("url")
     check.add_argument("--duration", type=float, default=10.0, help="seconds to read (default 10)")
     check.add_argument("--events", type=int, help="stop after this many events")
@@ -336,7 +425,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--reconnects",
         type=int,
         default=0,
-        help="force this many reconnects (drop the connection, resume with Last-Event-ID)",
+        help="force this many reconnects (drop the connection, resume with Last-Event-ID), on top "
+        "of those after the stream ends",
+    )
+    check.add_argument(
+        "--no-reconnect",
+        action="store_true",
+        help="stop at the first end or drop of the stream instead of reconnecting (the "
+        "reconnects forced by --reconnects still happen)",
     )
     check.add_argument(
         "--reconnect-after", type=int, help="events per connection before a forced reconnect"

@@ -581,7 +581,9 @@ def connect_sse(
 
     ``kwargs`` go to httpx as with ``client.stream()``. ``record=False`` turns the recording off
     (for very long streams). The first connection is open when the ``with`` block starts; every
-    connection is closed when it ends.
+    connection is closed when it ends. A ``Last-Event-ID`` header is the last event ID the
+    client starts out with: one with CR, LF or NUL raises ``ValueError`` (as setting
+    ``ssert.Parser.last_event_id`` does) before any request is sent.
     """
     source = EventSource(client, _Session(method, url, dict(kwargs), record))
     source._unread = source._connect()

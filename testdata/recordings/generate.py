@@ -99,7 +99,7 @@ def case(name, rec, expect, covers, options=None, description="", not_checked=No
 
 TRANSPORT_WIRE_STREAM = ["SSE101", "SSE102", "SSE103", "SSE104", "SSE105", "SSE106", "SSE201", "SSE202",
                          "SSE203", "SSE204", "SSE205", "SSE206", "SSE207", "SSE208", "SSE209", "SSE210",
-                         "SSE211", "SSE301", "SSE302", "SSE303", "SSE304", "SSE305", "SSE306", "SSE311"]
+                         "SSE211", "SSE301", "SSE302", "SSE303", "SSE304", "SSE305", "SSE306", "SSE311", "SSE312"]
 REPLAY = ["SSE401", "SSE402", "SSE403", "SSE404", "SSE405", "SSE406"]
 
 # --- a well-behaved session: retry, ids, a network drop, a correct resume -----------------
@@ -115,10 +115,10 @@ case("good-session", good, [], TRANSPORT_WIRE_STREAM + REPLAY,
      description="Every default rule passes: headers, retry, ids, heartbeats, a drop and a correct resume.")
 
 # --- transport ---------------------------------------------------------------------------
-case("status-500", recording([conn([], status=500)]), ["SSE101"], ["SSE101"],
-     description="A 500 fails the EventSource connection.")
-case("status-204", recording([conn([], status=204)]), [], ["SSE101", "SSE406"],
-     description="204 is how a server asks the client to stop; it is not an error.")
+case("status-500", recording([conn([], status=500)]), ["SSE101"], ["SSE101", "SSE312"],
+     description="A 500 fails the EventSource connection (and explains why no event came: no SSE312).")
+case("status-204", recording([conn([], status=204)]), [], ["SSE101", "SSE312", "SSE406"],
+     description="204 is how a server asks the client to stop; it is not an error, and no event is expected.")
 case("content-type-plain", recording([conn(events([1]), response_headers=[
     ["content-type", "text/plain"], ["cache-control", "no-cache"], ["x-accel-buffering", "no"]])]),
      ["SSE102"], ["SSE102"], description="text/plain is not an event stream.")
@@ -153,6 +153,12 @@ case("unterminated-event", recording([conn([(10, "id: 1\ndata: a\n\n"), (20, "id
 case("unterminated-event-client-closed", recording([conn([(10, "id: 1\ndata: a\n\n"), (20, "id: 2\ndata: b")],
                                                          end="client_closed")]),
      [], ["SSE203"], description="The client cut the stream: not the server's fault.")
+case("unterminated-event-stalled", recording([conn([(10, "id: 1\ndata: a\n\n"), (20, "id: 2\ndata: b\n"),
+                                                    (10020, ": ping\n"), (20020, ": ping\n"), (30020, ": ping\n")],
+                                                   end="client_closed", end_t=40020)]),
+     ["SSE203"], ["SSE203", "SSE305"],
+     description="Event 2 waited 40 s for its blank line (comments do not end it) until the client closed: longer "
+                 "than the heartbeat window, so the server never finished it.")
 case("invalid-utf8", recording([conn([(10, b"id: 1\ndata: caf\xe9\n\n")])]), ["SSE204"], ["SSE204"],
      description="Latin-1 bytes in the stream.")
 case("invalid-retry", recording([conn([(10, "retry: 3s\nid: 1\ndata: a\n\n")])]), ["SSE205"], ["SSE205"],
@@ -205,8 +211,27 @@ case("time-to-first-event", recording([conn([(12000, "id: 1\ndata: a\n\n"), (120
      description="The first event after 12 s (default limit 10 s).")
 case("time-to-first-event-none", recording([conn([(5000, ": ping\n\n"), (10000, ": ping\n\n")],
                                                   end="client_closed", end_t=15000)]),
-     ["SSE306"], ["SSE306"],
-     description="Heartbeats for 15 s but never an event, until the client gave up.")
+     ["SSE306", "SSE312"], ["SSE306", "SSE312"],
+     description="Heartbeats for 15 s but never an event, until the client gave up: late (SSE306), and the "
+                 "session dispatched nothing at all (SSE312).")
+case("no-events-no-connection", recording([]), ["SSE312"], ["SSE312"],
+     description="A recording with no connection validates nothing: it must not pass.")
+case("no-events-unreachable", recording([conn([], responded=False, end="network_error", end_t=3),
+                                         conn([], t0=3010, responded=False, end="network_error", end_t=3013),
+                                         conn([], t0=6020, responded=False, end="timeout", end_t=16020)]),
+     ["SSE312"], ["SSE312", "SSE101", "SSE405"],
+     description="Every attempt failed before a response: the server was never reachable.")
+MISSING_BLANK = [(10, "retry: 300\n: connected, resuming at 1\n\n")] + [
+    (10 + 50 * i, f"id: {i}\nevent: order\ndata: {{\"order\": 1000, \"n\": {i}}}\n") for i in range(1, 5)]
+case("no-events-missing-blank-line", recording([conn(MISSING_BLANK, end="client_closed", end_t=2000)]),
+     ["SSE312"], ["SSE312", "SSE203", "SSE301"],
+     description="Events end with one newline instead of a blank line, so nothing is ever dispatched; the client "
+                 "closed after 2 s (SSE203 covers only a server's eof, and only an event pending for longer "
+                 "than the heartbeat window otherwise).")
+case("no-events-after-204", recording([conn([], responded=False, end="network_error", end_t=3),
+                                       conn([], t0=3010, status=204, end_t=3020)]),
+     [], ["SSE312", "SSE406"],
+     description="A failed attempt, then 204: the server asked the client to stop, no event was expected.")
 case("buffered-transport", recording([conn([(10, "id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n")],
                                            end_t=40000)]),
      ["SSE311"], ["SSE311"], not_checked=["SSE305", "SSE306"],
@@ -333,8 +358,9 @@ case("openai-chat-bad-chunk", recording([conn([chat_ok[0], (20, f"data: {chat_ch
      ["SSE501"], ["SSE501"], options={"profile": "openai-chat"}, description="A chunk of another completion id.")
 case("openai-chat-no-done", recording([conn(chat_ok[:2])]), ["SSE309"], ["SSE309"],
      options={"profile": "openai-chat"}, description="EOF without [DONE].")
-case("openai-chat-empty", recording([conn([])]), ["SSE309"], ["SSE309"], options={"profile": "openai-chat"},
-     description="A 200 stream that ends with no event at all: no [DONE].")
+case("openai-chat-empty", recording([conn([])]), ["SSE309", "SSE312"], ["SSE309", "SSE312"],
+     options={"profile": "openai-chat"},
+     description="A 200 stream that ends with no event at all: no [DONE], and no event in the session.")
 case("openai-chat-status-500", recording([conn([], status=500)]), ["SSE101"], ["SSE101", "SSE309"],
      options={"profile": "openai-chat"}, description="A failed request has no body: the grammar has nothing to match.")
 case("openai-chat-rule-disabled", recording([conn(chat_ok)]), [], ["SSE309"],
@@ -394,8 +420,9 @@ case("openai-responses-sequence", recording([conn(responses_ok[:3] + [resp(40, "
                                                                           delta="Hi")] + responses_ok[4:])]),
      ["SSE502"], ["SSE502"], options={"profile": "openai-responses"},
      description="sequence_number goes back from 2 to 1.")
-case("openai-responses-empty", recording([conn([])]), ["SSE309"], ["SSE309"],
-     options={"profile": "openai-responses"}, description="A 200 stream that ends with no event at all.")
+case("openai-responses-empty", recording([conn([])]), ["SSE309", "SSE312"], ["SSE309", "SSE312"],
+     options={"profile": "openai-responses"},
+     description="A 200 stream that ends with no event at all: grammar incomplete, no event in the session.")
 case("openai-responses-no-created", recording([conn(responses_ok[3:])]), ["SSE309"], ["SSE309"],
      options={"profile": "openai-responses"}, description="A new stream must start with response.created.")
 RESUME_URL = "http://127.0.0.1:8080/v1/responses/resp_1?stream=true&starting_after=2"
@@ -442,8 +469,9 @@ case("anthropic-block-index", recording([conn(anthropic_ok[:3] + [anth(40, "cont
                                               + anthropic_ok[4:])]),
      ["SSE503"], ["SSE503"], options={"profile": "anthropic-messages"},
      description="A delta for block 1 while block 0 is open.")
-case("anthropic-empty", recording([conn([])]), ["SSE309"], ["SSE309"],
-     options={"profile": "anthropic-messages"}, description="A 200 stream that ends with no event at all.")
+case("anthropic-empty", recording([conn([])]), ["SSE309", "SSE312"], ["SSE309", "SSE312"],
+     options={"profile": "anthropic-messages"},
+     description="A 200 stream that ends with no event at all: grammar incomplete, no event in the session.")
 case("anthropic-unknown-type", recording([conn(anthropic_ok[:5] + [anth(55, "message_annotation", note="x")]
                                                + anthropic_ok[5:])]),
      ["SSE307"], ["SSE307", "SSE309", "SSE503"], options={"profile": "anthropic-messages"},
@@ -583,7 +611,7 @@ case("headers-unknown", recording([conn(events([1, 2]), end="network_error", end
                  "the resume point still is.")
 case("connection-refused", recording([conn([], responded=False, end="network_error", end_t=3),
                                       conn(events([1, 2], start_t=3020), t0=3010)]),
-     [], ["SSE101", "SSE401", "SSE405"], options=REPLAY_OPTIONS,
+     [], ["SSE101", "SSE312", "SSE401", "SSE405"], options=REPLAY_OPTIONS,
      description="The first attempt failed before a response; the retry started fresh without Last-Event-ID.")
 case("first-request-resumes", recording([conn(events([42, 43]), last_event_id="41")]), [], ["SSE402"],
      options=REPLAY_OPTIONS, description="A recorder that joined mid-session: the server resumed after 41.")
@@ -692,6 +720,13 @@ case("body-unknown", unknown_body, [], ["SSE305", "SSE401", "SSE402", "SSE404", 
      description="`\"chunks\": null`: the body was not recorded. Its 90 s are no silence of the server, the next "
                  "resume's Last-Event-ID and delay depend on what it held (not checked), and the next server's "
                  "resume is still held to the id it was sent.")
+
+unknown_only = recording([conn([], end="client_closed", end_t=5000)])
+unknown_only["connections"][0]["chunks"] = None
+case("no-events-body-unknown", unknown_only, [], ["SSE312"],
+     not_checked=[r for r in BODY_RULES if r not in ("SSE402", "SSE404")] + ["SSE312"],
+     description="The only stream's body was not recorded: whether the session dispatched any event is unknown, "
+                 "so SSE312 is not checked (not passed).")
 
 with open(os.path.join(HERE, "manifest.json"), "w") as f:
     json.dump({"description": "Validator test cases shared by the Rust, JS and Python test suites. "

@@ -106,7 +106,11 @@ rules! {
     BomNotAtStart = ("SSE201", "bom-not-at-start", Error, true, Wire),
     /// One stream mixes CR, LF and CRLF line endings.
     MixedLineEndings = ("SSE202", "mixed-line-endings", Warning, true, Wire),
-    /// The body ended inside an event, which the client discards (data lost).
+    /// The body ended inside an event, which the client discards (data lost). When the client
+    /// ended the connection (`client_closed`, `timeout`, `network_error`) inside an event, only
+    /// if the event's data had waited for its blank line longer than
+    /// `heartbeat.max_silence_ms` before the end: the server never finished it (without timing
+    /// that is *not checked*); sooner, the client merely cut the stream.
     UnterminatedEvent = ("SSE203", "unterminated-event", Error, true, Wire),
     /// Bytes that are not UTF-8 (decoded as U+FFFD).
     InvalidUtf8 = ("SSE204", "invalid-utf8", Error, true, Wire),
@@ -148,6 +152,18 @@ rules! {
     /// Every event of a connection that did not resume arrived at the same instant: something
     /// buffered the stream.
     BufferedTransport = ("SSE311", "buffered-transport", Warning, true, Stream),
+    /// No event was dispatched in the whole session, so nothing was validated. Reported once,
+    /// when the session ends, if no event was dispatched and: the recording has no connection;
+    /// or no connection got a response; or some 200 `text/event-stream` response (with a
+    /// recorded body) dispatched nothing: an empty body, only comments or `id` / `event` /
+    /// `retry` fields, or data lines never ended by a blank line. So it is not reported when
+    /// every answer expected no event: a 204 (stop), or a response that is no event stream,
+    /// for which another status (SSE101) or `Content-Type` (SSE102) already says what went
+    /// wrong (and under the MCP profiles a POST may be answered with `application/json`);
+    /// attempts that got no response before such an answer change nothing. Wire findings on
+    /// a stream (SSE203...) do not exempt it. *Not checked* when no event is known and a 200
+    /// event stream's body was not recorded.
+    NoEvents = ("SSE312", "no-events", Error, true, Stream),
     /// A reconnect did not send the last event id the client had as `Last-Event-ID`.
     LastEventId = ("SSE401", "last-event-id", Error, true, Replay),
     /// The server did not resume right after the `Last-Event-ID` it was sent.

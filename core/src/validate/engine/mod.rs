@@ -129,6 +129,35 @@ struct Conn {
     inherited_retry: Option<u64>,
     /// The body was not recorded (see [`Validator::body_unknown`]).
     body_unknown: bool,
+    /// `data` lines so far.
+    data_lines: u64,
+    /// `data_lines` at the last blank line: those after it are in the block being built.
+    data_mark: u64,
+    /// The block being built (by its `block_start`) holds a `data` line since the chunk at
+    /// this time: how long an event has been waiting for its blank line.
+    data_since: Option<(u64, u64)>,
+    /// `data` lines in the tail `finish` discarded (never ended by a blank line).
+    tail_data_lines: u64,
+}
+
+/// What the connections of a session got, for SSE312 (no event in the whole session).
+#[derive(Default)]
+struct Silence {
+    /// 200 event streams, with a recorded body, that dispatched no event.
+    streams: u64,
+    /// Their bytes, `data` lines, and `data` lines in a tail discarded at their end.
+    bytes: u64,
+    data_lines: u64,
+    tail_data_lines: u64,
+    /// Attempts that got no response, by how they ended: network_error, timeout,
+    /// client_closed, eof, or not at all (the recording stopped).
+    no_response: [u64; 5],
+    /// 204 answers.
+    stopped: u64,
+    /// Answers that are no event stream: another status (SSE101) or `Content-Type` (SSE102).
+    not_streams: u64,
+    /// The first 200 event stream whose body was not recorded.
+    unknown: Option<usize>,
 }
 
 /// How a stream's latest connection ended, for the connection that resumes it (profiles with
@@ -330,6 +359,7 @@ struct Core {
     retry_unknown: bool,
     /// A body that was not recorded came before the session's first known event.
     ttfe_unknown: bool,
+    silence: Silence,
 }
 
 /// The incremental validator. Feed it a session in order — [`request`](Self::request),
@@ -409,6 +439,7 @@ impl Validator {
                 client_id_unknown: false,
                 retry_unknown: false,
                 ttfe_unknown: false,
+                silence: Silence::default(),
             },
         })
     }
@@ -565,7 +596,8 @@ impl Validator {
     /// and the replay rules about its events) are reported *not checked* for this connection,
     /// and so is what the body would have decided for later connections: the next reconnect's
     /// `Last-Event-ID` (SSE401), its delay against a `retry` the body may have sent (SSE405),
-    /// losses (SSE404) and a session-scoped grammar. Everything else stays checked: this
+    /// losses (SSE404) and a session-scoped grammar; and, for the session, SSE312 (no event in
+    /// the session) if no recorded event exists when it ends. Everything else stays checked: this
     /// request's own `Last-Event-ID`, the response head, and a later server's resume against
     /// the id it was sent. The stats count none of its events or bytes, and its
     /// [`ConnectionStats::body_unknown`] is set. Ignored when no connection is open.
@@ -622,6 +654,15 @@ impl Validator {
         let keep = self.core.cfg.excerpt_bytes;
         let conn = self.core.conn.as_mut().expect("connection still open");
         conn.tail = tail;
+        // A `data` line of the block being built completed in this chunk, or earlier: the
+        // block is identified by where it starts (a blank line moves that).
+        if conn.data_lines > conn.data_mark
+            && conn
+                .data_since
+                .is_none_or(|(block, _)| block != conn.block_start)
+        {
+            conn.data_since = Some((conn.block_start, t));
+        }
         // Everything quoted later lies in the block being built (lines are quoted when they
         // complete, events when they dispatch), and only if it is at most `keep` bytes long:
         // so keep the current block's bytes, at most the last `keep` of them.
@@ -703,7 +744,8 @@ impl Validator {
     }
 
     /// The findings kept so far (a live view for soak and load tests; timing findings of a
-    /// connection are added when it ends, once it is known not to be buffered).
+    /// connection are added when it ends, once it is known not to be buffered, and the
+    /// session's own findings, such as SSE312 no-events or losses, by [`finish`](Self::finish)).
     pub fn findings(&self) -> &[Finding] {
         &self.core.out.findings
     }
@@ -782,11 +824,13 @@ impl Report {
 /// byte-identical reports.
 ///
 /// ```
+/// // A recording of nothing validates nothing: SSE312 no-events fails it.
 /// let report = ssert_core::validate::validate_json(
 ///     r#"{"format":"ssert-recording","version":1,"connections":[]}"#,
 ///     r#"{"fail_on":"warning"}"#,
 /// ).unwrap();
-/// assert!(report.starts_with(r#"{"format":"ssert-report","version":1,"passed":true"#));
+/// assert!(report.starts_with(r#"{"format":"ssert-report","version":1,"passed":false"#));
+/// assert!(report.contains(r#""code":"SSE312","name":"no-events""#));
 /// ```
 #[cfg(feature = "json")]
 pub fn validate_json(recording: &str, options: &str) -> Result<String, ValidateJsonError> {
@@ -1226,6 +1270,7 @@ impl Core {
         self.retry_seen |= conn.saw_retry;
         self.bodies |= conn.parse_body;
         let unknown = conn.parse_body && conn.body_unknown;
+        self.tally_silence(&conn, end.as_ref().map(|e| e.kind));
         if unknown {
             self.body_not_recorded(&conn);
         } else if conn.parse_body {
@@ -1387,7 +1432,9 @@ impl Core {
         for &rule in Rule::ALL {
             let needs_body = match rule.category() {
                 Category::Transport => false,
-                Category::Wire | Category::Stream | Category::Profile => true,
+                // SSE312 is the session's: not checked only if no event is known at its end.
+                Category::Stream => rule != Rule::NoEvents,
+                Category::Wire | Category::Profile => true,
                 Category::Replay => match rule {
                     Rule::ResumePoint => conn.resume.is_some(),
                     Rule::ReplayDuplicate => true,
@@ -1422,6 +1469,127 @@ impl Core {
         self.unknown_body = Some(index);
         self.client_id_unknown = true;
         self.retry_unknown = true;
+    }
+
+    /// Counts what a closing connection got, for SSE312.
+    fn tally_silence(&mut self, conn: &Conn, end: Option<EndKind>) {
+        let s = &mut self.silence;
+        match conn.status {
+            None => {
+                let slot = match end {
+                    Some(EndKind::NetworkError) => 0,
+                    Some(EndKind::Timeout) => 1,
+                    Some(EndKind::ClientClosed) => 2,
+                    Some(EndKind::Eof) => 3,
+                    None => 4,
+                };
+                s.no_response[slot] += 1;
+            }
+            Some(204) => s.stopped += 1,
+            Some(200) if conn.event_stream => {
+                if conn.body_unknown {
+                    s.unknown.get_or_insert(conn.index);
+                } else if conn.events == 0 {
+                    s.streams += 1;
+                    s.bytes += conn.bytes;
+                    s.data_lines += conn.data_lines;
+                    s.tail_data_lines += conn.tail_data_lines;
+                }
+            }
+            Some(_) => s.not_streams += 1,
+        }
+    }
+
+    /// SSE312 at the end of the session: no event was dispatched in it (see [`Rule::NoEvents`]).
+    fn no_events(&mut self) {
+        if self.events > 0 || !self.cfg.on(Rule::NoEvents) {
+            return;
+        }
+        let s = &self.silence;
+        if let Some(index) = s.unknown {
+            let reason = format!(
+                "the body of connection {index} was not recorded: it may have dispatched events"
+            );
+            self.not_checked(Rule::NoEvents, None, &reason);
+            return;
+        }
+        let attempts: u64 = s.no_response.iter().sum();
+        let kinds = || {
+            let names = [
+                "network_error",
+                "timeout",
+                "client_closed",
+                "eof",
+                "still open",
+            ];
+            let counts = s.no_response.iter().zip(names);
+            let kinds: Vec<String> = counts
+                .filter(|(&n, _)| n > 0)
+                .map(|(n, name)| format!("{n} {name}"))
+                .collect();
+            kinds.join(", ")
+        };
+        let why = if self.connections == 0 {
+            String::from("the recording has no connection")
+        } else if s.streams > 0 {
+            let bytes = plural(s.bytes, "byte");
+            let lines = plural(s.data_lines, "data line");
+            let detail = if s.bytes == 0 {
+                String::from(if s.streams == 1 {
+                    "its body was empty"
+                } else {
+                    "their bodies were empty"
+                })
+            } else if s.data_lines == 0 {
+                format!("{bytes} arrived, no `data` line (comments and `id`, `event` or `retry` fields alone dispatch nothing)")
+            } else if s.tail_data_lines == s.data_lines {
+                format!("{bytes} arrived, {lines} never ended by a blank line (an event is dispatched only at a blank line)")
+            } else {
+                let dropped = s.data_lines - s.tail_data_lines;
+                let tail = s.tail_data_lines;
+                let tail = if tail > 0 {
+                    format!("{tail} never ended by a blank line, ")
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{bytes} arrived, {lines}: {tail}{dropped} dropped (see the other findings)"
+                )
+            };
+            let mut parts = alloc::vec![format!(
+                "{} answered 200 with an event stream but dispatched no event: {detail}",
+                plural(s.streams, "connection")
+            )];
+            if attempts > 0 {
+                parts.push(format!(
+                    "{} got no response ({})",
+                    plural(attempts, "attempt"),
+                    kinds()
+                ));
+            }
+            if s.not_streams > 0 {
+                parts.push(format!(
+                    "{} answered with no event stream (status or Content-Type)",
+                    s.not_streams
+                ));
+            }
+            if s.stopped > 0 {
+                parts.push(format!("{} answered 204", s.stopped));
+            }
+            parts.join("; ")
+        } else if attempts == self.connections as u64 {
+            format!(
+                "no connection got a response ({}: {})",
+                plural(attempts, "attempt"),
+                kinds()
+            )
+        } else {
+            // Every answer said that no event was to come (204), or was no event stream, for
+            // which SSE101 / SSE102 already say what went wrong.
+            return;
+        };
+        let message = format!("no event was dispatched in the session: {why}");
+        self.finding(Rule::NoEvents, message, Loc::default());
     }
 
     /// At the end of a scope that ended cleanly: the grammar must have matched completely.
@@ -1468,6 +1636,7 @@ impl Core {
             );
         }
         self.report_losses();
+        self.no_events();
         let passed = self.out.counts[self.cfg.fail_on as usize..]
             .iter()
             .all(|&n| n == 0);
@@ -1513,6 +1682,15 @@ impl Core {
                 per_connection_dropped: self.per_connection_dropped,
             },
         }
+    }
+}
+
+/// `n` and `word`, plural unless `n` is 1 ("1 byte", "2 bytes").
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 

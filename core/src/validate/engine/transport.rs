@@ -55,6 +55,10 @@ impl Core {
             id_delivered: false,
             inherited_retry: None,
             body_unknown: false,
+            data_lines: 0,
+            data_mark: 0,
+            data_since: None,
+            tail_data_lines: 0,
         };
         let sent = request.last_event_id();
         if let SentLastEventId::Sent(s) = sent {

@@ -25,7 +25,9 @@ impl Core {
             ErrorKind::InvalidUtf8 => Rule::InvalidUtf8,
             ErrorKind::IncompleteEvent => {
                 if self.conn.as_ref().and_then(|c| c.end) != Some(EndKind::Eof) {
-                    // The client cut the stream: the tail is lost, but not through the server's fault.
+                    // The client cut the stream: the tail is lost, but not through the server's
+                    // fault, unless the event had been waiting far too long for its blank line.
+                    self.stalled_event(error, view);
                     return;
                 }
                 Rule::UnterminatedEvent
@@ -56,6 +58,47 @@ impl Core {
             // Quoted once the line holding the offset is complete (its Line trace follows).
             conn.pending.push((rule, message, error.offset()));
         }
+    }
+
+    /// SSE203 for a connection the client closed (or that broke or timed out) inside an event:
+    /// the client's doing, unless the event's data had been waiting for its blank line for
+    /// longer than the heartbeat window before the end. Then the server never finished it (a
+    /// missing blank line, say), however long the client would have waited. Needs timing.
+    fn stalled_event(&mut self, error: Error, view: &View<'_>) {
+        let timed = self.timed();
+        let max = self.cfg.max_silence;
+        let Some(conn) = self.conn.as_ref() else {
+            return;
+        };
+        // An `id` or `event` line alone waiting loses no event; a recording that stopped while
+        // the connection was open does not say when it ended.
+        let (Some(kind), Some(end_t)) = (conn.end, conn.end_t) else {
+            return;
+        };
+        if conn.tail_data_lines == 0 || !self.cfg.on(Rule::UnterminatedEvent) {
+            return;
+        }
+        if !timed {
+            let reason = "the recording has no timing: how long the unterminated event waited before the connection ended is unknown";
+            self.not_checked(Rule::UnterminatedEvent, Some(conn.index), reason);
+            return;
+        }
+        // A data line that completed only at the end (no line terminator) waited for nothing.
+        let since = conn
+            .data_since
+            .filter(|&(block, _)| block == conn.block_start)
+            .map_or(end_t, |(_, t)| t);
+        let waited = end_t.saturating_sub(since);
+        if waited <= max {
+            return;
+        }
+        let (start, end) = conn.discarded.unwrap_or((error.offset(), error.offset()));
+        let loc = self.line_loc(error.offset(), start, end, view);
+        let message = format!(
+            "the connection ended ({}) with an event that had waited {waited} ms for the blank line that ends it, longer than heartbeat.max_silence_ms = {max}: the client discards it",
+            kind.as_str()
+        );
+        self.finding(Rule::UnterminatedEvent, message, loc);
     }
 
     /// Emits the findings waiting for the line `[start, end)` to complete.
@@ -109,8 +152,10 @@ impl Core {
                 let own_id = id && conn.ignored_id_at != Some(line.start);
                 conn.block_has_id = (conn.block_has_id || own_id) && !blank;
                 conn.event_in_block &= !blank;
+                conn.data_lines += u64::from(line.kind == LineKind::Field(FieldName::Data));
                 if blank {
                     conn.block_start = line.end;
+                    conn.data_mark = conn.data_lines;
                 }
                 if own_id {
                     conn.id_line = Some((line.start, line.end));
@@ -164,7 +209,9 @@ impl Core {
                         conn.block_has_id = false;
                         conn.event_in_block = false;
                         conn.block_start = line.end;
+                        conn.data_mark = conn.data_lines;
                     }
+                    LineKind::Field(FieldName::Data) => conn.data_lines += 1,
                     LineKind::Field(FieldName::Id) => {
                         if conn.ignored_id_at != Some(line.start) {
                             conn.block_has_id = true;
@@ -213,6 +260,7 @@ impl Core {
             Trace::DiscardedTail { start, end } => {
                 if let Some(conn) = self.conn.as_mut() {
                     conn.discarded = Some((start, end));
+                    conn.tail_data_lines = conn.data_lines - conn.data_mark;
                 }
             }
             Trace::Bom { .. } => {}

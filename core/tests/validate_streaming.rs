@@ -4,21 +4,13 @@
 use std::cmp::Ordering;
 
 use ssert_core::validate::{
-    validate_with_id_order, Chunk, Connection, End, EndKind, IdOrderKind, Recording, Request,
-    Response, Rule, ValidateOptions, Validator,
+    validate_with_id_order, Chunk, Connection, End, EndKind, IdOrderKind, Recording, Response,
+    Rule, ValidateOptions, Validator,
 };
 
-fn request(t: u64, last_event_id: Option<&str>) -> Request {
-    let mut headers = vec![("accept".to_owned(), "text/event-stream".to_owned())];
-    if let Some(id) = last_event_id {
-        headers.push(("last-event-id".into(), id.into()));
-    }
-    Request {
-        t,
-        headers: Some(headers),
-        ..Request::default()
-    }
-}
+#[path = "common/requests.rs"]
+mod requests;
+use requests::request;
 
 fn response(t: u64) -> Response {
     Response {

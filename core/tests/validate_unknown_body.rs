@@ -4,9 +4,12 @@
 #![cfg(feature = "json")]
 
 use ssert_core::validate::{
-    validate, End, EndKind, Profile, Recording, Report, Request, Response, Rule, ValidateOptions,
-    Validator,
+    validate, End, EndKind, Profile, Recording, Report, Response, Rule, ValidateOptions, Validator,
 };
+
+#[path = "common/requests.rs"]
+mod requests;
+use requests::request;
 
 const HEAD: &str = r#"[["content-type","text/event-stream"],["cache-control","no-cache"],["x-accel-buffering","no"]]"#;
 
@@ -89,18 +92,6 @@ fn what_the_missing_body_decides_is_not_checked() {
     assert_eq!(json.matches(r#""body_unknown":true"#).count(), 1, "{json}");
     assert!(!json.contains(r#""body_unknown":false"#));
     assert!(!empty.to_json().contains("body_unknown"));
-}
-
-fn request(t: u64, last_event_id: Option<&str>) -> Request {
-    let mut headers = vec![("accept".to_owned(), "text/event-stream".to_owned())];
-    if let Some(id) = last_event_id {
-        headers.push(("last-event-id".into(), id.into()));
-    }
-    Request {
-        headers: Some(headers),
-        t,
-        ..Request::default()
-    }
 }
 
 fn response(t: u64, cache_control: bool) -> Response {
@@ -264,6 +255,17 @@ fn an_mcp_stream_whose_body_was_not_recorded_may_be_resumed() {
     assert_eq!(report.stats.reconnects, 1);
 }
 
+/// After the connection `v` is reading ended at 3 ms: a connection whose body was not recorded
+/// (200 to 300 ms), then a third one opened at 500 ms, its response head in.
+fn after_an_unknown_body(v: &mut Validator) {
+    v.request(&request(200, None));
+    v.response(&response(201, true));
+    v.body_unknown();
+    v.end(&end(300));
+    v.request(&request(500, None));
+    v.response(&response(501, true));
+}
+
 #[test]
 fn a_session_sequence_is_unknown_after_a_missing_body() {
     let options = ValidateOptions::from_json(
@@ -278,12 +280,7 @@ fn a_session_sequence_is_unknown_after_a_missing_body() {
     v.end(&end(3));
     // The missing body may have held `done`: the token after it, and the end without one,
     // prove nothing.
-    v.request(&request(200, None));
-    v.response(&response(201, true));
-    v.body_unknown();
-    v.end(&end(300));
-    v.request(&request(500, None));
-    v.response(&response(501, true));
+    after_an_unknown_body(&mut v);
     v.chunk(502, b"event: token\ndata: b\n\n");
     v.end(&End {
         kind: EndKind::Eof,
@@ -315,12 +312,7 @@ fn a_session_scoped_profile_forgets_what_the_missing_body_opened() {
     );
     v.end(&end(3));
     // Block 0 started in the missing body; its delta and stop follow in the next one.
-    v.request(&request(200, None));
-    v.response(&response(201, true));
-    v.body_unknown();
-    v.end(&end(300));
-    v.request(&request(500, None));
-    v.response(&response(501, true));
+    after_an_unknown_body(&mut v);
     for (kind, payload) in [
         (
             "content_block_delta",

@@ -1,0 +1,17 @@
+//! Requests for the validator tests, included with `#[path]` by the test files that build
+//! sessions call by call (a whole `common` module would drag in the vector harness).
+
+use ssert_core::validate::Request;
+
+/// A GET request sent at `t` ms with `Accept: text/event-stream`, and `Last-Event-ID` when given.
+pub fn request(t: u64, last_event_id: Option<&str>) -> Request {
+    let mut headers = vec![("accept".to_owned(), "text/event-stream".to_owned())];
+    if let Some(id) = last_event_id {
+        headers.push(("last-event-id".into(), id.into()));
+    }
+    Request {
+        t,
+        headers: Some(headers),
+        ..Request::default()
+    }
+}

@@ -14,8 +14,16 @@
 /// assert!(!is_event_stream_type("x-text/event-stream"));
 /// ```
 pub fn is_event_stream_type(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("");
-    essence
+    has_essence(content_type, "text/event-stream")
+}
+
+/// Whether a `Content-Type` value's MIME type essence is `essence` (given in lower case), with
+/// the rules of [`is_event_stream_type`].
+pub(crate) fn has_essence(content_type: &str, essence: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
         .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
-        .eq_ignore_ascii_case("text/event-stream")
+        .eq_ignore_ascii_case(essence)
 }

@@ -224,3 +224,329 @@ fn mcp_reconnect_stats_count_only_resumes() {
         .expect("two reconnect delays");
     assert_eq!((delays.count, delays.min, delays.max), (2, 1000, 1000));
 }
+
+/// One MCP connection answered with `status` and `content_type` (none when empty): its body
+/// in one chunk per item, the head at t=5, then `end`.
+struct Answer<'a> {
+    method: &'a str,
+    last_event_id: Option<&'a str>,
+    status: u16,
+    content_type: &'a str,
+    body: &'a [&'a str],
+    end: EndKind,
+}
+
+impl Answer<'_> {
+    fn post_json<'a>(body: &'a [&'a str]) -> Answer<'a> {
+        Answer {
+            method: "POST",
+            last_event_id: None,
+            status: 200,
+            content_type: "application/json",
+            body,
+            end: EndKind::Eof,
+        }
+    }
+
+    /// Feeds the connection to `v`, starting at `t0`; returns when it ended.
+    fn feed(&self, v: &mut Validator, t0: u64) -> u64 {
+        let mut headers = vec![(
+            "accept".to_owned(),
+            "application/json, text/event-stream".to_owned(),
+        )];
+        if let Some(id) = self.last_event_id {
+            headers.push(("last-event-id".into(), id.into()));
+        }
+        v.request(&Request {
+            method: self.method.into(),
+            url: "http://127.0.0.1:8080/mcp".into(),
+            headers: Some(headers),
+            t: t0,
+        });
+        let mut response_headers = Vec::new();
+        if !self.content_type.is_empty() {
+            response_headers.push(("Content-Type".to_owned(), self.content_type.to_owned()));
+        }
+        v.response(&Response {
+            status: self.status,
+            headers: response_headers,
+            t: Some(t0 + 5),
+        });
+        for (i, text) in self.body.iter().enumerate() {
+            v.chunk(t0 + 10 + i as u64, text.as_bytes());
+        }
+        let end = t0 + 10 + self.body.len() as u64;
+        v.end(&End {
+            kind: self.end,
+            t: end,
+            message: None,
+        });
+        end
+    }
+}
+
+fn answers(options: &ValidateOptions, answers: &[Answer<'_>]) -> Report {
+    let mut v = Validator::new(options).unwrap();
+    let mut t = 0;
+    for a in answers {
+        t = a.feed(&mut v, t) + 1000;
+    }
+    v.finish()
+}
+
+fn profile(profile: Profile) -> ValidateOptions {
+    ValidateOptions {
+        profile: Some(profile),
+        ..ValidateOptions::default()
+    }
+}
+
+const MCP_PROFILES: [Profile; 4] = [
+    Profile::Mcp,
+    Profile::Mcp20250326,
+    Profile::Mcp20250618,
+    Profile::Mcp20251125,
+];
+
+#[test]
+fn mcp_post_answered_with_json_is_no_stream() {
+    let result = r#"{"jsonrpc":"2.0","id":1,"result":{"content":[]}}"#;
+    let split = [&result[..9], &result[9..]];
+    for p in MCP_PROFILES {
+        for content_type in ["application/json", "Application/JSON; charset=utf-8"] {
+            let answer = Answer {
+                content_type,
+                ..Answer::post_json(&split)
+            };
+            let report = answers(&profile(p), &[answer]);
+            assert!(report.findings.is_empty(), "{p:?} {content_type}: {report}");
+            assert!(report.not_checked.is_empty(), "{p:?}: {report:?}");
+            assert_eq!(report.stats.events, 0);
+            assert_eq!(report.stats.bytes, result.len() as u64);
+        }
+        // An error response is a response too.
+        let error = r#"{"jsonrpc":"2.0","id":"a","error":{"code":-32602,"message":"bad"}}"#;
+        let report = answers(&profile(p), &[Answer::post_json(&[error])]);
+        assert!(report.findings.is_empty(), "{p:?}: {report}");
+    }
+}
+
+#[test]
+fn mcp_json_answer_must_be_a_json_rpc_response() {
+    let check = |p: Profile, body: &str, wanted: &str| {
+        let report = answers(&profile(p), &[Answer::post_json(&[body])]);
+        assert_eq!(report.codes(), ["SSE504"], "{body}: {report}");
+        let finding = &report.findings[0];
+        assert!(finding.message.contains(wanted), "{body}: {report}");
+        assert_eq!(finding.connection, Some(0));
+    };
+    check(Profile::Mcp, "{\"jsonrpc\":\"2.0\",", "not JSON");
+    check(Profile::Mcp, "", "not JSON");
+    check(
+        Profile::Mcp,
+        r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#,
+        "not a request",
+    );
+    check(
+        Profile::Mcp,
+        r#"{"jsonrpc":"1.0","id":1,"result":{}}"#,
+        "\"2.0\"",
+    );
+    let batch = r#"[{"jsonrpc":"2.0","id":1,"result":{}}]"#;
+    check(Profile::Mcp20250618, batch, "batches are not allowed");
+    check(Profile::Mcp, batch, "batches are not allowed");
+    assert!(answers(
+        &profile(Profile::Mcp20250326),
+        &[Answer::post_json(&[batch])]
+    )
+    .findings
+    .is_empty());
+    check(Profile::Mcp20250326, "[]", "empty JSON-RPC batch");
+    check(
+        Profile::Mcp20250326,
+        r#"[{"jsonrpc":"2.0","id":1,"result":{}},{"jsonrpc":"2.0","method":"n"}]"#,
+        "not a notification",
+    );
+    // Invalid UTF-8 is no JSON text.
+    let mut v = Validator::new(&profile(Profile::Mcp)).unwrap();
+    v.request(&Request {
+        method: "POST".into(),
+        url: String::new(),
+        headers: Some(vec![("accept".into(), "text/event-stream".into())]),
+        t: 0,
+    });
+    v.response(&Response {
+        status: 200,
+        headers: vec![("content-type".into(), "application/json".into())],
+        t: Some(1),
+    });
+    v.chunk(2, b"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"caf\xe9\"}");
+    v.end(&End {
+        kind: EndKind::Eof,
+        t: 3,
+        message: None,
+    });
+    let report = v.finish();
+    assert_eq!(report.codes(), ["SSE504"], "{report}");
+    assert!(report.findings[0].message.contains("UTF-8"), "{report}");
+    // With the rule off nothing is said about the body, and it is still no stream.
+    let mut off = profile(Profile::Mcp);
+    off.disable = vec!["mcp".into()];
+    let report = answers(&off, &[Answer::post_json(&["not json"])]);
+    assert!(report.findings.is_empty(), "{report}");
+}
+
+#[test]
+fn mcp_json_answer_cut_short_is_not_checked() {
+    let body = [r#"{"jsonrpc":"2.0","id":1,"res"#];
+    for end in [
+        EndKind::NetworkError,
+        EndKind::ClientClosed,
+        EndKind::Timeout,
+    ] {
+        let answer = Answer {
+            end,
+            ..Answer::post_json(&body)
+        };
+        let report = answers(&profile(Profile::Mcp), &[answer]);
+        assert!(report.findings.is_empty(), "{end:?}: {report}");
+        assert_eq!(report.not_checked.len(), 1, "{report:?}");
+        assert_eq!(report.not_checked[0].rule, Rule::Mcp);
+        assert_eq!(report.not_checked[0].connection, Some(0));
+    }
+    // Larger than limits.max_event_size: not kept, so not checked.
+    let mut small = profile(Profile::Mcp);
+    small.limits.max_event_size = Some(16);
+    let report = answers(
+        &small,
+        &[Answer::post_json(&[
+            r#"{"jsonrpc":"2.0","id":1,"result":{}}"#,
+        ])],
+    );
+    assert!(report.findings.is_empty(), "{report}");
+    assert_eq!(report.not_checked.len(), 1, "{report:?}");
+    assert!(
+        report.not_checked[0].reason.contains("max_event_size"),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn mcp_json_answer_only_for_a_post() {
+    // A GET opens the SSE stream: JSON is SSE102 there, and its body is read as a stream.
+    let get = Answer {
+        method: "GET",
+        ..Answer::post_json(&[])
+    };
+    let report = answers(&profile(Profile::Mcp), &[get]);
+    assert_eq!(report.codes(), ["SSE102", "SSE103", "SSE105"], "{report}");
+    // Another type on a POST is SSE102 as ever.
+    let plain = Answer {
+        content_type: "text/plain",
+        ..Answer::post_json(&[])
+    };
+    let report = answers(&profile(Profile::Mcp), &[plain]);
+    assert_eq!(report.codes(), ["SSE102", "SSE103", "SSE105"], "{report}");
+}
+
+#[test]
+fn mcp_post_answered_202_is_no_stream() {
+    let accepted = |method, body| Answer {
+        method,
+        status: 202,
+        content_type: "",
+        body,
+        ..Answer::post_json(&[])
+    };
+    for p in MCP_PROFILES {
+        let report = answers(&profile(p), &[accepted("POST", &[])]);
+        assert!(report.findings.is_empty(), "{p:?}: {report}");
+        assert!(report.not_checked.is_empty(), "{p:?}: {report:?}");
+    }
+    let report = answers(&profile(Profile::Mcp), &[accepted("POST", &["{}"])]);
+    assert_eq!(report.codes(), ["SSE504"], "{report}");
+    assert!(report.findings[0].message.contains("202"), "{report}");
+    // A GET must open a stream (or be refused with 405): 202 is SSE101 there, and without the
+    // profile as before.
+    let report = answers(&profile(Profile::Mcp), &[accepted("GET", &[])]);
+    assert_eq!(report.codes(), ["SSE101"], "{report}");
+    let report = answers(&ValidateOptions::default(), &[accepted("POST", &[])]);
+    assert_eq!(report.codes(), ["SSE101"], "{report}");
+}
+
+#[test]
+fn mcp_non_stream_answers_are_no_streams_to_resume() {
+    // Stream a breaks; a POST that (oddly) sends its last event id is answered with JSON, and
+    // a 202; the GET that resumes stream a waits from stream a's end, not the JSON answer's.
+    let stream = Answer {
+        content_type: "text/event-stream",
+        body: &["id: a0\nretry: 500\ndata:\n\n"],
+        end: EndKind::NetworkError,
+        ..Answer::post_json(&[])
+    };
+    let json = Answer {
+        last_event_id: Some("a0"),
+        ..Answer::post_json(&[r#"{"jsonrpc":"2.0","id":1,"result":{}}"#])
+    };
+    let accepted = Answer {
+        last_event_id: Some("a0"),
+        status: 202,
+        content_type: "",
+        ..Answer::post_json(&[])
+    };
+    let resume = Answer {
+        method: "GET",
+        last_event_id: Some("a0"),
+        content_type: "text/event-stream",
+        body: &["id: a1\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n"],
+        ..Answer::post_json(&[])
+    };
+    let mut options = profile(Profile::Mcp);
+    options.disable = vec!["cache-control".into(), "x-accel-buffering".into()];
+    let report = answers(&options, &[stream, json, accepted, resume]);
+    assert!(report.findings.is_empty(), "{report}");
+    let per = &report.stats.per_connection;
+    // Connection 0 ended at t=11; the GET started at t=3032 (the 202 ended at t=2032).
+    assert_eq!(per[3].reconnect_delay_ms, Some(3021), "{per:?}");
+    assert_eq!(per[1].last_event_id, "", "{per:?}");
+    // Only the GET resumed a stream: the session's one reconnect.
+    let delays: Vec<_> = per.iter().map(|c| c.reconnect_delay_ms).collect();
+    assert_eq!(delays, [None, None, None, Some(3021)]);
+    assert_eq!(report.stats.reconnects, 1);
+    let delays = report.stats.reconnect_delay_ms.expect("one delay");
+    assert_eq!((delays.count, delays.min), (1, 3021));
+    // Only the GET resumed a stream: the session's one reconnect.
+    let delays: Vec<_> = per.iter().map(|c| c.reconnect_delay_ms).collect();
+    assert_eq!(delays, [None, None, None, Some(3021)]);
+    assert_eq!(report.stats.reconnects, 1);
+    let delays = report.stats.reconnect_delay_ms.expect("one delay");
+    assert_eq!((delays.count, delays.min), (1, 3021));
+}
+
+#[test]
+fn mcp_json_answer_body_unknown_is_not_checked() {
+    let mut v = Validator::new(&profile(Profile::Mcp)).unwrap();
+    v.request(&Request {
+        method: "POST".into(),
+        url: String::new(),
+        headers: Some(vec![("accept".into(), "text/event-stream".into())]),
+        t: 0,
+    });
+    v.response(&Response {
+        status: 200,
+        headers: vec![("content-type".into(), "application/json".into())],
+        t: Some(1),
+    });
+    v.body_unknown();
+    v.end(&End {
+        kind: EndKind::Eof,
+        t: 3,
+        message: None,
+    });
+    let report = v.finish();
+    assert!(report.findings.is_empty(), "{report}");
+    let not_checked: Vec<_> = report.not_checked.iter().map(|n| n.rule).collect();
+    assert_eq!(not_checked, [Rule::Mcp], "{report:?}");
+    assert!(report.stats.per_connection[0].body_unknown);
+    assert_eq!(report.stats.throughput_bytes_per_s, None);
+}

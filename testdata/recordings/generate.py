@@ -538,6 +538,67 @@ case("mcp-post-no-response-resumable", recording([
      description="2025-11-25: the server may close the POST stream after an event id; the client resumes with GET "
                  "and Last-Event-ID and gets the response there.")
 
+# MCP Streamable HTTP: the server may answer a POST with one JSON document (Content-Type:
+# application/json) instead of a stream, and a POST of notifications or responses only with 202
+# Accepted and no body. Neither is an event stream; a GET opens the SSE stream, so it must be one.
+MCP_JSON_HEADERS = [["content-type", "application/json"]]
+MCP_JSON_RESULT = json.dumps({"jsonrpc": "2.0", "id": 1, "result": {"content": [{"type": "text", "text": "hi"}]}})
+MCP_JSON_BATCH = json.dumps([{"jsonrpc": "2.0", "id": 1, "result": {}},
+                             {"jsonrpc": "2.0", "id": 2, "error": {"code": -32601, "message": "no such method"}}])
+
+
+def mcp_json(body, t0=0, wait=0, **kw):
+    """A POST answered 200 application/json with `body` (in two chunks), the head `wait` ms late."""
+    c = conn([(t0 + wait + 10, body[:20]), (t0 + wait + 11, body[20:])], t0=t0, response_headers=MCP_JSON_HEADERS,
+             **{**MCP_POST, **kw})
+    c["response"]["t"] += wait
+    return c
+
+
+case("mcp-post-json-response", recording([mcp_json(MCP_JSON_RESULT)]), [],
+     ["SSE102", "SSE103", "SSE105", "SSE203", "SSE207", "SSE312", "SSE504"], options={"profile": "mcp"},
+     description="The server answers the POST with one JSON-RPC response as application/json: a valid answer that "
+                 "is no event stream (no SSE102, no stream header hints, its body is not parsed as SSE, and no "
+                 "event is owed).")
+case("mcp-post-json-slow", recording([mcp_json(MCP_JSON_RESULT, wait=40000)]), [],
+     ["SSE305", "SSE306", "SSE504"], options={"profile": "mcp-2025-06-18"},
+     description="A long tool call answered with JSON after 40 s: a JSON answer owes no heartbeat and no first "
+                 "event.")
+case("mcp-post-json-batch-2025-03-26", recording([mcp_json(MCP_JSON_BATCH)]), [], ["SSE504"],
+     options={"profile": "mcp-2025-03-26"},
+     description="2025-03-26: a batched POST may be answered with a JSON array of responses.")
+case("mcp-post-json-batch-2025-06-18", recording([mcp_json(MCP_JSON_BATCH)]), ["SSE504"], ["SSE504"],
+     options={"profile": "mcp-2025-06-18"}, description="Batches were removed after 2025-03-26.")
+case("mcp-post-json-not-response", recording([mcp_json(json.dumps(MCP_NOTE))]), ["SSE504"], ["SSE504"],
+     options={"profile": "mcp"},
+     description="A JSON answer to a POST is the response to its request; a notification cannot be sent this way.")
+mcp_json_unknown = recording([mcp_json(MCP_JSON_RESULT)])
+mcp_json_unknown["connections"][0]["chunks"] = None
+case("mcp-post-json-body-unknown", mcp_json_unknown, [], ["SSE504"], options={"profile": "mcp"},
+     not_checked=["SSE504"],
+     description="The JSON answer's body was not recorded: the JSON-RPC check is not checked, and nothing else "
+                 "depends on it (it is no stream).")
+case("mcp-post-202", recording([conn([], status=202, response_headers=[], **MCP_POST),
+                                conn(mcp_ok, t0=100, **MCP_GET)]), [], ["SSE101", "SSE312", "SSE504"],
+     options={"profile": "mcp"},
+     description="A POST of notifications is acknowledged with 202 Accepted and no body; then a GET opens the "
+                 "standalone stream.")
+case("mcp-post-202-body", recording([conn([(10, "ok")], status=202, response_headers=[], **MCP_POST)]),
+     ["SSE504"], ["SSE101", "SSE504"], options={"profile": "mcp"},
+     description="202 Accepted must come with no body.")
+case("mcp-get-json-refused", recording([
+    conn([], response_headers=[["content-type", "application/json"], *GOOD_RESPONSE_HEADERS[1:]], **MCP_GET),
+    conn([], t0=100, response_headers=[["content-type", "text/plain"], *GOOD_RESPONSE_HEADERS[1:]], **MCP_POST)]),
+     ["SSE102"], ["SSE102", "SSE312"], options={"profile": "mcp"},
+     description="A GET opens the SSE stream, so application/json is no answer to it; and a POST answered with "
+                 "anything but an event stream or JSON is SSE102 as ever.")
+case("post-json-without-profile", recording([mcp_json(MCP_JSON_RESULT)]),
+     ["SSE102", "SSE103", "SSE105", "SSE203", "SSE207"], ["SSE102"],
+     options={"ids": {"required": False}},
+     description="Without an MCP profile a JSON answer is an event stream gone wrong, as for an EventSource.")
+case("status-202-without-profile", recording([conn([], status=202, response_headers=[], **MCP_POST)]),
+     ["SSE101"], ["SSE101"], description="Without an MCP profile, 202 fails the EventSource connection.")
+
 # MCP Streamable HTTP: one session, several independent streams. Every POST may open a stream, a
 # GET without Last-Event-ID opens a standalone one, a GET with it resumes the stream that
 # delivered that id (ids are unique across the session's streams).

@@ -42,6 +42,9 @@ pub(super) struct Config {
     pub(super) slack: u64,
     pub(super) reconnect_after: Vec<EndKind>,
     pub(super) parser: ParserConfig,
+    /// MCP: the most bytes of a POST's `application/json` answer kept to check it
+    /// (`limits.max_event_size`: the answer is one message, as an event's data is).
+    pub(super) json_answer_max: usize,
     pub(super) window_ids: usize,
     pub(super) window_connections: usize,
     pub(super) window_findings: usize,
@@ -174,6 +177,7 @@ impl Config {
                 alloc::vec![EndKind::Eof, EndKind::NetworkError, EndKind::Timeout],
             ),
             parser,
+            json_answer_max: user.limits.max_event_size.unwrap_or(16 << 20),
             window_ids: user.window.ids.unwrap_or(100_000).max(1),
             window_connections: user.window.connections.unwrap_or(10_000),
             window_findings: user.window.findings.unwrap_or(1000),

@@ -86,7 +86,11 @@ pub enum Profile {
     AnthropicMessages,
     /// MCP Streamable HTTP, latest revision this crate knows (2025-11-25). Under every MCP
     /// profile a session holds several streams: a connection without `Last-Event-ID` opens a
-    /// new one, a connection with it resumes the stream whose last event id that is.
+    /// new one, a connection with it resumes the stream whose last event id that is. A POST may
+    /// be answered `200` with `application/json` (the JSON-RPC response) or `202 Accepted` (no
+    /// body) instead of a stream: such an answer is valid and no stream (no SSE101 / SSE102, no
+    /// stream header rule, its body not parsed as SSE, nothing to resume), and SSE504 checks
+    /// its body. A GET must still be answered with `text/event-stream`.
     #[cfg_attr(feature = "serde", serde(rename = "mcp"))]
     Mcp,
     /// MCP Streamable HTTP, revision 2025-03-26 (JSON-RPC batches allowed).

@@ -30,11 +30,20 @@
 //!   stream may carry several; later revisions have no batches. 2025-11-25 lets the server
 //!   prime a stream with an event that has an id and empty data. JSON-RPC 2.0: a request's
 //!   `id` is a string or a number, never null; a notification has no `id` member.
+//!   The server need not stream: a POST that carries requests may be answered `200` with
+//!   `Content-Type: application/json` and one JSON object, the response (2025-03-26: a batched
+//!   POST's answer may be a JSON array of the responses), and a POST of notifications or
+//!   responses only is answered `202 Accepted` with no body. Neither answer is an event stream:
+//!   under these profiles no SSE101 for the 202, no SSE102 for the JSON and no stream header
+//!   rule (SSE103-SSE105) for either; their body is not parsed as SSE, they owe no event,
+//!   heartbeat or first event, and they are no stream a `Last-Event-ID` can resume (nor a
+//!   reconnect); SSE504 checks that the JSON body is that response and that a 202 has no body. A GET opens the SSE stream (the spec's alternative is `405`), so it
+//!   is held to `text/event-stream` like any stream, as is a POST answered with another type.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::json::Value;
+use super::json::{self, Value};
 use super::options::{
     EventTypeOptions, GrammarOptions, IdOptions, IdOrderKind, Profile, Scope, TerminalOptions,
     ValidateOptions,
@@ -461,6 +470,52 @@ fn jsonrpc_kind(value: &Value<'_>) -> (&'static str, Option<String>) {
             "not a JSON-RPC request, notification or response",
         )),
     }
+}
+
+/// MCP: what is wrong with the body of a POST answered `200` with `application/json`, which
+/// must be the JSON-RPC response to its request (under 2025-03-26 also a batch: an array of
+/// responses), and the byte offset the problem is at.
+pub(crate) fn check_json_answer(profile: Profile, body: &str) -> Option<(String, usize)> {
+    use alloc::format;
+    let response_only = |value: &Value<'_>, item: Option<usize>| {
+        let (kind, problem) = jsonrpc_kind(value);
+        let within = item.map_or(String::new(), |i| format!(" (batch item {i})"));
+        match problem {
+            Some(problem) => Some(format!("the application/json answer{within}: {problem}")),
+            None if kind != "response" => Some(format!(
+                "the application/json answer to a POST must be the JSON-RPC response to its request, not a {kind}{within}"
+            )),
+            None => None,
+        }
+    };
+    let problem = match json::parse(body) {
+        Err(e) => {
+            let message = format!(
+                "the application/json answer is not JSON: {} at {}",
+                e.message, e.position
+            );
+            return Some((message, e.position));
+        }
+        Ok(Value::Array(items)) => {
+            if profile != Profile::Mcp20250326 {
+                Some(format!(
+                    "the application/json answer is a JSON-RPC batch: batches are not allowed in MCP {}",
+                    profile.name()
+                ))
+            } else if items.is_empty() {
+                Some(String::from(
+                    "the application/json answer is an empty JSON-RPC batch",
+                ))
+            } else {
+                items
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, item)| response_only(item, Some(i)))
+            }
+        }
+        Ok(value) => response_only(&value, None),
+    };
+    problem.map(|message| (message, 0))
 }
 
 /// The rule that reports this profile's payload problems.

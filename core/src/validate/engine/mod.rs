@@ -138,6 +138,28 @@ struct Conn {
     data_since: Option<(u64, u64)>,
     /// `data` lines in the tail `finish` discarded (never ended by a blank line).
     tail_data_lines: u64,
+    /// MCP: the POST was answered with no event stream, as Streamable HTTP allows.
+    non_stream: Option<NonStream>,
+    /// The body of a JSON answer, kept (up to `limits.max_event_size`) to check it.
+    json_body: Vec<u8>,
+    /// The JSON answer grew past `limits.max_event_size`: `json_body` was dropped.
+    json_too_large: bool,
+    /// Several streams per session: the stream this connection's `Last-Event-ID` resumed,
+    /// given back if the answer is no stream.
+    resumed_stream: Option<(String, StreamEnd)>,
+    /// Several streams per session: a later connection that sent `Last-Event-ID`, the
+    /// session's reconnect unless it is answered with no stream.
+    stream_resume: bool,
+}
+
+/// An answer to an MCP POST that is no event stream (Streamable HTTP).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NonStream {
+    /// `200` with `Content-Type: application/json`: one JSON-RPC response (or, in 2025-03-26,
+    /// a batch of them).
+    Json,
+    /// `202 Accepted`, with no body: the POST carried only notifications or responses.
+    Accepted,
 }
 
 /// What the connections of a session got, for SSE312 (no event in the whole session).
@@ -359,14 +381,18 @@ struct Core {
     retry_unknown: bool,
     /// A body that was not recorded came before the session's first known event.
     ttfe_unknown: bool,
+    /// Some body was not recorded (a stream's, or an MCP JSON answer's): the session's bytes
+    /// are not all counted.
+    bytes_unknown: bool,
     silence: Silence,
 }
 
 /// The incremental validator. Feed it a session in order — [`request`](Self::request),
 /// [`response`](Self::response), [`chunk`](Self::chunk)s, [`end`](Self::end), for each
 /// connection — then call [`finish`](Self::finish) for the [`Report`]. It keeps no event and
-/// no body beyond a small excerpt window, so a soak test can stream through it; what it does
-/// keep is bounded by [`WindowOptions`](super::WindowOptions).
+/// no body beyond a small excerpt window (and, under the MCP profiles, a POST's JSON answer
+/// up to `limits.max_event_size` until it closes), so a soak test can stream through it;
+/// what it does keep is bounded by [`WindowOptions`](super::WindowOptions).
 ///
 /// ```
 /// use ssert_core::validate::{Validator, ValidateOptions, Request, Response, End, EndKind};
@@ -439,6 +465,7 @@ impl Validator {
                 client_id_unknown: false,
                 retry_unknown: false,
                 ttfe_unknown: false,
+                bytes_unknown: false,
                 silence: Silence::default(),
             },
         })
@@ -618,6 +645,14 @@ impl Validator {
         self.core.activity(t);
         let conn = self.core.conn.as_mut().expect("connection checked above");
         if !conn.parse_body {
+            if conn.non_stream == Some(NonStream::Json) && !conn.json_too_large {
+                if conn.json_body.len().saturating_add(data.len()) > self.core.cfg.json_answer_max {
+                    conn.json_too_large = true;
+                    conn.json_body = Vec::new();
+                } else {
+                    conn.json_body.extend_from_slice(data);
+                }
+            }
             return;
         }
         if self.core.cfg.on(Rule::InvalidUtf8) {
@@ -1270,6 +1305,16 @@ impl Core {
         self.retry_seen |= conn.saw_retry;
         self.bodies |= conn.parse_body;
         let unknown = conn.parse_body && conn.body_unknown;
+        // The stats' word: a stream's or a JSON answer's body was not recorded.
+        let body_unknown =
+            unknown || (conn.body_unknown && conn.non_stream == Some(NonStream::Json));
+        self.bytes_unknown |= body_unknown;
+        // An answer that is no stream has no last event id of its own.
+        let last_id = if conn.non_stream.is_some() {
+            String::new()
+        } else {
+            last_id
+        };
         self.tally_silence(&conn, end.as_ref().map(|e| e.kind));
         if unknown {
             self.body_not_recorded(&conn);
@@ -1300,8 +1345,9 @@ impl Core {
             let reason = "every event arrived at the same time (buffered transport)";
             self.not_checked(Rule::Heartbeat, Some(conn.index), reason);
             self.not_checked(Rule::TimeToFirstEvent, Some(conn.index), reason);
-        } else if unknown {
-            // Silence measured around a body that was not recorded is no silence of the server.
+        } else if unknown || conn.non_stream.is_some() {
+            // Silence measured around a body that was not recorded is no silence of the server,
+            // and an answer that is no stream owes no heartbeat and no event.
             conn.deferred.clear();
         } else {
             // A stream that stays open without dispatching anything is as late as it gets.
@@ -1361,6 +1407,9 @@ impl Core {
                 loc.clone(),
             );
         }
+        if conn.non_stream.is_some() {
+            self.non_stream_answer(&mut conn, end.as_ref(), &loc);
+        }
         // Only a 200 has a body to match; an empty one is a sequence like any other.
         if ended_cleanly
             && conn.parse_body
@@ -1385,8 +1434,29 @@ impl Core {
             let cap = self.cfg.window_ids;
             self.streams.insert(last_id.clone(), stream, cap);
         }
+        // An answer that is no stream resumed nothing: the stream its `Last-Event-ID` named can
+        // still be resumed.
+        if let Some((id, stream)) = conn
+            .resumed_stream
+            .take()
+            .filter(|_| conn.non_stream.is_some())
+        {
+            let cap = self.cfg.window_ids;
+            self.streams.insert(id, stream, cap);
+        }
         self.gaps.merge(&conn.gaps);
         let duration = end.as_ref().map(|e| e.t.saturating_sub(conn.request_t));
+        if self.cfg.streams() {
+            if conn.non_stream.is_some() {
+                // It resumed nothing: no reconnect.
+                conn.reconnect_delay = None;
+            } else {
+                self.resumes += u64::from(conn.stream_resume);
+                if let Some(delay) = conn.reconnect_delay {
+                    self.reconnect_delays.add(delay);
+                }
+            }
+        }
         let stats = ConnectionStats {
             index: conn.index,
             status: conn.status,
@@ -1400,13 +1470,13 @@ impl Core {
                 .filter(|_| self.timed()),
             gap_ms: conn.gaps.summary().filter(|_| self.timed()),
             throughput_bytes_per_s: duration
-                .filter(|&d| d > 0 && self.timed() && !unknown)
+                .filter(|&d| d > 0 && self.timed() && !body_unknown)
                 .map(|d| conn.bytes.saturating_mul(1000) / d),
             reconnect_delay_ms: conn.reconnect_delay,
             last_event_id_sent: conn.sent_id.take(),
             last_event_id: last_id,
             retry_ms: retry.filter(|_| !self.retry_unknown),
-            body_unknown: unknown,
+            body_unknown,
         };
         if self.cfg.window_connections > 0 {
             if self.per_connection.len() == self.cfg.window_connections {
@@ -1469,6 +1539,76 @@ impl Core {
         self.unknown_body = Some(index);
         self.client_id_unknown = true;
         self.retry_unknown = true;
+    }
+
+    /// MCP: a POST answered with no event stream closes. A 202 must have had no body; a JSON
+    /// answer must be the JSON-RPC response (SSE504), when its whole body is known.
+    fn non_stream_answer(&mut self, conn: &mut Conn, end: Option<&End>, loc: &Loc) {
+        let Some(kind) = conn.non_stream else {
+            return;
+        };
+        let index = Some(conn.index);
+        if !self.cfg.on(Rule::Mcp) {
+            return;
+        }
+        if conn.body_unknown {
+            self.not_checked(Rule::Mcp, index, "the body was not recorded");
+            return;
+        }
+        let profile = self.cfg.profile.unwrap_or(Profile::Mcp);
+        let problem = match kind {
+            NonStream::Accepted => (conn.bytes > 0).then(|| {
+                let message = format!(
+                    "202 Accepted with a {}-byte body: it acknowledges notifications and responses with no body",
+                    conn.bytes
+                );
+                (message, 0)
+            }),
+            NonStream::Json if !end.is_some_and(|e| e.kind == EndKind::Eof) => {
+                let reason = "the JSON answer did not end (eof): its body may be incomplete";
+                self.not_checked(Rule::Mcp, index, reason);
+                return;
+            }
+            NonStream::Json if conn.json_too_large => {
+                let reason = "the JSON answer is larger than limits.max_event_size";
+                self.not_checked(Rule::Mcp, index, reason);
+                return;
+            }
+            NonStream::Json => match core::str::from_utf8(&conn.json_body) {
+                Err(e) => Some((
+                    String::from("the application/json answer is not UTF-8"),
+                    e.valid_up_to(),
+                )),
+                Ok(text) => profiles::check_json_answer(profile, text),
+            },
+        };
+        let Some((message, at)) = problem else {
+            return;
+        };
+        // Quote the line the problem is on, if the excerpt window holds it.
+        let body = core::mem::take(&mut conn.json_body);
+        let start = body[..at.min(body.len())]
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')
+            .map_or(0, |i| i + 1);
+        let view = View {
+            tail: &[],
+            tail_start: 0,
+            chunk: &body,
+        };
+        let line_len = view
+            .line(start as u64, self.cfg.excerpt_bytes + 1)
+            .map_or(0, |l| l.len());
+        let at = Loc {
+            offset: Some(at as u64),
+            excerpt: if line_len <= self.cfg.excerpt_bytes {
+                view.excerpt(start as u64)
+            } else {
+                None
+            },
+            ..loc.clone()
+        };
+        self.finding(Rule::Mcp, message, at);
     }
 
     /// Counts what a closing connection got, for SSE312.
@@ -1676,7 +1816,7 @@ impl Core {
                 reconnect_delay_ms: self.reconnect_delays.summary(),
                 // Bytes of a body that was not recorded are missing from the sum, not its time.
                 throughput_bytes_per_s: duration
-                    .filter(|&d| d > 0 && self.unknown_body.is_none())
+                    .filter(|&d| d > 0 && !self.bytes_unknown)
                     .map(|d| self.bytes.saturating_mul(1000) / d),
                 per_connection: self.per_connection.into_iter().collect(),
                 per_connection_dropped: self.per_connection_dropped,

@@ -59,6 +59,11 @@ impl Core {
             data_mark: 0,
             data_since: None,
             tail_data_lines: 0,
+            non_stream: None,
+            json_body: Vec::new(),
+            json_too_large: false,
+            resumed_stream: None,
+            stream_resume: false,
         };
         let sent = request.last_event_id();
         if let SentLastEventId::Sent(s) = sent {
@@ -267,17 +272,13 @@ impl Core {
             header_wrong: false,
         });
         // A later connection that resumes a stream is the session's reconnect (a new stream
-        // is none).
-        if conn.index > 0 {
-            self.resumes += 1;
-        }
+        // is none), unless it is answered with no stream: counted when it closes.
+        conn.stream_resume = conn.index > 0;
         if let Some(stream) = self.streams.take(sent) {
             conn.inherited_retry = stream.retry;
             if let Some(end) = &stream.end {
                 if self.timed() {
-                    let delay = t.saturating_sub(end.t);
-                    conn.reconnect_delay = Some(delay);
-                    self.reconnect_delays.add(delay);
+                    conn.reconnect_delay = Some(t.saturating_sub(end.t));
                 }
                 self.reconnect_delay(t, end, stream.retry, loc, |delay, retry| {
                     format!(
@@ -287,6 +288,7 @@ impl Core {
                     )
                 });
             }
+            conn.resumed_stream = Some((sent.into(), stream));
         } else if conn.index == 0 {
             self.resumed_before_recording(sent);
         } else if self.streams.forgot {
@@ -310,24 +312,42 @@ impl Core {
     }
 
     pub(super) fn response(&mut self, response: &Response) {
+        let streams = self.cfg.streams();
         let Some(conn) = self.conn.as_mut() else {
             return;
         };
-        conn.status = Some(response.status);
-        conn.parse_body = response.status == 200;
+        let status = response.status;
+        conn.status = Some(status);
         conn.event_stream = response
             .header("content-type")
             .is_some_and(crate::is_event_stream_type);
+        // MCP Streamable HTTP: a POST may be answered with plain JSON, or with 202 Accepted.
+        conn.non_stream = match status {
+            _ if !(streams && conn.post) => None,
+            200 if response.header("content-type").is_some_and(|value| {
+                crate::content_type::has_essence(value, "application/json")
+            }) =>
+            {
+                Some(NonStream::Json)
+            }
+            202 => Some(NonStream::Accepted),
+            _ => None,
+        };
+        conn.parse_body = status == 200 && conn.non_stream.is_none();
         let index = conn.index;
+        let non_stream = conn.non_stream.is_some();
         if let Some(t) = response.t {
             self.activity(t);
+        }
+        // No event stream: the stream's status, type and header rules are not its.
+        if non_stream {
+            return;
         }
         let loc = Loc {
             connection: Some(index),
             t: response.t,
             ..Loc::default()
         };
-        let status = response.status;
         if status != 200 && status != 204 {
             if self.cfg.on(Rule::Status) {
                 self.finding(

@@ -369,17 +369,7 @@ fn mcp_json_answer_must_be_a_json_rpc_response() {
     );
     // Invalid UTF-8 is no JSON text.
     let mut v = Validator::new(&profile(Profile::Mcp)).unwrap();
-    v.request(&Request {
-        method: "POST".into(),
-        url: String::new(),
-        headers: Some(vec![("accept".into(), "text/event-stream".into())]),
-        t: 0,
-    });
-    v.response(&Response {
-        status: 200,
-        headers: vec![("content-type".into(), "application/json".into())],
-        t: Some(1),
-    });
+    json_post_head(&mut v);
     v.chunk(2, b"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"caf\xe9\"}");
     v.end(&End {
         kind: EndKind::Eof,
@@ -523,9 +513,8 @@ fn mcp_non_stream_answers_are_no_streams_to_resume() {
     assert_eq!((delays.count, delays.min), (1, 3021));
 }
 
-#[test]
-fn mcp_json_answer_body_unknown_is_not_checked() {
-    let mut v = Validator::new(&profile(Profile::Mcp)).unwrap();
+/// A POST sent at 0 ms, answered 200 `application/json` at 1 ms.
+fn json_post_head(v: &mut Validator) {
     v.request(&Request {
         method: "POST".into(),
         url: String::new(),
@@ -537,6 +526,12 @@ fn mcp_json_answer_body_unknown_is_not_checked() {
         headers: vec![("content-type".into(), "application/json".into())],
         t: Some(1),
     });
+}
+
+#[test]
+fn mcp_json_answer_body_unknown_is_not_checked() {
+    let mut v = Validator::new(&profile(Profile::Mcp)).unwrap();
+    json_post_head(&mut v);
     v.body_unknown();
     v.end(&End {
         kind: EndKind::Eof,

@@ -1,5 +1,6 @@
 // Differential test against a real browser: Chromium's own `EventSource` reads the same bytes
-// as ssert, and must see the same events (type, data, lastEventId) in the same order. This
+// as ssert, and must see the same events (type, data, lastEventId) in the same order; after a
+// random stream ends, the `Last-Event-ID` its reconnect sends must be ssert's last event ID. This
 // checks the claim "the WHATWG algorithm exactly" against an independent implementation, and
 // checks the shared conformance vectors themselves: an expectation that Chromium does not share
 // is a bug in a vector or in the spec reading behind it.
@@ -17,6 +18,8 @@ import { serverAndChromium } from '../shared/browser.js';
 import { base64ToBytes, prng } from '../shared/vectors.js';
 import { EVENT_TYPES, randomStream } from '../shared/random-streams.js';
 
+/** The longest reconnection time a random stream's reconnect is awaited for. */
+const MAX_RETRY_MS = 100;
 const RANDOM_STREAMS = Number(process.env.SSERT_EVENTSOURCE_STREAMS ?? 400);
 const seed = process.env.SSERT_EVENTSOURCE_SEED !== undefined ? Number(process.env.SSERT_EVENTSOURCE_SEED) : Math.floor(Math.random() * 2 ** 32);
 
@@ -43,7 +46,11 @@ const CHROMIUM_DEVIATIONS = [
   },
 ];
 
-/** Bodies served by the test server, by key. */
+/**
+ * Bodies served by the test server, by key: `{ body, cut, reconnect, served, lastEventIdSent }`.
+ * With `reconnect`, the browser's reconnect after the body gets a 204 (which stops it for good),
+ * and the `Last-Event-ID` it sent (or `null`) is kept in `lastEventIdSent`.
+ */
 const bodies = new Map();
 
 let page;
@@ -52,11 +59,20 @@ const setup = serverAndChromium({
     '/': blankPage,
     '/stream': (request, response) => {
       const key = new URL(request.url, 'http://127.0.0.1').searchParams.get('key');
-      const { body, cut } = bodies.get(key) ?? {};
-      if (body === undefined) {
+      const entry = bodies.get(key);
+      if (entry === undefined || entry.served > (entry.reconnect ? 1 : 0)) {
         response.writeHead(404).end();
         return;
       }
+      entry.served += 1;
+      if (entry.served === 2) {
+        const sent = request.headers['last-event-id'];
+        // Node decodes header bytes as Latin-1; the browser sends the id UTF-8 encoded.
+        entry.lastEventIdSent = sent === undefined ? null : Buffer.from(sent, 'latin1').toString('utf8');
+        response.writeHead(204).end();
+        return;
+      }
+      const { body, cut } = entry;
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
       // Two writes, so that the browser's parser also sees a stream cut anywhere, mid-line, between
       // CR and LF or inside a UTF-8 sequence, whenever the two arrive apart.
@@ -72,14 +88,17 @@ const setup = serverAndChromium({
 
 /**
  * Streams each body to Chromium's EventSource (six at a time, the browser's per-host limit) and
- * returns, per body, the events it dispatched until the end of the stream.
+ * returns, per body, the events it dispatched until the end of the stream and, for streams with
+ * `reconnect`, the `Last-Event-ID` its reconnect sent (`lastEventIdSent`, `null` for none).
  */
 async function eventSourceRead(streams) {
-  for (const [key, { body, cut }] of streams) bodies.set(key, { body, cut: cut ?? Math.floor(body.length / 2) });
+  for (const [key, { body, cut, reconnect = false }] of streams) {
+    bodies.set(key, { body, cut: cut ?? Math.floor(body.length / 2), reconnect, served: 0, lastEventIdSent: undefined });
+  }
   try {
-    return await page.evaluate(
+    const results = await page.evaluate(
       async ({ streams, timeoutMs }) => {
-        const read = ({ key, types }) =>
+        const read = ({ key, types, reconnect }) =>
           new Promise((resolve) => {
             const source = new EventSource(`/stream?key=${encodeURIComponent(key)}`);
             const events = [];
@@ -95,7 +114,9 @@ async function eventSourceRead(streams) {
                   opened = true;
                   return;
                 }
-                // The end of the stream, or a failed connection.
+                // The end of the stream (the browser then reconnects, and the 204 it gets closes
+                // the source for good: wait for that), or a failed connection.
+                if (reconnect && opened && source.readyState === EventSource.CONNECTING) return;
                 clearTimeout(timer);
                 source.close();
                 resolve({ events, problem: opened ? undefined : `the connection failed (readyState ${source.readyState})` });
@@ -119,10 +140,11 @@ async function eventSourceRead(streams) {
         return results;
       },
       {
-        streams: [...streams].map(([key, { types }]) => ({ key, types })),
+        streams: [...streams].map(([key, { types, reconnect = false }]) => ({ key, types, reconnect })),
         timeoutMs: 10_000,
       },
     );
+    return results.map((result, index) => ({ ...result, lastEventIdSent: bodies.get([...streams.keys()][index]).lastEventIdSent }));
   } finally {
     for (const [key] of streams) bodies.delete(key);
   }
@@ -138,14 +160,18 @@ const typesFor = (want) => [...new Set([...EVENT_TYPES, ...want.map((event) => e
 function differences(streams, seen) {
   const lines = [];
   const excluded = [];
-  [...streams].forEach(([key, { want, body }], index) => {
-    const { events, problem } = seen[index];
+  [...streams].forEach(([key, { want, wantLastEventId, body }], index) => {
+    const { events, problem, lastEventIdSent } = seen[index];
     if (CHROMIUM_DEVIATIONS.some((deviation) => deviation.applies(body))) {
       excluded.push(key);
       return;
     }
     if (problem !== undefined) {
       lines.push(`${key}: ${problem}`);
+    } else if (wantLastEventId !== undefined && lastEventIdSent !== wantLastEventId) {
+      lines.push(
+        `${key}: Chromium's reconnect sent Last-Event-ID ${JSON.stringify(lastEventIdSent)}, ssert's last event ID says ${JSON.stringify(wantLastEventId)}\n  body     ${JSON.stringify(new TextDecoder().decode(body))} (bytes ${Buffer.from(body).toString('hex')})`,
+      );
     } else if (JSON.stringify(events) !== JSON.stringify(want)) {
       lines.push(
         `${key}: Chromium ${JSON.stringify(events)}\n  wanted   ${JSON.stringify(want)}\n  body     ${JSON.stringify(new TextDecoder().decode(body))} (bytes ${Buffer.from(body).toString('hex')})`,
@@ -182,19 +208,32 @@ it('Chromium reads every conformance vector (without ssert-only options) as the 
   assert.equal(lines.length, 0, `${lines.length} of ${streams.size} vectors differ:\n${lines.join('\n')}`);
 });
 
-it(`ssert and Chromium read ${RANDOM_STREAMS} random streams alike (SSERT_EVENTSOURCE_SEED=${seed})`, async (t) => {
+it(`ssert and Chromium read ${RANDOM_STREAMS} random streams alike, and resume from the same id (SSERT_EVENTSOURCE_SEED=${seed})`, async (t) => {
   const random = prng(seed);
   const streams = new Map();
   let events = 0;
+  let resumes = 0;
   for (let index = 0; index < RANDOM_STREAMS; index += 1) {
     const body = randomStream(random);
-    const want = parse(body).events.map(({ type, data, id }) => ({ type, data, id }));
+    const parsed = parse(body);
+    const want = parsed.events.map(({ type, data, id }) => ({ type, data, id }));
     events += want.length;
-    streams.set(`random-${index}`, { body, want, types: typesFor(want), cut: Math.floor(random() * (body.length + 1)) });
+    // The reconnect is awaited when the stream's reconnection time is short: its last valid
+    // `retry` (the generator sets a short one; a later one may replace it). And when the id
+    // fits in a request head: Node refuses heads over 16 KiB (431), as servers cap them.
+    const reconnect = parsed.retries.length > 0 && parsed.retries.at(-1) <= MAX_RETRY_MS && parsed.lastEventId.length <= 4096;
+    // What a reconnect must send: the last event ID after the stream, none when it is empty,
+    // as an HTTP server reads it: without leading and trailing spaces and tabs, which no field
+    // value keeps (RFC 9110, 5.5), so an id that has them cannot be resumed as it was.
+    let wantLastEventId;
+    if (reconnect) wantLastEventId = parsed.lastEventId === '' ? null : parsed.lastEventId.replace(/^[ \t]+|[ \t]+$/g, '');
+    resumes += reconnect ? 1 : 0;
+    streams.set(`random-${index}`, { body, want, wantLastEventId, reconnect, types: typesFor(want), cut: Math.floor(random() * (body.length + 1)) });
   }
-  // The generator must exercise the parser, not send empty streams.
+  // The generator must exercise the parser, not send empty streams or never set an id.
   assert.ok(events > RANDOM_STREAMS, `only ${events} events in ${RANDOM_STREAMS} streams`);
+  assert.ok(resumes > RANDOM_STREAMS / 2, `only ${resumes} of ${RANDOM_STREAMS} streams reconnect`);
   const { lines, excluded } = differences(streams, await eventSourceRead(streams));
-  t.diagnostic(`${events} events; ${excluded.length} streams left out for a known Chromium deviation`);
+  t.diagnostic(`${events} events, ${resumes} reconnects checked; ${excluded.length} streams left out for a known Chromium deviation`);
   assert.equal(lines.length, 0, `${lines.length} of ${streams.size} streams differ:\n${lines.slice(0, 10).join('\n')}`);
 });

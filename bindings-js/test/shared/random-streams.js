@@ -56,7 +56,11 @@ export function randomStream(random) {
   if (bom < 0.1) text('\ufeff');
   else if (bom < 0.13) text('\ufeff\ufeff');
   const lines = 1 + Math.floor(random() * 40);
+  // A browser reconnects after the server's `retry` (3 s by default in Chromium): set a short
+  // one somewhere in the stream (a later `retry` field may still replace it).
+  const shortRetryAt = Math.floor(random() * lines);
   for (let line = 0; line < lines; line += 1) {
+    if (line === shortRetryAt) text(`retry: 1${pick(ENDINGS)}`);
     const roll = random();
     if (roll < 0.22) {
       // A blank line: the block so far is dispatched.

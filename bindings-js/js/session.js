@@ -513,8 +513,11 @@ export function connect(url, options = {}) {
         const recorded = [...given];
         const sent = Object.fromEntries(given);
         if (id !== '') {
-          recorded.push(['last-event-id', id]);
-          sent['last-event-id'] = binaryString(utf8.encode(id));
+          // fetch drops a header value's leading and trailing spaces and tabs, as HTTP does: the
+          // recording says what went on the wire.
+          const value = id.replace(/^[ \t]+|[ \t]+$/g, '');
+          recorded.push(['last-event-id', value]);
+          sent['last-event-id'] = binaryString(utf8.encode(value));
         }
         const handle = recorder.connection({ url: href, method: 'GET', headers: recorded });
         let response;

@@ -430,6 +430,24 @@ def test_a_non_ascii_last_event_id_is_sent_utf8_encoded(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
+def test_an_id_with_outer_spaces_is_sent_as_http_carries_it(mode: str) -> None:
+    # `id:  7\t` is the id " 7\t"; a header value has no outer spaces or tabs (h11 refused the
+    # request, and the reconnect failed), so the reconnect sends "7", as fetch does.
+    first = SSE_HEAD + b"retry: 10\n\nid:  7\t\ndata: a\n\n"
+    with scripted_server(first, SSE_HEAD + b"data: b\n\n") as server:
+        run = run_source(mode, server.url, max_reconnects=1)
+        assert server.header(1, "Last-Event-ID") == b"7"
+    assert run.data == ["a", "b"]
+    assert run.last_event_id == " 7\t"
+    assert [sent_last_event_id(c) for c in run.connections] == [None, "7"]
+    # The server cannot resume at " 7\t": SSE212 says so; the client did its part (no SSE401).
+    report = ssert.validate(
+        {"format": "ssert-recording", "version": 1, "connections": run.connections}
+    )
+    assert "SSE401" not in report.codes and "SSE212" in report.codes, str(report)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
 def test_a_callers_last_event_id_is_the_id_the_client_starts_with(mode: str) -> None:
     # The stream resets the last event ID with an empty `id` field: a reconnect sends none.
     first = SSE_HEAD + b"retry: 10\n\nid: 5\ndata: a\n\nid\ndata: b\n\n"

@@ -324,6 +324,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
         Just("\u{feff}".as_bytes().to_vec()),
         Just(b"\xe2\x82".to_vec()),
         Just(b"id: a\0b\n".to_vec()),
+        Just(b"id:  7\t\n".to_vec()),
         proptest::collection::vec(any::<u8>(), 0..12),
     ];
     proptest::collection::vec(fragment, 0..24).prop_map(|parts| parts.concat())

@@ -77,7 +77,7 @@ fn what_the_missing_body_decides_is_not_checked() {
     // The head and the request of the connection were checked, and nothing else is missing.
     assert!(not_checked(&report, Rule::CacheControl, Some(1)).is_none());
     assert!(not_checked(&report, Rule::LastEventId, Some(1)).is_none());
-    assert_eq!(report.not_checked.len(), 23, "{report}");
+    assert_eq!(report.not_checked.len(), 24, "{report}");
 
     let stats = &report.stats;
     assert_eq!((stats.events, stats.bytes, stats.reconnects), (4, 72, 2));

@@ -99,7 +99,7 @@ def case(name, rec, expect, covers, options=None, description="", not_checked=No
 
 TRANSPORT_WIRE_STREAM = ["SSE101", "SSE102", "SSE103", "SSE104", "SSE105", "SSE106", "SSE201", "SSE202",
                          "SSE203", "SSE204", "SSE205", "SSE206", "SSE207", "SSE208", "SSE209", "SSE210",
-                         "SSE211", "SSE301", "SSE302", "SSE303", "SSE304", "SSE305", "SSE306", "SSE311", "SSE312"]
+                         "SSE211", "SSE212", "SSE301", "SSE302", "SSE303", "SSE304", "SSE305", "SSE306", "SSE311", "SSE312"]
 REPLAY = ["SSE401", "SSE402", "SSE403", "SSE404", "SSE405", "SSE406"]
 
 # --- a well-behaved session: retry, ids, a network drop, a correct resume -----------------
@@ -180,6 +180,34 @@ case("buffer-limit", recording([conn([(10, "id: 1\ndata: 0123456789"), (20, "012
                                       (30, "id: 2\ndata: b\n\n")])]),
      ["SSE211"], ["SSE211"], options={"limits": {"max_buffered": 24}},
      description="A line held across chunks grows past 24 bytes.")
+# A reconnect sends the last event id as the `Last-Event-ID` header: HTTP drops a field value's
+# leading and trailing spaces and tabs (RFC 9110, 5.5), and servers cap header lines (nginx: 8 KiB).
+case("id-leading-space", recording([
+    conn([(10, "retry: 1000\nid:  1\ndata: a\n\n"), (20, "id:  2\ndata: b\n\n")], end="network_error", end_t=30),
+    conn([(1040, "id:  3\ndata: c\n\n")], t0=1030, last_event_id=" 2", end="client_closed", end_t=1050),
+]), ["SSE212"], ["SSE212", "SSE401"],
+     description="`id:  2` (two spaces) is the id \" 2\": the reconnect's Last-Event-ID header loses the space, so "
+                 "the server reads \"2\". Reported once per connection, at the first such id. The recorder logs the "
+                 "header as the client was asked to send it (\" 2\").")
+case("id-leading-space-sent-trimmed", recording([
+    conn([(10, "retry: 1000\nid:  1\ndata: a\n\n"), (20, "id:  2\ndata: b\n\n")], end="network_error", end_t=30),
+    conn([(1040, "id:  3\ndata: c\n\n")], t0=1030, last_event_id="2", end="client_closed", end_t=1050),
+]), ["SSE212"], ["SSE212", "SSE401"],
+     description="The same session recorded as fetch and h11 send it: the header carries \"2\" (HTTP drops the "
+                 "space). The client did send its last event id, as HTTP carries it: no SSE401 on top of SSE212.")
+case("id-trailing-tab", recording([conn([(10, "id: 1\t\ndata: a\n\n"), (20, "id: 2\ndata: b\n\n")])]),
+     ["SSE212"], ["SSE212"], description="The id \"1\\t\" ends with a tab, which the Last-Event-ID header loses.")
+case("id-too-long-to-resume", recording([conn([(10, "id: " + "x" * 8193 + "\ndata: a\n\n"),
+                                                (20, "id: 2\ndata: b\n\n")])]),
+     ["SSE212"], ["SSE212"],
+     description="An 8193-byte id: the reconnect's Last-Event-ID header line is longer than nginx's default 8 KiB "
+                 "header buffer (and near Node's 16 KiB head limit), so the server refuses it.")
+case("id-inner-space-ok", recording([conn([(10, "id: a b\ndata: a\n\n"), (20, "id:c\td\ndata: b\n\n"),
+                                           (30, "id: " + "y" * 8192 + "\ndata: c\n\n"),
+                                           (40, "id: \ndata: d\n\n"), (50, "id\ndata: e\n\n")])]),
+     [], ["SSE212"],
+     description="Spaces and tabs inside an id survive the header; `id: ` (one space) and `id` are the empty id, which "
+                 "resets the last event id (no header is sent); an id of exactly 8192 bytes is within the bound.")
 
 # --- stream --------------------------------------------------------------------------------
 case("missing-id", recording([conn(events([1, None, 3]))]), ["SSE301"], ["SSE301"],
@@ -755,7 +783,7 @@ def har_stream_entry(started, request_headers, content):
 
 ACCEPT = ("Accept", "text/event-stream")
 BODY_RULES = ["SSE201", "SSE202", "SSE203", "SSE204", "SSE205", "SSE206", "SSE207", "SSE208", "SSE209", "SSE210",
-              "SSE211", "SSE301", "SSE302", "SSE303", "SSE304", "SSE305", "SSE306", "SSE311", "SSE402", "SSE403",
+              "SSE211", "SSE212", "SSE301", "SSE302", "SSE303", "SSE304", "SSE305", "SSE306", "SSE311", "SSE402", "SSE403",
               "SSE404"]
 har_missing = {"log": {"version": "1.2", "creator": {"name": "hand-written", "version": "1"}, "entries": [
     har_stream_entry("2026-11-21T10:00:00.000Z", [ACCEPT],

@@ -141,6 +141,21 @@ describe('connect()', () => {
     });
   }
 
+  it('sends an id with outer spaces or tabs as HTTP carries it, and records what it sent', async () => {
+    // fetch drops a header value's outer spaces and tabs; the recording said ' 7\t' before, which
+    // was not what went on the wire.
+    const sse = await scenarios();
+    const session = connect(sse.url(`/id/${encodeURIComponent(' 7\t')}`), { maxConnections: 3 });
+    const { reason, recording } = await session.done;
+    assert.equal(reason, 'no-content');
+    assert.deepEqual(sse.requests.map((r) => r.lastEventIdHex), [undefined, Buffer.from('7').toString('hex')]);
+    assert.deepEqual(sentLastEventIds(recording), [undefined, '7']);
+    assert.equal(session.lastEventId, ' 7\t');
+    // The server cannot resume at ' 7\t' (SSE212); the client did its part (no SSE401).
+    const codes = validate(recording).findings.map((f) => f.code);
+    assert.ok(codes.includes('SSE212') && !codes.includes('SSE401'), JSON.stringify(codes));
+  });
+
   it('maxEvents stops delivery inside a chunk, and 0 delivers nothing', async () => {
     const fiveEvents = () => [1, 2, 3, 4, 5].map((n) => `id: ${n}\ndata: ${n}\n\n`).join('');
     const two = stubFetch(fiveEvents);

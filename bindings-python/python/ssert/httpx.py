@@ -140,8 +140,9 @@ class _Session:
         last_event_id = self.parser.last_event_id
         if last_event_id:
             # The spec sends the last event ID UTF-8 encoded; httpx sends bytes values as they
-            # are (a str value must be ASCII).
-            value = last_event_id.encode("utf-8")
+            # are (a str value must be ASCII). Without leading and trailing spaces and tabs, as
+            # fetch sends it: HTTP carries none (h11 refuses the request otherwise).
+            value = last_event_id.strip(" \t").encode("utf-8")
             headers = httpx.Headers([*headers.raw, (b"Last-Event-ID", value)])
         request = client.build_request(self.method, self.url, headers=headers, **self.build_kwargs)
         if remaining is not None:

@@ -128,6 +128,11 @@ rules! {
     EventTooLarge = ("SSE210", "event-too-large", Error, true, Wire),
     /// More than `limits.max_buffered` bytes held without completing an event.
     BufferLimit = ("SSE211", "buffer-limit", Error, true, Wire),
+    /// An `id` a reconnect cannot send back as it was: the `Last-Event-ID` header loses a
+    /// value's leading and trailing spaces and tabs (RFC 9110, 5.5), and a value over 8192 bytes
+    /// makes a header line longer than servers accept (nginx's default per-line buffer is
+    /// 8 KiB). Reported at most once per connection for each of the two reasons.
+    IdNotResumable = ("SSE212", "id-not-resumable", Warning, true, Wire),
     /// An event block without its own `id` field (`ids.required`).
     MissingId = ("SSE301", "missing-id", Warning, true, Stream),
     /// Ids not strictly increasing under `ids.order`.

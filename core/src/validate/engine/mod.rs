@@ -22,7 +22,7 @@ use super::recording::{
 use super::report::{ConnectionStats, Finding, Histogram, NotChecked, Report, SessionStats};
 use super::rules::{Category, Rule, Severity};
 use super::track::{IntervalSet, RecentIds, Utf8Check};
-use wire::id_value;
+use wire::{id_value, LINE_HEAD};
 
 mod ids;
 mod transport;
@@ -91,6 +91,14 @@ struct Conn {
     /// the chunking.
     id_kept: Option<String>,
     ignored_id_at: Option<u64>,
+    /// SSE212 reasons already reported on this connection (`ID_SPACES`, `ID_TOO_LONG`).
+    id_flagged: u8,
+    /// Where the line not yet traced starts (after the last line end fed; a CR ending the
+    /// last chunk still waits for its record).
+    open_line: u64,
+    /// The first bytes of that line, from its start, kept when the excerpt window drops
+    /// them before the line ends: SSE212 reads an `id` value's first bytes from them.
+    line_head: Option<(u64, [Option<u8>; LINE_HEAD])>,
     saw_retry: bool,
     first_event_t: Option<u64>,
     last_event_t: Option<u64>,
@@ -707,6 +715,9 @@ impl Validator {
             .block_start
             .max(end.saturating_sub(keep as u64))
             .max(conn.tail_start);
+        if self.core.cfg.on(Rule::IdNotResumable) {
+            conn.keep_line_head(data, chunk_start, keep_from);
+        }
         if conn.block_has_id && !conn.event_in_block && conn.id_kept.is_none() {
             if let Some((start, line_end)) = conn.id_line.filter(|&(start, _)| start < keep_from) {
                 let view = View {

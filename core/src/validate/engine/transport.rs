@@ -29,6 +29,9 @@ impl Core {
             id_line: None,
             id_kept: None,
             ignored_id_at: None,
+            id_flagged: 0,
+            open_line: 0,
+            line_head: None,
             saw_retry: false,
             first_event_t: None,
             last_event_t: None,
@@ -166,7 +169,9 @@ impl Core {
                     (should.clone(), false)
                 }
                 SentLastEventId::Absent => (String::new(), !should.is_empty()),
-                SentLastEventId::Sent(s) => (String::from(s), s != should),
+                // As HTTP carries it: a header value has no leading or trailing spaces or tabs
+                // (SSE212 reports an id that loses them).
+                SentLastEventId::Sent(s) => (String::from(s), http_trim(s) != http_trim(&should)),
             };
             if header_wrong && self.cfg.on(Rule::LastEventId) {
                 let message = if should.is_empty() {
@@ -423,4 +428,10 @@ impl Core {
             }
         }
     }
+}
+
+/// A header value as HTTP carries it: without leading and trailing spaces and tabs (RFC 9110,
+/// section 5.5), which senders drop (fetch) or refuse (h11) and receivers strip.
+fn http_trim(value: &str) -> &str {
+    value.trim_matches(|c| c == ' ' || c == '\t')
 }

@@ -160,6 +160,9 @@ impl Core {
                 if own_id {
                     conn.id_line = Some((line.start, line.end));
                     conn.id_kept = None;
+                    if id_may_not_resume(view, line.start, line.end) {
+                        self.id_not_resumable(line.start, line.end, view);
+                    }
                 }
                 return;
             }
@@ -217,6 +220,9 @@ impl Core {
                             conn.block_has_id = true;
                             conn.id_line = Some((line.start, line.end));
                             conn.id_kept = None;
+                            if id_may_not_resume(view, line.start, line.end) {
+                                self.id_not_resumable(line.start, line.end, view);
+                            }
                         }
                     }
                     LineKind::Field(FieldName::Unknown) => {
@@ -296,6 +302,71 @@ impl Core {
         self.on_id(&id, None, &loc);
     }
 
+    /// SSE212 for the `id` line `[start, end)` (one the parser took: not ignored for a NUL),
+    /// whose value a reconnect cannot send back as it was. At most once per connection for
+    /// each reason: a server formats its ids one way, so its every event would say the same,
+    /// and a flood of them would crowd other findings out of `window.findings`.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn id_not_resumable(&mut self, start: u64, end: u64, view: &View<'_>) {
+        let Some(conn) = self.conn.as_ref() else {
+            return;
+        };
+        if !self.cfg.on(Rule::IdNotResumable) || conn.id_flagged == ID_SPACES | ID_TOO_LONG {
+            return;
+        }
+        let byte = |at: u64| conn.byte(at, view);
+        // `id:` then an optional space that is no part of the value (`id` alone is empty).
+        let Some(from) = byte(start + 3).map(|b| start + 3 + u64::from(b == b' ')) else {
+            return;
+        };
+        let len = end.saturating_sub(from);
+        if len == 0 {
+            return; // the empty id: it resets the last event id, and no header is sent
+        }
+        let blank = |b: Option<u8>| matches!(b, Some(b' ' | b'\t'));
+        let (first, last) = (byte(from), byte(end - 1));
+        let spaces = (blank(first) || blank(last)) && conn.id_flagged & ID_SPACES == 0;
+        let too_long = len > MAX_RESUMABLE_ID && conn.id_flagged & ID_TOO_LONG == 0;
+        if !spaces && !too_long {
+            return;
+        }
+        let loc = self.line_loc(start, start, end, view);
+        if spaces {
+            let name = |b: Option<u8>| if b == Some(b'\t') { "a tab" } else { "a space" };
+            // Short values are quoted: a line that short is always kept whole.
+            let value = (len <= ID_QUOTE_LEN)
+                .then(|| id_value(view, start, end, usize::MAX))
+                .flatten();
+            let trimmed = value.as_deref().map(|v| v.trim_matches([' ', '\t']));
+            let what = match (blank(first), blank(last)) {
+                _ if trimmed == Some("") => String::from("is only spaces and tabs"),
+                (true, true) => format!("starts with {} and ends with {}", name(first), name(last)),
+                (true, false) => format!("starts with {}", name(first)),
+                _ => format!("ends with {}", name(last)),
+            };
+            let message = match (&value, trimmed) {
+                (Some(value), Some(trimmed)) => format!(
+                    "id {value:?} {what}: a reconnect's Last-Event-ID header loses leading and trailing spaces and tabs, so the server would read {trimmed:?}"
+                ),
+                _ => format!(
+                    "id of {len} bytes {what}: a reconnect's Last-Event-ID header loses leading and trailing spaces and tabs, so the server would read it without them"
+                ),
+            };
+            self.finding(Rule::IdNotResumable, message, loc.clone());
+        }
+        if too_long {
+            let message = format!(
+                "id is {len} bytes long: a reconnect sends it as the Last-Event-ID header, and a header line over {MAX_RESUMABLE_ID} bytes is refused (nginx's default large_client_header_buffers is 8 KiB per line; Node's limit is 16 KiB for the whole request head), so the reconnect would fail"
+            );
+            self.finding(Rule::IdNotResumable, message, loc);
+        }
+        if let Some(conn) = self.conn.as_mut() {
+            conn.id_flagged |=
+                if spaces { ID_SPACES } else { 0 } | if too_long { ID_TOO_LONG } else { 0 };
+        }
+    }
+
     pub(super) fn unknown_field(&mut self, start: u64, end: u64, view: &View<'_>) {
         let max = usize::try_from(end - start).unwrap_or(usize::MAX).min(64);
         let quotable = end - start <= self.cfg.excerpt_bytes as u64;
@@ -328,6 +399,78 @@ impl Core {
             }
             (None, _) => {}
         }
+    }
+}
+
+/// The longest `id` value, in bytes, that SSE212 lets through. A reconnect sends the id as
+/// `Last-Event-ID: <id>`, and nginx (the usual proxy in front of an SSE endpoint) refuses a
+/// request header line longer than one of its `large_client_header_buffers`, 8 KiB by default:
+/// any longer id fails there, before the server sees it. (Node refuses request heads over 16
+/// KiB.) A fixed bound, not an option: it names what a default deployment refuses, and ids
+/// somewhat shorter can still fail behind smaller limits.
+pub(super) const MAX_RESUMABLE_ID: u64 = 8192;
+
+/// SSE212 reasons, reported once per connection each.
+const ID_SPACES: u8 = 1;
+const ID_TOO_LONG: u8 = 2;
+
+/// Values up to this many bytes are quoted in SSE212 messages.
+const ID_QUOTE_LEN: u64 = 80;
+
+/// How many first bytes of a line are kept when the excerpt window drops them: enough for a
+/// BOM, `id:`, the space after it and the value's first byte.
+pub(super) const LINE_HEAD: usize = 8;
+
+/// A cheap test, made for every `id` line: whether the id at `[start, end)` may need SSE212
+/// (`id_not_resumable` decides). A line start the window no longer holds means it may.
+#[inline(always)]
+fn id_may_not_resume(view: &View<'_>, start: u64, end: u64) -> bool {
+    let len = end - start;
+    let blank = |b: Option<u8>| matches!(b, Some(b' ' | b'\t'));
+    len > 3
+        && (len > MAX_RESUMABLE_ID + 3
+            || blank(view.byte(end - 1))
+            || matches!(view.byte(start + 3), None | Some(b'\t'))
+            || (len > 4 && blank(view.byte(start + 4))))
+}
+
+impl Conn {
+    /// The byte at `at`: from `view`, or from the kept head of a line the view lost.
+    fn byte(&self, at: u64, view: &View<'_>) -> Option<u8> {
+        view.byte(at).or_else(|| {
+            let (from, head) = self.line_head?;
+            let i = usize::try_from(at.checked_sub(from)?).ok()?;
+            head.get(i).copied().flatten()
+        })
+    }
+
+    /// After a chunk (`data`, from `chunk_start`): keeps the first bytes of the line not yet
+    /// traced when the kept window (from `keep_from` on) is about to drop them, so that SSE212
+    /// reads an `id` line's value the same however long the line and however it was chunked.
+    pub(super) fn keep_line_head(&mut self, data: &[u8], chunk_start: u64, keep_from: u64) {
+        // A CR ending the chunk ends a line whose record waits for the next byte.
+        let cr = data.last() == Some(&b'\r');
+        let scan = &data[..data.len() - usize::from(cr)];
+        let pending = memchr::memrchr2(b'\n', b'\r', scan)
+            .map_or(self.open_line, |i| chunk_start + i as u64 + 1);
+        self.open_line = if cr {
+            chunk_start + data.len() as u64
+        } else {
+            pending
+        };
+        if pending >= keep_from || self.line_head.is_some_and(|(at, _)| at == pending) {
+            return;
+        }
+        let view = View {
+            tail: &self.tail,
+            tail_start: self.tail_start,
+            chunk: data,
+        };
+        let mut head = [None; LINE_HEAD];
+        for (i, b) in (0u64..).zip(head.iter_mut()) {
+            *b = view.byte(pending + i);
+        }
+        self.line_head = Some((pending, head));
     }
 }
 

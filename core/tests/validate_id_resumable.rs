@@ -10,25 +10,13 @@
 //! (and fails) on a validator without the rule.
 #![cfg(feature = "json")]
 
-use ssert_core::validate::{End, EndKind, Finding, Report, Response, ValidateOptions, Validator};
+use ssert_core::validate::{End, EndKind, Finding, Report, ValidateOptions, Validator};
 
-#[path = "common/requests.rs"]
-mod requests;
-use requests::request;
+#[path = "common/heads.rs"]
+mod heads;
+use heads::{request, response};
 
 const WHY: &str = "a reconnect's Last-Event-ID header loses leading and trailing spaces and tabs";
-
-fn response(t: u64) -> Response {
-    Response {
-        status: 200,
-        headers: vec![
-            ("content-type".into(), "text/event-stream".into()),
-            ("cache-control".into(), "no-cache".into()),
-            ("x-accel-buffering".into(), "no".into()),
-        ],
-        t: Some(t),
-    }
-}
 
 /// One connection at `t0` (sending `Last-Event-ID: sent` if given) whose body is `chunks`.
 fn connection(v: &mut Validator, t0: u64, sent: Option<&str>, chunks: &[Vec<u8>]) {

@@ -4,25 +4,13 @@
 use std::cmp::Ordering;
 
 use ssert_core::validate::{
-    validate_with_id_order, Chunk, Connection, End, EndKind, IdOrderKind, Recording, Response,
-    Rule, ValidateOptions, Validator,
+    validate_with_id_order, Chunk, Connection, End, EndKind, IdOrderKind, Recording, Rule,
+    ValidateOptions, Validator,
 };
 
-#[path = "common/requests.rs"]
-mod requests;
-use requests::request;
-
-fn response(t: u64) -> Response {
-    Response {
-        status: 200,
-        headers: vec![
-            ("content-type".into(), "text/event-stream".into()),
-            ("cache-control".into(), "no-cache".into()),
-            ("x-accel-buffering".into(), "no".into()),
-        ],
-        t: Some(t),
-    }
-}
+#[path = "common/heads.rs"]
+mod heads;
+use heads::{request, response};
 
 fn connection(t: u64, sent: Option<&str>, ids: &[&str]) -> Connection {
     let chunks = ids

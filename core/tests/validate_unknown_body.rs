@@ -7,9 +7,9 @@ use ssert_core::validate::{
     validate, End, EndKind, Profile, Recording, Report, Response, Rule, ValidateOptions, Validator,
 };
 
-#[path = "common/requests.rs"]
-mod requests;
-use requests::request;
+#[path = "common/heads.rs"]
+mod heads;
+use heads::request;
 
 const HEAD: &str = r#"[["content-type","text/event-stream"],["cache-control","no-cache"],["x-accel-buffering","no"]]"#;
 

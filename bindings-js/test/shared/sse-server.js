@@ -31,8 +31,15 @@ export function sseHandler({ total = 12, perConnection = 5, offByOne = false, re
       response.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${event.data}\n\n`);
       await new Promise((resolve) => setTimeout(resolve, gapMs));
     }
-    if (how === 'destroy') response.destroy();
-    else response.end();
+    if (how === 'destroy') {
+      // A destroy resets the connection, and bytes the client has not read yet go with it: a
+      // busy browser would reconnect from an earlier event than the test expects. The drop comes
+      // once the client has had the time to read the last event.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      response.destroy();
+    } else {
+      response.end();
+    }
   };
   return { handle, events, requests };
 }

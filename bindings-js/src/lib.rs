@@ -225,15 +225,9 @@ impl RawParser {
     /// An id that no stream could set and no reconnect could send (CR, LF or NUL: the
     /// encoder's id check, as in Python) is refused with that core error.
     pub fn set_last_event_id(&mut self, id: &str) -> Result<(), JsValue> {
-        let message = Message {
-            id: Some(id),
-            ..Message::default()
-        };
-        Encoder::new()
-            .check(&message)
-            .map_err(|error| error_value(error, None))?;
-        self.parser.set_last_event_id(id);
-        Ok(())
+        self.parser
+            .try_set_last_event_id(id)
+            .map_err(|error| error_value(error, None))
     }
 
     /// The last valid `retry` value (number, or BigInt above 2^53 - 1), or `undefined`.

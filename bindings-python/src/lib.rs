@@ -701,12 +701,7 @@ impl Parser {
     #[setter]
     fn set_last_event_id(&mut self, id: &Bound<'_, PyString>) -> PyResult<()> {
         let text = text_of(id)?;
-        // The core's check of an id to encode: the same ids are refused for the same reasons.
-        let message = Message {
-            id: Some(&text),
-            ..Message::default()
-        };
-        if let Err(error) = Encoder::new().check(&message) {
+        if let Err(error) = self.inner.try_set_last_event_id(&text) {
             let why = match error.kind() {
                 ErrorKind::IdHasNul => "a stream's `id` field that contains NUL is ignored",
                 _ => "a reconnect could not send it as the Last-Event-ID header",
@@ -724,7 +719,6 @@ impl Parser {
                 None,
             )?));
         }
-        self.inner.set_last_event_id(&text);
         Ok(())
     }
 

@@ -374,6 +374,29 @@ impl Parser {
         self.last_id.push_str(id);
     }
 
+    /// [`set_last_event_id`](Self::set_last_event_id) for an id from outside the stream (a
+    /// client's API): one with CR or LF (no `Last-Event-ID` header can carry it) or NUL (no
+    /// stream can set it) is refused with the encoder's error for it, and the id kept.
+    ///
+    /// ```
+    /// use ssert_core::{ErrorKind, Parser};
+    ///
+    /// let mut parser = Parser::new();
+    /// parser.try_set_last_event_id("41").unwrap();
+    /// let error = parser.try_set_last_event_id("4\n2").unwrap_err();
+    /// assert_eq!((error.kind(), error.offset()), (ErrorKind::IdHasNewline, 1));
+    /// assert_eq!(parser.last_event_id(), "41");
+    /// ```
+    pub fn try_set_last_event_id(&mut self, id: &str) -> Result<(), Error> {
+        let message = crate::Message {
+            id: Some(id),
+            ..crate::Message::default()
+        };
+        crate::Encoder::new().check(&message)?;
+        self.set_last_event_id(id);
+        Ok(())
+    }
+
     /// The reconnection time set by the last valid `retry` field, in milliseconds.
     pub fn reconnection_time(&self) -> Option<u64> {
         self.reconnection_time

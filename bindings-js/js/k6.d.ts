@@ -41,8 +41,13 @@ export class Recorder {
   constructor(options?: { source?: string });
   /** Milliseconds since the recorder was made, never less than a timestamp already recorded. */
   now(): number;
+  /**
+   * Records a finished response. The request headers are `request.headers` if given, else k6's
+   * `response.request.headers`; with neither they are recorded as `null`, "not observed"
+   * (`headers: {}` says none were sent).
+   */
   add(
-    response: { url: string; status: number; body: ArrayBuffer | string | null; headers: Record<string, string>; timings?: { duration: number; receiving: number }; error_code?: number },
+    response: { url: string; status: number; body: ArrayBuffer | string | null; headers: Record<string, string>; timings?: { duration: number; receiving: number }; error_code?: number; request?: { headers?: Record<string, string | string[]> } },
     request?: { method?: string; headers?: Record<string, string> },
   ): Recording['connections'][number];
   toJSON(): Recording;

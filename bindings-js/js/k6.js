@@ -434,7 +434,11 @@ export class Recorder {
     return this.last;
   }
 
-  /** Records a finished k6 response (fetch it with `responseType: 'binary'` to keep the bytes exact). */
+  /**
+   * Records a finished k6 response (fetch it with `responseType: 'binary'` to keep the bytes exact).
+   * The request headers are `headers` if given, else k6's `response.request.headers`; with
+   * neither they are recorded as `null`, "not observed" (`headers: {}` says none were sent).
+   */
   add(response, { method = 'GET', headers } = {}) {
     const previous = this.last;
     const end = this.now();
@@ -442,8 +446,11 @@ export class Recorder {
     // Not before what is recorded already: the previous connection ended before this request.
     const t = Math.max(previous, end - duration);
     const body = response.body == null ? new Uint8Array(0) : toBytes(response.body);
+    // Headers seen nowhere are `null`, "not observed": `[]` would say that none were sent, and the
+    // validator would blame the client for the `Accept` and `Last-Event-ID` it may well have sent.
+    const sent = headers ?? response.request?.headers;
     const connection = {
-      request: { method, url: String(response.url), t, headers: pairs(headers ?? response.request?.headers) },
+      request: { method, url: String(response.url), t, headers: sent == null ? null : pairs(sent) },
       chunks: body.length > 0 ? [{ t: end, data: b64encode(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength), 'std') }] : [],
       end: { kind: response.error_code ? 'network_error' : 'eof', t: end },
     };

@@ -60,7 +60,7 @@ it(`the vectors and validator cases pass inside k6 (SSERT_CHUNK_SEED=${seed})`, 
   }
 });
 
-it('the k6 Parser takes options as createParser does; nested feed, retry, Recorder clock (k6)', async () => {
+it('the k6 Parser takes options as createParser does; nested feed, retry, Recorder clock and headers (k6)', async () => {
   const { createParser } = await import('ssert');
   const { optionCases, optionOutcome } = await import('./parser-cases.js');
   const dir = mkdtempSync(join(tmpdir(), 'ssert-k6-'));
@@ -78,7 +78,7 @@ it('the k6 Parser takes options as createParser does; nested feed, retry, Record
     assert.equal(result.status, 0, `k6 exited ${result.status}\n${result.stdout}\n${result.stderr}`);
     const { checks } = JSON.parse(readFileSync(summary, 'utf8')).metrics;
     assert.equal(checks.fails, 0, result.stderr);
-    assert.equal(checks.passes, optionCases.length + 3);
+    assert.equal(checks.passes, optionCases.length + 4);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // k6 script run by k6.test.mjs with the real k6 binary: the k6 Parser and Recorder where they
 // must behave as the main entry point does (options, the order of a nested feed, exact retry
-// values) and the Recorder's clock. SSERT_OPTION_OUTCOMES holds what createParser did with
-// parser-cases.js in Node.
+// values), the Recorder's clock and its unseen request headers. SSERT_OPTION_OUTCOMES holds what
+// createParser did with parser-cases.js in Node.
 /* global open, __ENV */
 import { check } from 'k6';
 import { Parser, Recorder } from '../node_modules/ssert/dist/k6.js';
@@ -68,5 +68,16 @@ export default function () {
   check(null, {
     "Recorder: timestamps never decrease, as timing: 'monotonic' says": () =>
       recorder.toJSON().timing === 'monotonic' && ts.length === 9 && ts.every((t, i) => i === 0 || t >= ts[i - 1]),
+  });
+
+  // Request headers neither given nor on the response are not observed (null): `[]` would say the
+  // client sent none, and the validator would blame it for an Accept it may well have sent.
+  const heads = new Recorder();
+  const unseen = heads.add(response).request.headers;
+  const noneSent = heads.add(response, { headers: {} }).request.headers;
+  const fromK6 = heads.add({ ...response, request: { headers: { Accept: 'text/event-stream' } } }).request.headers;
+  check(null, {
+    'Recorder: request headers never seen are null, not observed; {} is none sent': () =>
+      unseen === null && same(noneSent, []) && same(fromK6, [['accept', 'text/event-stream']]),
   });
 }

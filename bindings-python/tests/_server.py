@@ -65,6 +65,17 @@ def make_app() -> FastAPI:
 
         return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
 
+    @app.get("/flapping")
+    async def flapping(last_event_id: Optional[str] = Header(default=None)) -> StreamingResponse:
+        """Asks for no reconnection delay (retry: 0), sends the event after Last-Event-ID and
+        closes: an EventSource reconnects at once, again and again."""
+        next_id = int(last_event_id) + 1 if last_event_id else 1
+
+        async def body() -> AsyncIterator[bytes]:
+            yield b"retry: 0\n\n" + _frame(next_id, f"event {next_id}")
+
+        return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
+
     @app.get("/endless")
     async def endless(interval: float = 0.005) -> StreamingResponse:
         async def body() -> AsyncIterator[bytes]:

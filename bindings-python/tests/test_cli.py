@@ -216,6 +216,30 @@ def test_check_forces_exactly_the_reconnects_asked_for(server: str) -> None:
     assert 'reconnected (#1) with Last-Event-ID: "3" (forced after 3 events)' in result.stderr
 
 
+def test_check_stops_at_max_reconnects(server: str) -> None:
+    # retry: 0 and a close after each event: without a bound, hundreds of reconnects a second.
+    url = f"{server}/flapping"
+    result = run("check", url, "--duration", "20", "--max-reconnects", "3", "--json")
+    assert (stats(result)["connections"], stats(result)["reconnects"]) == (4, 3)
+    assert 'reconnected (#3) with Last-Event-ID: "3"' in result.stderr
+    assert "reconnected (#4)" not in result.stderr
+    assert "no more reconnects (--max-reconnects 3)" in result.stderr
+    # The reconnects forced by --reconnects come on top of the bound.
+    forced = ["--reconnects", "2", "--reconnect-after", "1", "--max-reconnects", "3"]
+    result = run("check", url, "--duration", "20", *forced, "--json")
+    assert (stats(result)["connections"], stats(result)["reconnects"]) == (6, 5)
+    assert "(forced after 1 events)" in result.stderr
+    assert "no more reconnects (--max-reconnects 3)" in result.stderr
+
+
+def test_check_bounds_reconnects_by_default(server: str) -> None:
+    # Unbounded, the 8 s would hold thousands of connections: the count shows the bound stopped it.
+    result = run("check", f"{server}/flapping", "--duration", "8", "--json")
+    assert (stats(result)["connections"], stats(result)["reconnects"]) == (101, 100)
+    assert "no more reconnects (--max-reconnects 100)" in result.stderr
+    assert "--max-reconnects" in run("check", "--help").stdout
+
+
 def test_lint_reports_wire_format_problems_with_offsets(tmp_path: pathlib.Path) -> None:
     stream = tmp_path / "stream.txt"
     stream.write_bytes(b"id: 1\ndata: ok\n\nid: 2\nData: wrong case\n\nid: 3\ndata: cut")
@@ -293,6 +317,7 @@ def one_line_usage_error(result: subprocess.CompletedProcess[str], command: str)
         (["--duration", "1e12"], "--duration must be > 0"),
         (["--events", "0"], "--events must be >= 1"),
         (["--events", "-2"], "--events must be >= 1"),
+        (["--max-reconnects", "-1"], "--max-reconnects must be >= 0"),
         (["--options", '{"disable": null}'], '"disable" must be a list'),
         (["--options", '{"enable": "retry"}'], '"enable" must be a list'),
     ],

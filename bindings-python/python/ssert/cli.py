@@ -1,15 +1,16 @@
 """The ``ssert`` command line: check a live SSE endpoint, validate a recording, lint a stream file.
 
-    ssert check URL [--duration S] [--events N] [--reconnects N] [--no-reconnect] [--json]
-                    [--profile P] [--rule R]
+    ssert check URL [--duration S] [--events N] [--max-reconnects N] [--reconnects N]
+                    [--no-reconnect] [--json] [--profile P] [--rule R]
     ssert validate RECORDING [--json] [--profile P] [--rule R]
     ssert lint FILE [--json] [--rule R]
 
 ``check`` reads the stream as an ``EventSource`` does: when it ends or drops, it reconnects after
 the server's ``retry`` (or ``--default-retry``) with ``Last-Event-ID``, and a 204 response stops
-it for good, until ``--events`` events or ``--duration`` seconds; each reconnect is shown in the
-progress. ``--no-reconnect`` stops at the first end or drop instead. ``--reconnects N`` forces N
-reconnects on top (drops the connection on purpose every ``--reconnect-after`` events).
+it for good, until ``--events`` events or ``--duration`` seconds, or ``--max-reconnects``
+reconnects (default 100); each reconnect is shown in the progress. ``--no-reconnect`` stops at the
+first end or drop instead. ``--reconnects N`` forces N reconnects on top (drops the connection on
+purpose every ``--reconnect-after`` events).
 
 Exit status: 0 when the report passes, 1 when it fails (a finding at or above ``--fail-on``,
 default ``error``), 2 for a usage error, an unreadable file, a recording with nothing to validate
@@ -54,6 +55,10 @@ PROFILES = [
 TRANSPORT_RULES = ["SSE101", "SSE102", "SSE103", "SSE104", "SSE105", "SSE106"]
 MAX_DURATION = 1e6
 """The longest ``--duration`` in seconds (about 11.5 days; socket timeouts overflow near 1e10)."""
+MAX_RECONNECTS = 100
+"""The default ``--max-reconnects``: a server that closes at once with ``retry: 0`` would
+otherwise get hundreds of connections a second until ``--duration``, while a stream that ends
+normally needs far fewer (with a 1 s retry, a 10 s check reconnects at most 10 times)."""
 # RFC 9110: a field name is a token; a value is visible ASCII, spaces and tabs (httpx encodes
 # str values as ASCII, and a CR or LF would end the header).
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -170,6 +175,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.reconnects < 0:
         raise UsageError("--reconnects must be >= 0")
+    if args.max_reconnects < 0:
+        raise UsageError("--max-reconnects must be >= 0")
     if args.reconnect_after is not None and args.reconnect_after < 1:
         raise UsageError("--reconnect-after must be >= 1")
     if args.events is not None and args.events < 1:
@@ -215,6 +222,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         + ")"
     )
     count = 0
+    forced = 0  # the reconnects forced so far (--reconnects)
     source = None
     reconnects = _Reconnects(progress)
     # --duration bounds the whole check. iter_sse()'s timeout covers its reconnects, but the
@@ -230,7 +238,6 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             connect_sse(client, "GET", args.url, headers=headers) as source,
         ):
             reconnects.source = source
-            forced = 0
             connection = 0  # the number of the connection being read (its reconnect count)
             on_connection = 0  # events read on it
             dropped = -1  # the last connection dropped on purpose
@@ -241,9 +248,10 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         max_events=None if args.events is None else args.events - count,
                         timeout=max(0.0, deadline - time.monotonic()),
                         # Like an EventSource, reconnect after every end of the stream, within
-                        # the bounds; with --no-reconnect, only after a drop on purpose (the
-                        # bound counts the reconnects of the whole session).
-                        max_reconnects=forced if args.no_reconnect else None,
+                        # the bounds; with --no-reconnect, only after a drop on purpose. The
+                        # bound counts the reconnects of the whole session: the forced ones are
+                        # added so that --max-reconnects bounds only those of the server's doing.
+                        max_reconnects=forced + (0 if args.no_reconnect else args.max_reconnects),
                         default_retry=args.default_retry,
                     ):
                         count += 1
@@ -287,10 +295,21 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     assert source is not None and source.recording is not None
     recording = source.recording
     last = recording.connections[-1].to_dict()
+    ended = last.get("end", {}).get("kind") in ("eof", "network_error")
     if last.get("response", {}).get("status") == 204:
         progress.say("the server answered 204 No Content: the stream is over, no more reconnects")
-    elif args.no_reconnect and last.get("end", {}).get("kind") in ("eof", "network_error"):
+    elif args.no_reconnect and ended:
         progress.say("the stream ended: no reconnect (--no-reconnect)")
+    elif (
+        ended
+        # The last event may also have come just before the end: then --events stopped it.
+        and not (args.events and count >= args.events)
+        and source.reconnects - forced >= args.max_reconnects
+    ):
+        progress.say(
+            f"the stream ended after {args.max_reconnects} reconnects: no more reconnects "
+            f"(--max-reconnects {args.max_reconnects})"
+        )
     progress.say(
         f"done: {count} events over {len(recording.connections)} connection(s)"
         + (f" (--events {args.events} not reached)" if args.events and count < args.events else "")
@@ -427,6 +446,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="force this many reconnects (drop the connection, resume with Last-Event-ID), on top "
         "of those after the stream ends",
+    )
+    check.add_argument(
+        "--max-reconnects",
+        type=int,
+        default=MAX_RECONNECTS,
+        metavar="N",
+        help="reconnect at most N times after the stream ends or drops, then stop (default "
+        f"{MAX_RECONNECTS}: far more than a stream that ends normally needs in a check, and a "
+        "bound on a server that closes at once with retry: 0, which would otherwise get hundreds "
+        "of connections a second until --duration); the reconnects forced by --reconnects come "
+        "on top",
     )
     check.add_argument(
         "--no-reconnect",

@@ -16,7 +16,7 @@ FUZZ_SECONDS ?= 60
 # Seconds each fuzz target runs in `make test`: a smoke run on every CI run, not a campaign.
 FUZZ_SMOKE_SECONDS ?= 15
 # Every fuzz target of core/fuzz, in the order `make fuzz` runs them.
-FUZZ_TARGET_NAMES := chunked_vs_whole fast_vs_reference encode_roundtrip
+FUZZ_TARGET_NAMES := chunked_vs_whole fast_vs_reference encode_roundtrip validate_session
 # Seconds each parser gets per corpus x chunking in `make bench`.
 BENCH_SECONDS ?= 2
 

@@ -118,6 +118,11 @@ impl Core {
             pending = now;
             conn.pending = later;
         }
+        // The UTF-8 check and the parser find errors at different moments, which depend on
+        // where the chunks were cut (an invalid sequence is known only when the byte after its
+        // lead arrives): the findings go out in stream order, so the report does not depend on
+        // the chunking.
+        pending.sort_by_key(|&(rule, _, offset)| (offset, rule));
         for (rule, message, offset) in pending {
             let loc = match line {
                 Some((start, end)) => self.line_loc(offset, start, end, view),

@@ -1,0 +1,73 @@
+//! Where a body was cut into chunks is a transport accident: the validator's report must be the
+//! same for every cut of the same bytes arriving at the same instant. (The fuzz target
+//! `validate_session` checks this on generated sessions; these are the cases it found.)
+
+use ssert_core::validate::{validate, Chunk, Connection, Recording, Report, ValidateOptions};
+
+#[path = "common/heads.rs"]
+mod heads;
+use heads::{request, response};
+
+fn session(chunks: Vec<&[u8]>) -> Recording {
+    Recording {
+        connections: vec![Connection {
+            request: request(0, None),
+            response: Some(response(1)),
+            chunks: chunks
+                .into_iter()
+                .map(|data| Chunk {
+                    t: 2,
+                    data: data.to_vec(),
+                })
+                .collect(),
+            end: None,
+        }],
+        ..Recording::default()
+    }
+}
+
+/// The reports of `body` whole, byte by byte and cut once at every position.
+fn reports(body: &[u8], options: &ValidateOptions) -> Vec<(String, Report)> {
+    let mut out = vec![
+        ("whole".to_owned(), session(vec![body])),
+        ("byte by byte".to_owned(), session(body.chunks(1).collect())),
+    ];
+    for at in 1..body.len() {
+        let (head, tail) = body.split_at(at);
+        out.push((format!("cut at {at}"), session(vec![head, tail])));
+    }
+    out.into_iter()
+        .map(|(how, recording)| (how, validate(&recording, options).unwrap()))
+        .collect()
+}
+
+fn assert_same_for_every_cut(body: &[u8], options: &ValidateOptions) -> Report {
+    let all = reports(body, options);
+    let (_, whole) = &all[0];
+    for (how, report) in &all[1..] {
+        assert_eq!(
+            report, whole,
+            "{how} differs from whole:\n{report}\nvs\n{whole}"
+        );
+    }
+    whole.clone()
+}
+
+#[test]
+fn utf8_and_line_limit_findings_come_out_in_stream_order() {
+    // The UTF-8 check knows `C3 00` is invalid only when the 00 arrives; the too-long line is
+    // known when its third byte does: byte by byte, the two came out in another order.
+    let mut options = ValidateOptions::default();
+    options.limits.max_line_len = Some(2);
+    let report = assert_same_for_every_cut(b"\n\n\xff\xff\xc3\x00", &options);
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .filter_map(|f| Some((f.rule.code(), f.offset?)))
+        .collect();
+    assert_eq!(
+        found,
+        [("SSE204", 2), ("SSE209", 2), ("SSE204", 3), ("SSE204", 4)],
+        "{report}"
+    );
+}

@@ -16,7 +16,7 @@ FUZZ_SECONDS ?= 60
 # Seconds each fuzz target runs in `make test`: a smoke run on every CI run, not a campaign.
 FUZZ_SMOKE_SECONDS ?= 15
 # Every fuzz target of core/fuzz, in the order `make fuzz` runs them.
-FUZZ_TARGET_NAMES := chunked_vs_whole fast_vs_reference encode_roundtrip validate_session
+FUZZ_TARGET_NAMES := chunked_vs_whole fast_vs_reference encode_roundtrip validate_session recording_input
 # Seconds each parser gets per corpus x chunking in `make bench`.
 BENCH_SECONDS ?= 2
 
@@ -62,6 +62,11 @@ demo-rust:
 ## fuzz-rust: seed the corpora from testdata/, then run every fuzz target for FUZZ_SECONDS (default 60) each
 fuzz-rust:
 	@python3 $(FUZZ_DIR)/seed_corpus.py testdata/parser $(FUZZ_DIR)/corpus
+	@# The recording readers start from the shared recordings (the corpus the fuzzer grew is kept).
+	@mkdir -p $(FUZZ_DIR)/corpus/recording_input && \
+	  for f in testdata/recordings/*.json testdata/recordings/*.jsonl testdata/recordings/*.har; do \
+	    [ -e $(FUZZ_DIR)/corpus/recording_input/$$(basename $$f) ] || cp $$f $(FUZZ_DIR)/corpus/recording_input/; \
+	  done
 	@cd core && for t in $(FUZZ_TARGET_NAMES); do \
 	  echo "==> fuzz $$t for $(FUZZ_SECONDS)s (full log: $${TMPDIR:-/tmp}/ssert-fuzz-$$t.log)"; \
 	  mkdir -p fuzz/corpus/$$t; \

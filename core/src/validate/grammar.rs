@@ -69,7 +69,9 @@ enum Node {
 /// ```
 ///
 /// A lone `.` matches any one event type; `.` inside a name is literal
-/// (`response.completed`). Whitespace separates names and is otherwise ignored.
+/// (`response.completed`). Whitespace separates names and is otherwise ignored. A run of
+/// repetition operators acts as one: `x++` is `x+`, `x??` is `x?`, and any other run (`x+?`,
+/// `x?+`, `x**`...) is `x*`, which is what applying them one by one matches.
 ///
 /// ```
 /// use ssert_core::validate::Grammar;
@@ -240,7 +242,9 @@ struct PatternParser<'a, 'n> {
     names: &'n mut Vec<String>,
 }
 
-/// Nesting of parentheses deeper than this is rejected (keeps recursion bounded).
+/// Nesting of parentheses deeper than this is rejected. With a run of repetition operators
+/// folded into one, a node is at most two levels deeper than its parentheses, so parsing,
+/// compiling and dropping the tree recurse a bounded number of times.
 const MAX_NESTING: usize = 64;
 
 impl PatternParser<'_, '_> {
@@ -286,20 +290,30 @@ impl PatternParser<'_, '_> {
                 }
                 Some(_) => {}
             }
-            let mut atom = self.atom(depth)?;
+            let atom = self.atom(depth)?;
+            // A run of operators is one operator: `x++` = `x+`, `x??` = `x?`, and any mix,
+            // or `*` anywhere, is `x*` (`(x+)?`, `(x?)+`, `(x*)+`... all match any number of
+            // `x`). Wrapping once per operator would nest as deep as the run is long, and
+            // compiling and dropping recurse through that nesting.
+            let mut run: Option<u8> = None;
             loop {
                 self.skip_ws();
                 let Some(&op @ (b'+' | b'*' | b'?')) = self.bytes.get(self.pos) else {
                     break;
                 };
                 self.pos += 1;
-                atom = match op {
-                    b'+' => Node::Plus(Box::new(atom)),
-                    b'*' => Node::Star(Box::new(atom)),
-                    _ => Node::Optional(Box::new(atom)),
-                };
+                run = Some(match run {
+                    None => op,
+                    Some(same) if same == op => op,
+                    Some(_) => b'*',
+                });
             }
-            items.push(atom);
+            items.push(match run {
+                None => atom,
+                Some(b'+') => Node::Plus(Box::new(atom)),
+                Some(b'*') => Node::Star(Box::new(atom)),
+                Some(_) => Node::Optional(Box::new(atom)),
+            });
         }
         Ok(if items.len() == 1 {
             items.pop().unwrap_or(Node::Concat(Vec::new()))
@@ -521,6 +535,61 @@ mod tests {
         assert!(mt.step(&g, "done"));
         assert!(mt.is_accepting(&g));
         assert_eq!(alloc::format!("{e}"), "`done`, `error`, `stage`, `token`");
+    }
+
+    #[test]
+    fn runs_of_repetition_operators_are_one_operator() {
+        // Each identity folding uses, checked on the operators applied one at a time (the
+        // parentheses keep them from being folded) over every sequence of up to 4 tokens.
+        let same = [
+            ("(a+)+", "a+"),
+            ("(a?)?", "a?"),
+            ("(a*)*", "a*"),
+            ("(a+)*", "a*"),
+            ("(a+)?", "a*"),
+            ("(a*)+", "a*"),
+            ("(a*)?", "a*"),
+            ("(a?)+", "a*"),
+            ("(a?)*", "a*"),
+        ];
+        let mut sequences = vec![String::new()];
+        for len in 1..=4 {
+            for n in 0..1u32 << len {
+                let seq: Vec<&str> = (0..len)
+                    .map(|i| if n >> i & 1 == 1 { "a" } else { "b" })
+                    .collect();
+                sequences.push(seq.join(" "));
+            }
+        }
+        for (nested, folded) in same {
+            for seq in &sequences {
+                assert_eq!(
+                    m(nested, seq),
+                    m(folded, seq),
+                    "{nested} vs {folded} on {seq:?}"
+                );
+                let run = nested.replace(['(', ')'], "");
+                assert_eq!(m(&run, seq), m(folded, seq), "{run} vs {folded} on {seq:?}");
+            }
+        }
+        assert!(m("x a * ? + b", "x a a b"));
+        assert!(m("x a+ +", "x a a"));
+        assert!(!m("x a+ +", "x"));
+    }
+
+    #[test]
+    fn long_runs_of_operators_do_not_overflow_the_stack() {
+        // 200,000 wrappers nested that deep and overflowed the stack in `compile` and `drop`.
+        for op in ["*", "+", "?", "*+?"] {
+            let pattern = String::from("a") + &op.repeat(200_000) + " b";
+            let g = Grammar::parse(&pattern).unwrap();
+            assert!(g.matches(["a", "b"]), "{op}");
+            assert_eq!(g.matches(["b"]), op != "+", "{op}");
+            assert_eq!(g.matches(["a", "a", "b"]), op != "?", "{op}");
+        }
+        // As deep as parentheses go, each level repeated.
+        let deep = "(".repeat(MAX_NESTING) + "a" + &")*+".repeat(MAX_NESTING);
+        assert!(Grammar::parse(&deep).unwrap().matches(["a", "a"]));
     }
 
     #[test]

@@ -2,14 +2,17 @@
 //!
 //! The validator checks that `data` parses as JSON and the protocol profiles look at a few
 //! fields (`type`, `index`, `jsonrpc`, ...). This parser borrows strings from the input when
-//! they contain no escapes, limits nesting depth so hostile input cannot overflow the stack,
-//! and reports the byte position of the first error.
+//! they contain no escapes, never recurses deeper than `MAX_DEPTH` so hostile input cannot
+//! overflow the stack (deeper values are checked without recursion, not built), and reports the
+//! byte position of the first error.
 
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// Nesting deeper than this is rejected rather than recursed into.
+/// Values nested deeper than this are checked in a loop rather than recursed into, and not
+/// built: they are `Value::Deep`. JSON itself has no depth limit (RFC 8259 section 9 lets a
+/// parser set one, but `JSON.parse` takes any depth), so deep data is still JSON.
 const MAX_DEPTH: usize = 128;
 
 /// A parsed JSON value.
@@ -32,6 +35,12 @@ pub enum Value<'a> {
     Array(Vec<Value<'a>>),
     /// An object, members in document order (duplicate names kept).
     Object(Vec<(Cow<'a, str>, Value<'a>)>),
+    /// An array or object nested deeper than `MAX_DEPTH`: valid, but its content is not
+    /// kept (nothing reads that deep).
+    Deep {
+        /// An object, not an array.
+        object: bool,
+    },
 }
 
 impl<'a> Value<'a> {
@@ -61,7 +70,7 @@ impl<'a> Value<'a> {
 
     /// Whether this is an object.
     pub fn is_object(&self) -> bool {
-        matches!(self, Value::Object(_))
+        matches!(self, Value::Object(_) | Value::Deep { object: true })
     }
 
     /// A short name of the JSON type, for messages.
@@ -71,8 +80,8 @@ impl<'a> Value<'a> {
             Value::Bool(_) => "boolean",
             Value::Number { .. } => "number",
             Value::String(_) => "string",
-            Value::Array(_) => "array",
-            Value::Object(_) => "object",
+            Value::Array(_) | Value::Deep { object: false } => "array",
+            Value::Object(_) | Value::Deep { object: true } => "object",
         }
     }
 }
@@ -139,10 +148,8 @@ impl<'a> JsonParser<'a> {
             Some(b'f') => self.literal("false", Value::Bool(false)),
             Some(b'"') => Ok(Value::String(self.string()?)),
             Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'[' | b'{') if depth >= MAX_DEPTH => self.deep(),
             Some(b'[') => {
-                if depth >= MAX_DEPTH {
-                    return Err(self.error("nesting too deep"));
-                }
                 self.pos += 1;
                 let mut items = Vec::new();
                 self.skip_ws();
@@ -165,9 +172,6 @@ impl<'a> JsonParser<'a> {
                 }
             }
             Some(b'{') => {
-                if depth >= MAX_DEPTH {
-                    return Err(self.error("nesting too deep"));
-                }
                 self.pos += 1;
                 let mut members = Vec::new();
                 self.skip_ws();
@@ -176,17 +180,7 @@ impl<'a> JsonParser<'a> {
                     return Ok(Value::Object(members));
                 }
                 loop {
-                    self.skip_ws();
-                    if self.bytes.get(self.pos) != Some(&b'"') {
-                        return Err(self.error("expected a member name string"));
-                    }
-                    let name = self.string()?;
-                    self.skip_ws();
-                    if self.bytes.get(self.pos) != Some(&b':') {
-                        return Err(self.error("expected ':'"));
-                    }
-                    self.pos += 1;
-                    self.skip_ws();
+                    let name = self.member_name()?;
                     let value = self.value(depth + 1)?;
                     members.push((name, value));
                     self.skip_ws();
@@ -201,6 +195,74 @@ impl<'a> JsonParser<'a> {
                 }
             }
             Some(_) => Err(self.error("expected a JSON value")),
+        }
+    }
+
+    /// An object member's name and its `:`, with the whitespace around them.
+    fn member_name(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        self.skip_ws();
+        if self.bytes.get(self.pos) != Some(&b'"') {
+            return Err(self.error("expected a member name string"));
+        }
+        let name = self.string()?;
+        self.skip_ws();
+        if self.bytes.get(self.pos) != Some(&b':') {
+            return Err(self.error("expected ':'"));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        Ok(name)
+    }
+
+    /// Checks the array or object at `pos` with the same grammar and errors as `value`, but
+    /// in a loop with a stack of the brackets still open, so any depth is fine.
+    fn deep(&mut self) -> Result<Value<'a>, JsonError> {
+        let object = self.bytes[self.pos] == b'{';
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            // A value starts at `pos`.
+            match self.bytes.get(self.pos) {
+                Some(&b @ (b'[' | b'{')) => {
+                    let close = if b == b'[' { b']' } else { b'}' };
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.bytes.get(self.pos) != Some(&close) {
+                        open.push(close);
+                        if close == b'}' {
+                            self.member_name()?;
+                        }
+                        continue;
+                    }
+                    self.pos += 1;
+                }
+                // A scalar (or an error): `value` does not recurse for these.
+                _ => {
+                    self.value(MAX_DEPTH)?;
+                }
+            }
+            // After a value: close what it ends, until a ',' calls for the next value.
+            loop {
+                let Some(&close) = open.last() else {
+                    return Ok(Value::Deep { object });
+                };
+                self.skip_ws();
+                match self.bytes.get(self.pos) {
+                    Some(b',') => {
+                        self.pos += 1;
+                        self.skip_ws();
+                        if close == b'}' {
+                            self.member_name()?;
+                        }
+                        break;
+                    }
+                    Some(&b) if b == close => {
+                        self.pos += 1;
+                        open.pop();
+                    }
+                    _ if close == b']' => return Err(self.error("expected ',' or ']'")),
+                    _ => return Err(self.error("expected ',' or '}'")),
+                }
+            }
         }
     }
 
@@ -415,10 +477,51 @@ mod tests {
     }
 
     #[test]
-    fn limits_depth() {
-        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
-        assert!(parse(&deep).is_err());
-        let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
-        assert!(parse(&ok).is_ok());
+    fn any_depth_is_json() {
+        // 129 was "not JSON: nesting too deep"; JSON.parse and json.loads take it.
+        for depth in [MAX_DEPTH, MAX_DEPTH + 1, 1_000_000] {
+            let arrays = "[".repeat(depth) + &"]".repeat(depth);
+            assert!(parse(&arrays).is_ok(), "{depth}");
+            let objects = r#"{"a":"#.repeat(depth) + "1" + &"}".repeat(depth);
+            assert!(parse(&objects).is_ok(), "{depth}");
+        }
+        let mixed = r#"[{"a": [1, "x\"]", {}, [], null, {"b": [true, -0.5e3]}]}, 2] "#;
+        let deep = "[".repeat(MAX_DEPTH) + mixed + &"]".repeat(MAX_DEPTH);
+        assert!(parse(&deep).is_ok());
+        let text = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        let v = parse(&text).unwrap();
+        let mut inner = &v;
+        for _ in 0..MAX_DEPTH {
+            let Value::Array(items) = inner else {
+                panic!("array expected")
+            };
+            inner = &items[0];
+        }
+        assert_eq!(inner, &Value::Deep { object: false });
+        assert_eq!(inner.kind(), "array");
+    }
+
+    #[test]
+    fn deep_errors_are_the_errors_of_shallow_ones() {
+        for broken in [
+            "[1,]",
+            "[1 2]",
+            r#"{"a" 1}"#,
+            r#"{"a":1,}"#,
+            r#"{"a":1 "b":2}"#,
+            "{1:2}",
+            r#"["a\x"]"#,
+            "[tru]",
+            "[01]",
+            r#"{"a":"#,
+            "[1,",
+            "[\"a\tb\"]",
+        ] {
+            let shallow = parse(&(String::from("[") + broken + "]")).unwrap_err();
+            let k = MAX_DEPTH + 3;
+            let deep = parse(&("[".repeat(k) + broken + &"]".repeat(k))).unwrap_err();
+            assert_eq!(deep.message, shallow.message, "{broken}");
+            assert_eq!(deep.position - k, shallow.position - 1, "{broken}");
+        }
     }
 }

@@ -127,7 +127,7 @@ pub enum IdOrderKind {
     /// `integer` if the first id is a decimal integer; otherwise ids are opaque (no order).
     #[default]
     Auto,
-    /// Decimal integers, compared numerically.
+    /// Decimal integers of any size, compared by value (`"007"` is 7).
     Integer,
     /// Byte-wise string order.
     Lexicographic,
@@ -328,12 +328,51 @@ impl core::fmt::Display for OptionsError {
     }
 }
 
-/// Parses a decimal integer id (ASCII digits only, no sign; leading zeros allowed).
-pub(crate) fn integer_id(id: &str) -> Option<u64> {
-    if id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()) {
+/// The digits of a decimal integer id (ASCII digits only, no sign) without its leading zeros:
+/// `"0"` for zero, `None` when `id` is no decimal integer. Any length.
+pub(crate) fn decimal_digits(id: &str) -> Option<&str> {
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    id.parse().ok()
+    let significant = id.trim_start_matches('0');
+    // Zero keeps its last digit.
+    Some(if significant.is_empty() {
+        &id[id.len() - 1..]
+    } else {
+        significant
+    })
+}
+
+/// Compares two decimal integer ids by value, whatever their size: without leading zeros, the
+/// longer number is the larger, and numbers of one length compare digit by digit. `None` when
+/// either is no decimal integer.
+pub(crate) fn compare_integer_ids(a: &str, b: &str) -> Option<Ordering> {
+    let (a, b) = (decimal_digits(a)?, decimal_digits(b)?);
+    Some(a.len().cmp(&b.len()).then_with(|| a.cmp(b)))
+}
+
+/// Whether a decimal integer id is written as its value is (no leading zero, but for `"0"`):
+/// `"01"` and `"1"` are one value but two ids to the client and in `Last-Event-ID`.
+pub(crate) fn is_canonical_integer(id: &str) -> bool {
+    id.len() == 1 || !id.starts_with('0')
+}
+
+/// The value of a decimal integer id (ASCII digits only, no sign; leading zeros allowed), when
+/// it fits `u64`: the position the engine accounts integer ids by. Larger ids are still
+/// decimal integers ([`compare_integer_ids`] orders them), with no position.
+pub(crate) fn integer_id(id: &str) -> Option<u64> {
+    // Every event's id comes here: the common short id is parsed as it is (zeros and all).
+    if id.len() <= 20 {
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        return id.parse().ok();
+    }
+    let digits = decimal_digits(id)?;
+    if digits.len() > 20 {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// The 48-bit millisecond timestamp of a ULID (Crockford base32, 26 characters).
@@ -403,6 +442,10 @@ mod tests {
         assert_eq!(integer_id("-1"), None);
         assert_eq!(integer_id(""), None);
         assert_eq!(integer_id("99999999999999999999999"), None);
+        assert_eq!(integer_id("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(integer_id("18446744073709551616"), None);
+        assert_eq!(integer_id("000000000000000000000042"), Some(42));
+        assert_eq!(integer_id("000"), Some(0));
         assert_eq!(
             ulid_time("01ARZ3NDEKTSV4RRFFQ69G5FAV"),
             Some(1_469_922_850_259)
@@ -417,6 +460,36 @@ mod tests {
             None,
             "version 4"
         );
+    }
+
+    #[test]
+    fn integer_ids_compare_by_value_at_any_size() {
+        use Ordering::*;
+        for (a, b, order) in [
+            ("2", "10", Less),
+            ("10", "9", Greater),
+            ("007", "7", Equal),
+            ("0", "000", Equal),
+            ("18446744073709551616", "18446744073709551615", Greater),
+            ("99999999999999999999999", "100000000000000000000000", Less),
+            (
+                "0100000000000000000000000",
+                "99999999999999999999999",
+                Greater,
+            ),
+        ] {
+            assert_eq!(compare_integer_ids(a, b), Some(order), "{a} vs {b}");
+            assert_eq!(
+                compare_integer_ids(b, a),
+                Some(order.reverse()),
+                "{b} vs {a}"
+            );
+        }
+        assert_eq!(compare_integer_ids("1", "x"), None);
+        assert_eq!(compare_integer_ids("", "1"), None);
+        assert_eq!(compare_integer_ids("+1", "1"), None);
+        assert!(is_canonical_integer("0") && is_canonical_integer("10"));
+        assert!(!is_canonical_integer("01") && !is_canonical_integer("00"));
     }
 
     #[cfg(feature = "json")]

@@ -1,6 +1,7 @@
 //! Id rules: order, duplicates, resume points, losses and the expected log (SSE30x, SSE40x).
 
 use super::*;
+use crate::validate::options::{compare_integer_ids, decimal_digits, is_canonical_integer};
 
 impl Core {
     pub(super) fn id_order_kind(&mut self, id: &str) -> IdOrderKind {
@@ -8,7 +9,7 @@ impl Core {
             return k;
         }
         let kind = match self.cfg.order {
-            IdOrderKind::Auto if integer_id(id).is_some() => IdOrderKind::Integer,
+            IdOrderKind::Auto if decimal_digits(id).is_some() => IdOrderKind::Integer,
             IdOrderKind::Auto => {
                 self.not_checked(
                     Rule::IdOrder,
@@ -31,6 +32,17 @@ impl Core {
         kind
     }
 
+    /// What an id that `kind` cannot order should be (`"a ULID"`...), if `id` is not one.
+    /// Such an id is reported once, at the event or checkpoint that carries it.
+    fn malformed(kind: IdOrderKind, id: &str) -> Option<&'static str> {
+        match kind {
+            IdOrderKind::Integer => decimal_digits(id).is_none().then_some("a decimal integer"),
+            IdOrderKind::Ulid => ulid_time(id).is_none().then_some("a ULID"),
+            IdOrderKind::Uuid7 => uuid7_time(id).is_none().then_some("a UUIDv7"),
+            _ => None,
+        }
+    }
+
     /// `Some(Greater)` when `b` comes after `a`... i.e. compares `b` to `a` under the order.
     pub(super) fn compare(
         &self,
@@ -40,11 +52,14 @@ impl Core {
     ) -> Result<Ordering, String> {
         let bad = |id: &str, what: &str| format!("id {id:?} is not {what}");
         match kind {
-            IdOrderKind::Integer => {
-                let l = integer_id(later).ok_or_else(|| bad(later, "a decimal integer"))?;
-                let e = integer_id(earlier).ok_or_else(|| bad(earlier, "a decimal integer"))?;
-                Ok(l.cmp(&e))
-            }
+            IdOrderKind::Integer => compare_integer_ids(later, earlier).ok_or_else(|| {
+                let culprit = if decimal_digits(later).is_none() {
+                    later
+                } else {
+                    earlier
+                };
+                bad(culprit, "a decimal integer")
+            }),
             IdOrderKind::Lexicographic => Ok(later.as_bytes().cmp(earlier.as_bytes())),
             IdOrderKind::Ulid | IdOrderKind::Uuid7 => {
                 let time = if kind == IdOrderKind::Ulid {
@@ -73,7 +88,9 @@ impl Core {
     }
 
     /// The accounting position of an id: its index in the expected log, or its integer value
-    /// when ids are integers. `None` when ids are opaque.
+    /// when ids are integers (and it fits `u64`). `None` when ids are opaque. Integer ids are
+    /// accounted by value (losses, resume points), but `"01"` and `"1"` are two ids to the
+    /// client: a repeat is one only when the spelling is the same (see `spelled_before`).
     pub(super) fn position(&self, kind: IdOrderKind, id: &str) -> Option<u64> {
         match &self.expected {
             Some(log) => log.index.get(id).copied(),
@@ -96,6 +113,11 @@ impl Core {
     ) -> Option<u64> {
         if let Some(conn) = self.conn.as_mut() {
             conn.id_delivered = true;
+            // A checkpoint setting the last event id the client holds already changes nothing:
+            // it delivers nothing twice and goes nowhere, so it is no repeat and no step.
+            if content.is_none() && holds_already(conn, id) {
+                return None;
+            }
         }
         let kind = self.id_order_kind(id);
         let position = self.position(kind, id);
@@ -158,26 +180,54 @@ impl Core {
         }
         let resent = self.resent_before_resume(kind, id);
         // Duplicates.
+        let by_value = kind == IdOrderKind::Integer && self.expected.is_none();
+        let window = self.cfg.window_ids;
         let conn = self.conn.as_mut().expect("open");
-        let (dup_in_conn, dup_earlier, excused) = match position {
+        let (dup_in_conn, value_in_conn, dup_earlier, excused) = match position {
             Some(p) => {
                 let in_conn = conn.ints.contains(p);
                 let earlier = !in_conn && self.ids.delivered.contains(p);
                 let excused = conn.excused_dups.is_some_and(|(a, b)| (a..=b).contains(&p));
-                remember_int(&mut conn.ints, p, self.cfg.window_ids);
-                (in_conn, earlier, excused)
+                // Positions are values: whether the id itself came before needs its spelling.
+                let same_in_conn = in_conn && (!by_value || spelled_before(&conn.texts, id, p));
+                let same_earlier = earlier && (!by_value || spelled_before(&self.ids.texts, id, p));
+                remember_int(&mut conn.ints, p, window);
+                if by_value && !is_canonical_integer(id) {
+                    remember_spelling(conn, &mut self.ids.texts, id, p, window);
+                }
+                (
+                    same_in_conn,
+                    in_conn && !same_in_conn,
+                    same_earlier,
+                    excused,
+                )
             }
             None => {
                 let in_conn = conn.texts.get(id).is_some();
                 let earlier = !in_conn && self.ids.texts.get(id).is_some();
-                conn.texts.insert(id, conn_index, self.cfg.window_ids);
-                (in_conn, earlier, false)
+                conn.texts.insert(id, conn_index, window);
+                (in_conn, false, earlier, false)
             }
         };
         if dup_in_conn && self.cfg.on(Rule::DuplicateId) {
             self.finding(
                 Rule::DuplicateId,
                 format!("id {id:?} was already used in this connection"),
+                loc.clone(),
+            );
+        }
+        if value_in_conn && self.cfg.on(Rule::IdOrder) {
+            self.finding(
+                Rule::IdOrder,
+                format!("id {id:?} has the value of an id already used in this connection, so ids do not increase (integer order)"),
+                loc.clone(),
+            );
+        }
+        let malformed = Self::malformed(kind, id);
+        if let Some(what) = malformed.filter(|_| self.cfg.on(Rule::IdOrder)) {
+            self.finding(
+                Rule::IdOrder,
+                format!("id {id:?} is not {what}"),
                 loc.clone(),
             );
         }
@@ -188,8 +238,9 @@ impl Core {
                 loc.clone(),
             );
         }
-        // Order within the connection.
-        if !dup_in_conn && !dup_earlier {
+        // Order within the connection. An id the order cannot place is said above, and the
+        // next id is ordered after the last one it could.
+        if !dup_in_conn && !value_in_conn && !dup_earlier && malformed.is_none() {
             let conn = self.conn.as_mut().expect("open");
             let integer = kind == IdOrderKind::Integer && self.expected.is_none();
             let fast = match (
@@ -282,6 +333,9 @@ impl Core {
             return None;
         }
         remember_int(&mut conn.ints, p, self.cfg.window_ids);
+        if !is_canonical_integer(id) {
+            remember_spelling(conn, &mut self.ids.texts, id, p, self.cfg.window_ids);
+        }
         // Above every id delivered, so past the client's last event id too.
         conn.excuse_upto = None;
         conn.prev_pos = Some(p);
@@ -353,14 +407,14 @@ impl Core {
                     }
                 }
             }
-        } else if kind == IdOrderKind::Integer && self.cfg.consecutive {
-            match (integer_id(sent), position) {
-                (Some(s), Some(f)) if f != s.saturating_add(1) => Some(format!(
-                    "server resumed at {id} after `Last-Event-ID: {sent}`; expected {}",
-                    s.saturating_add(1)
-                )),
-                _ => None,
-            }
+        } else if let (IdOrderKind::Integer, true, Some(s), Some(f)) =
+            (kind, self.cfg.consecutive, integer_id(sent), position)
+        {
+            // The successor of u64::MAX has no position, but it is still the one expected.
+            let next = u128::from(s) + 1;
+            (u128::from(f) != next).then(|| {
+                format!("server resumed at {id} after `Last-Event-ID: {sent}`; expected {next}")
+            })
         } else if kind == IdOrderKind::None {
             self.not_checked(
                 Rule::ResumePoint,
@@ -374,7 +428,15 @@ impl Core {
                 Ok(_) => Some(format!(
                     "server resumed at {id:?}, which does not come after `Last-Event-ID: {sent}`"
                 )),
-                Err(message) => Some(message),
+                // A comparator's "cannot order" is an order violation (`IdOrder`'s contract).
+                Err(message) if kind == IdOrderKind::Custom => Some(message),
+                // An id of the wrong form is id-order's finding, at the id (this one, or the
+                // earlier one the client resumed from; a made-up header is last-event-id's).
+                Err(message) => {
+                    let reason = format!("{message}, so the resume point cannot be ordered");
+                    self.not_checked(Rule::ResumePoint, loc.connection, &reason);
+                    None
+                }
             }
         };
         match problem {
@@ -476,6 +538,46 @@ impl Core {
             self.ids.delivered.ranges[1].0 = a1;
             self.ids.delivered.ranges.remove(0);
         }
+    }
+}
+
+/// Whether the client holds `id` as its last event id already: it is the id just before in the
+/// connection (the last one that was in order), or, before the connection's first id, the one
+/// the reconnect resumed from. (A reset by an empty `id` in between is not seen here.)
+fn holds_already(conn: &Conn, id: &str) -> bool {
+    if conn.has_prev {
+        conn.prev_id == id
+    } else {
+        conn.resume.as_ref().is_some_and(|r| r.should == id)
+    }
+}
+
+/// The key under which `texts` notes that value `p` was written with leading zeros. It starts
+/// with NUL, which no delivered id holds (the parser ignores such an `id`, SSE206).
+fn zero_padded_key(p: u64) -> String {
+    format!("\0{p}")
+}
+
+/// Whether integer id `id` (value `p`, which is known to have come before) came before in
+/// this very spelling, as far as `texts` remembers: ids written as their value are not kept
+/// one by one, so a canonical id is taken as repeated unless its value was also padded.
+fn spelled_before(texts: &RecentIds, id: &str, p: u64) -> bool {
+    if is_canonical_integer(id) {
+        texts.get(&zero_padded_key(p)).is_none()
+    } else {
+        texts.get(id).is_some()
+    }
+}
+
+/// Notes zero-padded integer id `id` (rare: most servers write values) in the connection's and
+/// the session's texts, for `spelled_before`.
+#[cold]
+fn remember_spelling(conn: &mut Conn, session: &mut RecentIds, id: &str, p: u64, window: usize) {
+    let key = zero_padded_key(p);
+    let index = conn.index;
+    for texts in [&mut conn.texts, session] {
+        texts.insert(id, index, window);
+        texts.insert(&key, index, window);
     }
 }
 

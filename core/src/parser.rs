@@ -180,7 +180,8 @@ pub struct Parser {
     discarding: bool,
     /// Offset of the current block's first field line.
     block_start: Option<u64>,
-    /// The current block has a data, event or id field (losing it at end of stream loses data).
+    /// The current block has a `data` or `id` field: losing it at end of stream loses an event
+    /// or a last event ID. (`event` alone dispatches nothing, so losing it loses nothing.)
     block_has_payload: bool,
     block_retry: Option<u64>,
 
@@ -539,9 +540,12 @@ impl Parser {
     ///
     /// A final lone CR ends its line. The spec then discards the unterminated block: "If the
     /// file ends in the middle of an event, before the final empty line, the incomplete event
-    /// is not dispatched." When that block held a `data`, `event` or `id` field, or the stream
-    /// ends inside a line that is not a comment, the sink gets [`Trace::DiscardedTail`] and an
-    /// [`ErrorKind::IncompleteEvent`] error at the block's start.
+    /// is not dispatched." When that loses something, the sink gets [`Trace::DiscardedTail`] and
+    /// an [`ErrorKind::IncompleteEvent`] error at the block's start: when the block held a
+    /// `data` field (an event) or an `id` field (a last event ID), or the stream ends inside a
+    /// line that is, or may be the cut-off start of, a `data`, `id` or `retry` field (`d`, say).
+    /// A tail of `event` or unknown fields alone loses nothing: without `data` no event is
+    /// dispatched ("If the data buffer is an empty string... return").
     ///
     /// Afterwards the parser is ready for the next stream of the same source, as after an
     /// `EventSource` reconnects: the BOM check is re-armed and offsets restart at zero, while
@@ -577,7 +581,7 @@ impl Parser {
                 Shape::Blank => LineKind::Blank,
                 Shape::Comment { .. } => LineKind::Comment,
                 Shape::Field { name_end, .. } => {
-                    if !self.discarding {
+                    if !self.discarding && cut_line_matters(&line, name_end) {
                         lost_from = lost_from.or(Some(self.block_start.unwrap_or(self.line_start)));
                     }
                     LineKind::Field(FieldName::of(&line[..name_end]))
@@ -721,7 +725,6 @@ impl Parser {
             }
             FieldName::Event => {
                 // "Set the event type buffer to the field value."
-                self.block_has_payload = true;
                 let bytes = value.get();
                 self.has_event = !bytes.is_empty();
                 borrowed.event = value.borrow_str();
@@ -889,6 +892,19 @@ impl Parser {
             record.terminator = terminator;
             sink.trace(Trace::Line(record));
         }
+    }
+}
+
+/// Whether a field line cut off by the end of the stream (`line`, whose name ends at
+/// `name_end`) loses something: it names `data`, `id` or `retry`, whose line would have
+/// counted had it ended, or, with no colon yet, it may be the start of one of those names.
+fn cut_line_matters(line: &[u8], name_end: usize) -> bool {
+    const NAMES: [&[u8]; 3] = [b"data", b"id", b"retry"];
+    let name = &line[..name_end];
+    if name_end < line.len() {
+        NAMES.contains(&name)
+    } else {
+        NAMES.iter().any(|full| full.starts_with(name))
     }
 }
 

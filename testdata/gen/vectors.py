@@ -129,8 +129,9 @@ g.v("bom-prefix-ef-only-then-data",
     "A lone EF at stream start is not a BOM; it decodes to U+FFFD and makes the field unknown.",
     b"\xefdata: x\n\n", [])
 g.v("bom-truncated-at-end-of-stream",
-    "EF BB then end of stream: an unterminated line (U+FFFD) that is discarded and reported.",
-    b"\xef\xbb", [], errors=[incomplete(0)], trace=[line(0, 2, "eof", "unknown"), tail(0, 2)])
+    "EF BB then end of stream: an unterminated line, the unknown field U+FFFD, which no known "
+    "field name starts with: nothing is lost, so nothing is reported.",
+    b"\xef\xbb", [], trace=[line(0, 2, "eof", "unknown")])
 g.v("bom-then-comment", "A comment right after the BOM is still a comment.",
     BOM + b": hi\n", [], comments=["hi"])
 g.v("bom-then-crlf-event", "BOM followed by a CRLF-terminated event.",
@@ -496,7 +497,9 @@ g.v("dispatch-final-lf-removed-once", "Only the single final LF is removed at di
 
 g = Group("end-of-stream", "At the end of the stream pending data is discarded: an event not followed by "
           "a blank line is not dispatched; ssert reports INCOMPLETE_EVENT at the start of the discarded "
-          "tail when it held a data/event/id field line or an unterminated non-comment line.")
+          "tail when that loses something: the tail held a data or id field line (an event, a last "
+          "event ID), or the stream ended inside a line that is, or may be the start of, a data, id "
+          "or retry field. An event field or unknown fields alone dispatch nothing: no loss.")
 g.v("eos-unterminated-data-line", "An unterminated data line is discarded.",
     "data: x", [], errors=[incomplete(0)], trace=[line(0, 7, "eof", "data"), tail(0, 7)])
 g.v("eos-data-line-without-blank", "A terminated data line without blank line is discarded.",
@@ -517,19 +520,36 @@ g.v("eos-second-event-without-blank", "The block after the last blank line is di
     "data: a\n\ndata: b\n", [ev("a")], errors=[incomplete(9)],
     trace=[line(0, 7, "lf", "data"), line(8, 8, "lf", "blank"), line(9, 16, "lf", "data"),
            tail(9, 17)])
-g.v("eos-event-field-only", "A block with an event field is reported when cut off.",
-    "event: e\n", [], errors=[incomplete(0)])
+g.v("eos-event-field-only",
+    "A block of only an event field dispatches nothing, ended or not: nothing is lost.",
+    "event: e\n", [], trace=[line(0, 8, "lf", "event")])
+g.v("eos-unterminated-event-line", "An unterminated event line alone loses nothing either.",
+    "data: a\n\nevent: e", [ev("a")],
+    trace=[line(0, 7, "lf", "data"), line(8, 8, "lf", "blank"), line(9, 17, "eof", "event")])
+g.v("eos-event-then-data-cut-off", "An event field with data after it is a cut-off event.",
+    "event: e\ndata: x\n", [], errors=[incomplete(0)])
 g.v("eos-id-field-only", "A block with an id field is cut off: no last event ID.",
     "id: 1\n", [], errors=[incomplete(0)], last_event_id="")
-g.v("eos-unterminated-unknown-line", "An unterminated non-comment line is reported.",
-    "foo", [], errors=[incomplete(0)])
+g.v("eos-unterminated-unknown-line",
+    "An unterminated line that no field name starts with is an unknown field: nothing is lost.",
+    "foo", [], trace=[line(0, 3, "eof", "unknown")])
+g.v("eos-unterminated-unknown-field-in-data-block",
+    "An unterminated unknown line after data: the data block is lost, from its start.",
+    "data: x\nfoo", [], errors=[incomplete(0)])
+g.v("eos-partial-id-name", "'i' may be the start of an id line: reported.",
+    "data: a\n\ni", [ev("a")], errors=[incomplete(9)])
+g.v("eos-partial-retry-name", "'retr' may be the start of a retry line: reported.",
+    "retr", [], errors=[incomplete(0)])
+g.v("eos-unterminated-id-line", "An unterminated id line never sets the last event ID.",
+    "id: 1\n\nid: 2", [], errors=[incomplete(7)], last_event_id="1")
 g.v("eos-terminated-unknown-line", "A complete unknown field line leaves nothing to lose.",
     "foo\n", [])
 g.v("eos-unterminated-comment", "An unterminated comment is dropped silently.", ":c", [],
     comments=[], trace=[line(0, 2, "eof", "comment")])
 g.v("eos-terminated-comment", "A complete comment is reported; nothing is lost.", ": c\n", [],
     comments=["c"])
-g.v("eos-partial-field-name", "A partial line after an event.", "data: a\n\nd", [ev("a")],
+g.v("eos-partial-field-name", "A partial line after an event: 'd' may be the start of a data line.",
+    "data: a\n\nd", [ev("a")],
     errors=[incomplete(9)])
 g.v("eos-data-then-unterminated-comment", "The data block is cut off; the comment never completes.",
     "data: x\n:c", [], errors=[incomplete(0)], comments=[])

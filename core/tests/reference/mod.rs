@@ -41,7 +41,9 @@ pub struct RefOutput {
     /// a partial line), comments included.
     pub tail_discarded: bool,
     /// Whether ssert's contract calls that loss an `INCOMPLETE_EVENT`: the discarded block held
-    /// a `data`, `event` or `id` field line, or the stream ended inside a non-comment line.
+    /// a `data` or `id` field line (an event, a last event ID), or the stream ended inside a line
+    /// that is, or may be the start of, a `data`, `id` or `retry` field. (An `event` field alone
+    /// dispatches nothing: "If the data buffer is an empty string... return".)
     pub incomplete_event: bool,
 }
 
@@ -169,11 +171,21 @@ pub fn parse(input: &[u8]) -> RefOutput {
     // dispatched.)"
     let partial = lines.last().filter(|line| !line.terminated());
     let partial_line_lost = partial.is_some_and(|line| !line.text.is_empty());
-    let partial_non_comment = partial.is_some_and(|line| !line.text.starts_with(':'));
+    let partial_matters = partial.is_some_and(|line| cut_line_matters(&line.text));
     state.out.tail_discarded = state.lines_since_blank > 0 || partial_line_lost;
-    state.out.incomplete_event =
-        state.block_has_payload || (partial_line_lost && partial_non_comment);
+    state.out.incomplete_event = state.block_has_payload || partial_matters;
     state.out
+}
+
+/// Whether a line cut off by the end of the stream loses something: it names `data`, `id` or
+/// `retry` (its line would have counted had it ended), or, with no colon yet, its text may be
+/// the start of one of those names.
+fn cut_line_matters(text: &str) -> bool {
+    const NAMES: [&str; 3] = ["data", "id", "retry"];
+    match text.split_once(':') {
+        Some((name, _)) => NAMES.contains(&name),
+        None => !text.is_empty() && NAMES.iter().any(|full| full.starts_with(text)),
+    }
 }
 
 /// Splits the decoded stream into lines.
@@ -226,7 +238,7 @@ struct State {
     last_event_id_string: String,
     /// Non-blank lines seen since the last blank line.
     lines_since_blank: usize,
-    /// A data, event or id field line was processed since the last blank line.
+    /// A data or id field line was processed since the last blank line.
     block_has_payload: bool,
     /// The last valid retry value since the last blank line.
     block_retry: Option<u64>,
@@ -269,7 +281,6 @@ impl State {
             "event" => {
                 // "Set the event type buffer to field value."
                 self.event_type_buffer = value.to_string();
-                self.block_has_payload = true;
             }
             "data" => {
                 // "Append the field value to the data buffer, then append a single U+000A LINE

@@ -5,19 +5,38 @@ use super::*;
 impl Core {
     pub(super) fn on_retry(&mut self, millis: u64) {
         let (min, max) = (self.cfg.retry_min, self.cfg.retry_max);
-        if let Some(conn) = self.conn.as_mut() {
-            conn.saw_retry = true;
-        }
-        if self.cfg.on(Rule::Retry) && !(min..=max).contains(&millis) {
-            self.finding(
-                Rule::Retry,
-                format!("retry {millis} ms is outside [{min}, {max}] ms"),
-                self.conn_loc(),
-            );
+        let on = self.cfg.on(Rule::Retry);
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        conn.saw_retry = true;
+        if on && !(min..=max).contains(&millis) {
+            // The parser gives no offset with a retry, but the `retry` line's own Line trace
+            // comes next: the finding waits for it, to be placed and quoted there. A value that
+            // saturated is no number that was sent: its message is written from the line then.
+            let message = if millis == u64::MAX {
+                String::new()
+            } else {
+                retry_message(&format!("{millis} ms"), min, max)
+            };
+            conn.pending.push((Rule::Retry, message, AT_NEXT_LINE));
         }
     }
 
     pub(super) fn on_error(&mut self, error: Error, view: &View<'_>) {
+        if matches!(
+            error.kind(),
+            ErrorKind::LineTooLong | ErrorKind::EventTooLarge | ErrorKind::BufferLimit
+        ) {
+            if let Some(conn) = self.conn.as_mut() {
+                // The parser drops the block through its next blank line, and its id does not
+                // become the last event id: its blank line must make no checkpoint, whatever
+                // `id` lines the block had or gets. `event_in_block` says the block is no
+                // id-only block (it is spent, as one that dispatched), until that blank line.
+                conn.block_has_id = false;
+                conn.event_in_block = true;
+            }
+        }
         let rule = match error.kind() {
             ErrorKind::LineTooLong => Rule::LineTooLong,
             ErrorKind::EventTooLarge => Rule::EventTooLarge,
@@ -113,25 +132,64 @@ impl Core {
         // reported before an earlier line's error (a too-long line's), so pending is not sorted.
         let limit = line.map_or(u64::MAX, |(_, end)| end);
         let mut pending = core::mem::take(&mut conn.pending);
+        if let Some((start, _)) = line {
+            for p in pending.iter_mut().filter(|p| p.2 == AT_NEXT_LINE) {
+                p.2 = start;
+            }
+        }
         if pending.iter().any(|p| p.2 > limit) {
             let (now, later) = pending.into_iter().partition(|p| p.2 <= limit);
             pending = now;
             conn.pending = later;
+        }
+        if let Some((start, end)) = line {
+            for p in pending
+                .iter_mut()
+                .filter(|p| p.0 == Rule::Retry && p.1.is_empty())
+            {
+                p.1 = self.saturated_retry_message(start, end, view);
+            }
         }
         // The UTF-8 check and the parser find errors at different moments, which depend on
         // where the chunks were cut (an invalid sequence is known only when the byte after its
         // lead arrives): the findings go out in stream order, so the report does not depend on
         // the chunking.
         pending.sort_by_key(|&(rule, _, offset)| (offset, rule));
-        for (rule, message, offset) in pending {
+        for (rule, mut message, offset) in pending {
             let loc = match line {
                 Some((start, end)) => self.line_loc(offset, start, end, view),
+                // A retry whose line was never traced: its body stopped being recorded.
+                None if offset == AT_NEXT_LINE => {
+                    if message.is_empty() {
+                        let (min, max) = (self.cfg.retry_min, self.cfg.retry_max);
+                        message = retry_message(SATURATED, min, max);
+                    }
+                    self.conn_loc()
+                }
                 None => Loc {
                     offset: Some(offset),
                     ..self.conn_loc()
                 },
             };
             self.finding(rule, message, loc);
+        }
+    }
+
+    /// SSE304's message for a `retry` too large for `u64` on the line `[start, end)`: the
+    /// value as written when the line is short enough to be kept whole in every chunking.
+    fn saturated_retry_message(&self, start: u64, end: u64, view: &View<'_>) -> String {
+        let (min, max) = (self.cfg.retry_min, self.cfg.retry_max);
+        let quotable = end - start <= self.cfg.excerpt_bytes as u64;
+        let line = view
+            .line(start, usize::try_from(end - start).unwrap_or(usize::MAX))
+            .filter(|_| quotable);
+        let digits = line.as_deref().and_then(|l| match l.get(5..) {
+            Some([b':', b' ', rest @ ..]) | Some([b':', rest @ ..]) => Some(rest),
+            _ => None,
+        });
+        match digits.and_then(|d| core::str::from_utf8(d).ok()) {
+            Some(digits) => retry_message(&format!("{digits} ms"), min, max),
+            None => retry_message(SATURATED, min, max),
         }
     }
 
@@ -233,18 +291,27 @@ impl Core {
                     LineKind::Field(FieldName::Unknown) => {
                         self.unknown_field(line.start, line.end, view)
                     }
-                    LineKind::Field(_) | LineKind::Comment | LineKind::Oversized => {}
-                }
-                if line.start > 0 && view.byte(line.start) == Some(0xEF) {
-                    let bom = view.line(line.start, 3);
-                    if bom.as_deref() == Some(&crate::BOM[..]) && self.cfg.on(Rule::BomNotAtStart) {
-                        let loc = self.line_loc(line.start, line.start, line.end, view);
-                        self.finding(
-                            Rule::BomNotAtStart,
-                            String::from("a byte order mark after the stream start is part of the line (only the first is stripped)"),
-                            loc,
-                        );
+                    LineKind::Oversized => {
+                        // A `data` line a limit dropped is still one the server sent: SSE312
+                        // counts it among the dropped ones.
+                        let byte = |i: u64| self.line_byte(line.start, line.end, i, view);
+                        let name = b"data".iter().zip(0..).all(|(&b, i)| byte(i) == Some(b));
+                        let is_data = name && (line.end - line.start == 4 || byte(4) == Some(b':'));
+                        if let Some(conn) = self.conn.as_mut() {
+                            conn.data_lines += u64::from(is_data);
+                        }
                     }
+                    LineKind::Field(_) | LineKind::Comment => {}
+                }
+                let byte = |i: u64| self.line_byte(line.start, line.end, i, view);
+                let bom = || crate::BOM.iter().zip(0..).all(|(&b, i)| byte(i) == Some(b));
+                if line.start > 0 && self.cfg.on(Rule::BomNotAtStart) && bom() {
+                    let loc = self.line_loc(line.start, line.start, line.end, view);
+                    self.finding(
+                        Rule::BomNotAtStart,
+                        String::from("a byte order mark after the stream start is part of the line (only the first is stripped)"),
+                        loc,
+                    );
                 }
             }
             Trace::IgnoredId { offset } => {
@@ -361,8 +428,9 @@ impl Core {
             self.finding(Rule::IdNotResumable, message, loc.clone());
         }
         if too_long {
+            let line = len + HEADER_LINE_EXTRA;
             let message = format!(
-                "id is {len} bytes long: a reconnect sends it as the Last-Event-ID header, and a header line over {MAX_RESUMABLE_ID} bytes is refused (nginx's default large_client_header_buffers is 8 KiB per line; Node's limit is 16 KiB for the whole request head), so the reconnect would fail"
+                "id is {len} bytes long: a reconnect's `Last-Event-ID` header line would be {line} bytes with its CRLF, and a header line over {MAX_HEADER_LINE} bytes is refused (nginx's default large_client_header_buffers is 8 KiB per line; Node's limit is 16 KiB for the whole request head), so the reconnect would fail"
             );
             self.finding(Rule::IdNotResumable, message, loc);
         }
@@ -373,19 +441,22 @@ impl Core {
     }
 
     pub(super) fn unknown_field(&mut self, start: u64, end: u64, view: &View<'_>) {
-        let max = usize::try_from(end - start).unwrap_or(usize::MAX).min(64);
         let quotable = end - start <= self.cfg.excerpt_bytes as u64;
-        let name_bytes = view.line(start, max).filter(|_| quotable).map(|l| {
-            let n = l.iter().position(|&b| b == b':').unwrap_or(l.len());
-            l[..n].to_vec()
-        });
-        if name_bytes
-            .as_deref()
-            .is_some_and(|n| n.starts_with(&crate::BOM))
-        {
+        // The name is at the start of the line: a line too long to quote still has its first
+        // bytes kept, so a long `Data:` line is found as miscased like a short one.
+        let first: Vec<u8> = (0..64)
+            .map_while(|i| self.line_byte(start, end, i, view))
+            .collect();
+        if first.starts_with(&crate::BOM) {
             return; // reported as bom-not-at-start
         }
-        let name = name_bytes.map(|n| String::from_utf8_lossy(&n).into_owned());
+        let name_bytes = match first.iter().position(|&b| b == b':') {
+            Some(n) => Some(&first[..n]),
+            // A name longer than the kept head is unknown; a short line's is shown cut at 64.
+            None if quotable && !first.is_empty() => Some(&first[..]),
+            None => None,
+        };
+        let name = name_bytes.map(|n| String::from_utf8_lossy(n).into_owned());
         let known = ["data", "event", "id", "retry"];
         let miscased = name
             .as_deref()
@@ -407,13 +478,32 @@ impl Core {
     }
 }
 
-/// The longest `id` value, in bytes, that SSE212 lets through. A reconnect sends the id as
-/// `Last-Event-ID: <id>`, and nginx (the usual proxy in front of an SSE endpoint) refuses a
-/// request header line longer than one of its `large_client_header_buffers`, 8 KiB by default:
-/// any longer id fails there, before the server sees it. (Node refuses request heads over 16
-/// KiB.) A fixed bound, not an option: it names what a default deployment refuses, and ids
-/// somewhat shorter can still fail behind smaller limits.
-pub(super) const MAX_RESUMABLE_ID: u64 = 8192;
+/// The longest request header line, CRLF included, that a default nginx (the usual proxy in
+/// front of an SSE endpoint) accepts: one of its `large_client_header_buffers`, 8 KiB. A longer
+/// line fails there, before the server sees it. (Node refuses request heads over 16 KiB.) A
+/// fixed bound, not an option: it names what a default deployment refuses, and ids somewhat
+/// shorter can still fail behind smaller limits.
+const MAX_HEADER_LINE: u64 = 8192;
+
+/// The bytes a reconnect's `Last-Event-ID` header line adds to the id: the name, the colon and
+/// space, and the CRLF.
+const HEADER_LINE_EXTRA: u64 = (b"Last-Event-ID: ".len() + 2) as u64;
+
+/// The longest `id` value, in bytes, that SSE212 lets through: its header line
+/// `Last-Event-ID: <id>` CRLF fits in [`MAX_HEADER_LINE`].
+pub(super) const MAX_RESUMABLE_ID: u64 = MAX_HEADER_LINE - HEADER_LINE_EXTRA;
+
+/// The offset of a pending finding that belongs to the next line traced (a `retry`'s: the
+/// parser reports the value before the line's Line trace, and with no offset).
+const AT_NEXT_LINE: u64 = u64::MAX;
+
+/// How SSE304 names a `retry` too large for `u64` that cannot be quoted.
+const SATURATED: &str = "of 20 digits or more";
+
+/// SSE304's message for a `retry` of `value` (a number and its unit, or [`SATURATED`]).
+fn retry_message(value: &str, min: u64, max: u64) -> String {
+    format!("retry {value} is outside [{min}, {max}] ms")
+}
 
 /// SSE212 reasons, reported once per connection each.
 const ID_SPACES: u8 = 1;
@@ -423,7 +513,8 @@ const ID_TOO_LONG: u8 = 2;
 const ID_QUOTE_LEN: u64 = 80;
 
 /// How many first bytes of a line are kept when the excerpt window drops them: enough for a
-/// BOM, `id:`, the space after it and the value's first byte.
+/// BOM, `id:`, the space after it and the value's first byte; and for a field name that is a
+/// known one in another case, with its colon (`Retry:`).
 pub(super) const LINE_HEAD: usize = 8;
 
 /// A cheap test, made for every `id` line: whether the id at `[start, end)` may need SSE212
@@ -439,6 +530,39 @@ fn id_may_not_resume(view: &View<'_>, start: u64, end: u64) -> bool {
             || (len > 4 && blank(view.byte(start + 4))))
 }
 
+/// Whether the engine keeps the first bytes of a line the excerpt window drops before the
+/// line ends (`Conn::keep_line_head`): the rules that read a long line's start need them.
+pub(super) fn keeps_line_heads(cfg: &Config) -> bool {
+    [
+        Rule::IdNotResumable,
+        Rule::BomNotAtStart,
+        Rule::UnknownField,
+        Rule::FieldNameCase,
+        Rule::NoEvents,
+    ]
+    .into_iter()
+    .any(|rule| cfg.on(rule))
+}
+
+impl Core {
+    /// Byte `i` of the line `[start, end)` (traced just now), the same in every chunking: a
+    /// line short enough to quote is kept whole; of a longer one only the first [`LINE_HEAD`]
+    /// bytes are, while the engine [keeps line heads](keeps_line_heads).
+    fn line_byte(&self, start: u64, end: u64, i: u64, view: &View<'_>) -> Option<u8> {
+        let conn = self.conn.as_ref()?;
+        let len = end - start;
+        if i >= len {
+            None
+        } else if len <= self.cfg.excerpt_bytes as u64 {
+            view.byte(start + i)
+        } else if i < LINE_HEAD as u64 && keeps_line_heads(&self.cfg) {
+            conn.byte(start + i, view)
+        } else {
+            None
+        }
+    }
+}
+
 impl Conn {
     /// The byte at `at`: from `view`, or from the kept head of a line the view lost.
     fn byte(&self, at: u64, view: &View<'_>) -> Option<u8> {
@@ -450,8 +574,10 @@ impl Conn {
     }
 
     /// After a chunk (`data`, from `chunk_start`): keeps the first bytes of the line not yet
-    /// traced when the kept window (from `keep_from` on) is about to drop them, so that SSE212
-    /// reads an `id` line's value the same however long the line and however it was chunked.
+    /// traced when the kept window (from `keep_from` on) is about to drop them, so that the
+    /// rules that read a line's start (SSE212 an `id` value; SSE201, SSE207 and SSE208 a BOM or
+    /// the field name; SSE312 a dropped `data` line) read it the same however long the line and
+    /// however it was chunked.
     pub(super) fn keep_line_head(&mut self, data: &[u8], chunk_start: u64, keep_from: u64) {
         // A CR ending the chunk ends a line whose record waits for the next byte.
         let cr = data.last() == Some(&b'\r');

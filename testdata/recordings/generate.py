@@ -137,6 +137,55 @@ case("x-accel-buffering-missing", recording([conn(events([1]), response_headers=
      ["SSE105"], ["SSE105", "SSE103"], description="A hint (severity info): the report still passes.")
 case("accept-missing", recording([conn(events([1]), request_headers=[])]), ["SSE106"], ["SSE106"],
      description="The client did not ask for text/event-stream.")
+# A field sent on several lines is one comma-separated list (RFC 9110, 5.3); Accept carries media
+# ranges with parameters and a weight (RFC 9110, 12.5.1).
+case("accept-weighted-and-split", recording([
+    conn(events([1, 2]), request_headers=[["accept", "text/event-stream;q=0.9, */*;q=0.1"]], end="network_error",
+         end_t=30),
+    conn(events([3], start_t=3050), t0=3040, last_event_id="2",
+         request_headers=[["accept", "application/json"], ["Accept", "text/event-stream; charset=utf-8"]])]),
+     [], ["SSE106"],
+     description="`text/event-stream;q=0.9, */*;q=0.1` asks for the stream (a weight and parameters are part of a "
+                 "media range), and so do two Accept lines, `application/json` then `text/event-stream; "
+                 "charset=utf-8`, which are one list.")
+case("accept-refused-or-wildcard", recording([
+    conn(events([1, 2]), request_headers=[["accept", "text/event-stream;q=0, */*"]], end="network_error", end_t=30),
+    conn(events([3], start_t=3050), t0=3040, last_event_id="2", request_headers=[["accept", "*/*"]])]),
+     ["SSE106"], ["SSE106"],
+     description="`q=0` means not acceptable, and `*/*` alone does not name the stream (an EventSource sends "
+                 "`Accept: text/event-stream`; a server that negotiates may answer a wildcard with another type).")
+case("cache-control-two-lines", recording([conn(events([1, 2]), response_headers=[
+    ["content-type", "text/event-stream; charset=utf8"], ["cache-control", "no-transform"],
+    ["Cache-Control", "no-cache"], ["x-accel-buffering", "no"], ["content-encoding", "identity"],
+    ["content-encoding", ""]])]),
+     [], ["SSE102", "SSE103", "SSE104"],
+     description="`Cache-Control` on two lines is one list, `no-transform, no-cache`; `charset=utf8` is a label of "
+                 "UTF-8 (WHATWG Encoding); `identity` and an empty `Content-Encoding` line compress nothing.")
+case("cache-control-no-cache-for-fields", recording([conn(events([1, 2]), response_headers=[
+    ["content-type", "text/event-stream"], ["cache-control", 'private, no-cache="set-cookie, set-cookie2"'],
+    ["x-accel-buffering", "no"]])]),
+     ["SSE103"], ["SSE103"],
+     description="`no-cache=\"set-cookie, set-cookie2\"` keeps only those fields out of a shared cache (RFC 9111, "
+                 "5.2.2.4): the stream itself may still be stored.")
+case("content-encoding-second-line", recording([conn(events([1, 2]), response_headers=GOOD_RESPONSE_HEADERS + [
+    ["content-encoding", "identity"], ["content-encoding", "gzip"]])]),
+     ["SSE104"], ["SSE104"], description="`identity` then `gzip` on two lines is `identity, gzip`: compressed.")
+case("content-type-two-lines", recording([conn(events([1, 2]), response_headers=[
+    ["content-type", "text/event-stream"], ["content-type", "text/html"], *GOOD_RESPONSE_HEADERS[1:]])]),
+     ["SSE102"], ["SSE102", "SSE312"],
+     description="`Content-Type` takes one value (RFC 9110, 8.3): two lines are an error. A browser uses the last "
+                 "valid one (Fetch, \"extract a MIME type\"), here text/html, so it fails the connection and reads "
+                 "no event (and none was owed: no SSE312). In the other order it would read the stream, and SSE102 "
+                 "would still report the two lines.")
+case("content-type-html", recording([
+    conn([(10, "<html>\n<body>id: 1</body>\n\n"), (16000, "</html>\n")], response_headers=[
+        ["content-type", "text/html"], ["cache-control", "no-cache"], ["x-accel-buffering", "no"]],
+         end="network_error", end_t=16001),
+    conn(events([1, 2], start_t=19020), t0=19010)]),
+     ["SSE102"], ["SSE102", "SSE207", "SSE301", "SSE305", "SSE306", "SSE312", "SSE401"],
+     description="An EventSource fails a 200 that is not text/event-stream and reads none of its body: SSE102 alone, "
+                 "no wire, stream or timing rule on the HTML, and no last event id from it (the reconnect rightly "
+                 "sends none).")
 
 # --- wire format ---------------------------------------------------------------------------
 case("bom-at-start", recording([conn([(10, "\ufeffid: 1\ndata: a\n\n")])]), [], ["SSE201", "SSE207"],
@@ -203,11 +252,12 @@ case("id-too-long-to-resume", recording([conn([(10, "id: " + "x" * 8193 + "\ndat
      description="An 8193-byte id: the reconnect's Last-Event-ID header line is longer than nginx's default 8 KiB "
                  "header buffer (and near Node's 16 KiB head limit), so the server refuses it.")
 case("id-inner-space-ok", recording([conn([(10, "id: a b\ndata: a\n\n"), (20, "id:c\td\ndata: b\n\n"),
-                                           (30, "id: " + "y" * 8192 + "\ndata: c\n\n"),
+                                           (30, "id: " + "y" * 8175 + "\ndata: c\n\n"),
                                            (40, "id: \ndata: d\n\n"), (50, "id\ndata: e\n\n")])]),
      [], ["SSE212"],
      description="Spaces and tabs inside an id survive the header; `id: ` (one space) and `id` are the empty id, which "
-                 "resets the last event id (no header is sent); an id of exactly 8192 bytes is within the bound.")
+                 "resets the last event id (no header is sent); an id of 8175 bytes is within the bound (its "
+                 "`Last-Event-ID` header line, CRLF included, is exactly 8192 bytes).")
 
 # --- stream --------------------------------------------------------------------------------
 case("missing-id", recording([conn(events([1, None, 3]))]), ["SSE301"], ["SSE301"],
@@ -276,6 +326,26 @@ case("resumed-backlog-at-once", recording([conn(events([1, 2]), end="network_err
                                                 t0=3030, last_event_id="2", end="client_closed", end_t=20000)]),
      [], ["SSE311"],
      description="A resume gets the missed events in one write, then nothing new: a backlog, not buffering.")
+BURST = "id: 1\ndata: a\n\nid: 2\ndata: b\n\n"
+case("burst-then-heartbeats", recording([conn([(10, BURST), (15010, ": ping\n\n"), (30010, ": ping\n\n")],
+                                              end="client_closed", end_t=40000)]),
+     [], ["SSE305", "SSE311"],
+     description="Two events in one write, then comment heartbeats: bytes at other instants show the transport "
+                 "passes writes on, so it is not buffered, and the heartbeat rule is checked (and met).")
+case("burst-then-silence", recording([conn([(10, BURST), (50010, ": ping\n\n")], end="client_closed",
+                                           end_t=50020)]),
+     ["SSE305"], ["SSE305", "SSE311"],
+     description="Two events in one write, then 50 s without a byte before a comment: the silence is measured, not "
+                 "blamed on buffering.")
+case("heartbeat-not-owed-without-stream", recording([
+    conn([], status=504, response_headers=[["content-type", "text/html"]], end_t=60001),
+    conn([(3010, "oops"), (43010, " again")], t0=63000, status=500, response_headers=[["content-type", "text/plain"]],
+         end_t=103011),
+    conn([], t0=106000, responded=False, end="timeout", end_t=146000),
+    conn([], t0=149000, status=204, response_headers=[], end_t=184001)]),
+     ["SSE101"], ["SSE101", "SSE305", "SSE306", "SSE312"],
+     description="A 504 after 60 s, a 500 whose body stalls 40 s, an attempt with no answer for 40 s, a 204 after "
+                 "35 s: none is an event stream, so none owes a heartbeat (or an event).")
 
 STAGES = [(10, "event: stage\nid: 1\ndata: {\"n\": 1}\n\n"), (20, "event: stage\nid: 2\ndata: {\"n\": 2}\n\n"),
           (30, "event: token\nid: 3\ndata: {\"t\": \"a\"}\n\n"), (40, "event: done\nid: 4\ndata: {}\n\n")]
@@ -287,6 +357,18 @@ case("sequence-resumed", recording([conn(STAGES[:2], end="network_error", end_t=
                                     conn(STAGES[2:], t0=3030, last_event_id="2")]),
      [], ["SSE309", "SSE401", "SSE402"], options=SEQ_OPTIONS,
      description="The grammar (session scope) continues across a resume.")
+SESSION_GRAMMAR = {"grammar": {"pattern": "stage+ token* (done | error)", "scope": "session"}}
+case("grammar-session-broken-then-500", recording([conn(STAGES[:2], end="network_error", end_t=25),
+                                                   conn([], t0=3030, status=500, end_t=3040, last_event_id="2")]),
+     ["SSE101"], ["SSE101", "SSE309"], options=SESSION_GRAMMAR,
+     description="The stream broke (network error) and the reconnect got a 500: no 200 stream was ended by the "
+                 "server, so the session's sequence is not held to be complete (SSE101 says what went wrong).")
+case("grammar-session-ended-then-refused", recording([conn(STAGES[:2]),
+                                                      conn([], t0=3030, responded=False, end="network_error",
+                                                           end_t=3035, last_event_id="2")]),
+     ["SSE309"], ["SSE309", "SSE312"], options=SESSION_GRAMMAR,
+     description="The server ended the stream (eof) after two stages, and the reconnect failed before a response: "
+                 "the last stream ended incomplete.")
 case("event-type-not-allowed", recording([conn(STAGES[:2] + [(35, "event: chunk\nid: 3\ndata: {}\n\n")]
                                                  + [(40, "event: done\nid: 4\ndata: {}\n\n")])]),
      ["SSE307", "SSE309"], ["SSE307"], options=SEQ_OPTIONS, description="`chunk` is not an allowed type.")
@@ -621,9 +703,12 @@ case("mcp-get-json-refused", recording([
      description="A GET opens the SSE stream, so application/json is no answer to it; and a POST answered with "
                  "anything but an event stream or JSON is SSE102 as ever.")
 case("post-json-without-profile", recording([mcp_json(MCP_JSON_RESULT)]),
-     ["SSE102", "SSE103", "SSE105", "SSE203", "SSE207"], ["SSE102"],
+     ["SSE102", "SSE103", "SSE105"], ["SSE102", "SSE103", "SSE105", "SSE203", "SSE207", "SSE312"],
      options={"ids": {"required": False}},
-     description="Without an MCP profile a JSON answer is an event stream gone wrong, as for an EventSource.")
+     description="Without an MCP profile a JSON answer is no event stream: an EventSource fails the connection on "
+                 "its Content-Type and reads none of the body, so no wire rule runs on the JSON (no SSE203, SSE207) "
+                 "and no SSE312 (the answer expected no event); the response's headers still lack the stream's "
+                 "Cache-Control and X-Accel-Buffering.")
 case("status-202-without-profile", recording([conn([], status=202, response_headers=[], **MCP_POST)]),
      ["SSE101"], ["SSE101"], description="Without an MCP profile, 202 fails the EventSource connection.")
 

@@ -142,9 +142,23 @@ pub enum SentLastEventId<'a> {
 }
 
 impl Request {
-    /// The first header named `name` (ASCII case-insensitive), if the headers are known.
+    /// The first header named `name` (ASCII case-insensitive), if the headers are known. A
+    /// field sent on several lines is a list: see [`header_list`](Self::header_list).
     pub fn header(&self, name: &str) -> Option<&str> {
         header(self.headers.as_deref()?, name)
+    }
+
+    /// Every field line named `name` (ASCII case-insensitive), in the order sent; none when the
+    /// headers are not known.
+    pub fn header_lines<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        header_lines(self.headers.as_deref().unwrap_or(&[]), name)
+    }
+
+    /// The field lines named `name` as one value, joined with `", "` as RFC 9110 section 5.3
+    /// allows for a list-based field (`Accept`, `Cache-Control`...); `None` when there is no
+    /// such line or the headers are not known.
+    pub fn header_list(&self, name: &str) -> Option<String> {
+        header_list(self.headers.as_deref()?, name)
     }
 
     /// The `Last-Event-ID` the request carried.
@@ -158,12 +172,36 @@ impl Request {
     }
 }
 
-/// The first header named `name` (ASCII case-insensitive).
+/// The first header named `name` (ASCII case-insensitive). A field sent on several lines is a
+/// list (RFC 9110, section 5.3): [`Request::header_list`] and [`Response::header_list`] read
+/// all of them.
 pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
     headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
+}
+
+/// Every field line named `name` (ASCII case-insensitive), in order.
+fn header_lines<'h>(
+    headers: &'h [(String, String)],
+    name: &'h str,
+) -> impl Iterator<Item = &'h str> + 'h {
+    headers
+        .iter()
+        .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The field lines named `name` joined with `", "` (RFC 9110, section 5.3), or `None`.
+fn header_list(headers: &[(String, String)], name: &str) -> Option<String> {
+    let mut lines = header_lines(headers, name);
+    let mut value = String::from(lines.next()?);
+    for line in lines {
+        value.push_str(", ");
+        value.push_str(line);
+    }
+    Some(value)
 }
 
 /// The response head of a connection.
@@ -189,9 +227,22 @@ pub struct Response {
 }
 
 impl Response {
-    /// The first header named `name` (ASCII case-insensitive).
+    /// The first header named `name` (ASCII case-insensitive). A field sent on several lines is
+    /// a list: see [`header_list`](Self::header_list).
     pub fn header(&self, name: &str) -> Option<&str> {
         header(&self.headers, name)
+    }
+
+    /// Every field line named `name` (ASCII case-insensitive), in the order received.
+    pub fn header_lines<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        header_lines(&self.headers, name)
+    }
+
+    /// The field lines named `name` as one value, joined with `", "` as RFC 9110 section 5.3
+    /// allows for a list-based field (`Cache-Control`, `Content-Encoding`...); `None` when there
+    /// is no such line.
+    pub fn header_list(&self, name: &str) -> Option<String> {
+        header_list(&self.headers, name)
     }
 }
 

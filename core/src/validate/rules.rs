@@ -94,13 +94,13 @@ rules! {
     Status = ("SSE101", "status", Error, true, Transport),
     /// `Content-Type` essence must be `text/event-stream`, with charset utf-8 if any.
     ContentType = ("SSE102", "content-type", Error, true, Transport),
-    /// `Cache-Control` should contain `no-cache` or `no-store`.
+    /// `Cache-Control` should contain `no-store`, or `no-cache` without field names.
     CacheControl = ("SSE103", "cache-control", Warning, true, Transport),
     /// A compressing `Content-Encoding` makes proxies and servers buffer events.
     ContentEncoding = ("SSE104", "content-encoding", Warning, true, Transport),
     /// `X-Accel-Buffering: no` tells nginx-style proxies not to buffer.
     AccelBuffering = ("SSE105", "x-accel-buffering", Info, true, Transport),
-    /// The request should send `Accept: text/event-stream`.
+    /// The request's `Accept` should list `text/event-stream` with a weight above 0.
     AcceptHeader = ("SSE106", "accept-header", Warning, true, Transport),
     /// A byte order mark after the stream start is not stripped and corrupts a field name.
     BomNotAtStart = ("SSE201", "bom-not-at-start", Error, true, Wire),
@@ -141,10 +141,10 @@ rules! {
     DuplicateId = ("SSE303", "duplicate-id", Error, true, Stream),
     /// `retry` missing (with `retry.required`) or outside `[retry.min_ms, retry.max_ms]`.
     Retry = ("SSE304", "retry", Warning, true, Stream),
-    /// No bytes for longer than `heartbeat.max_silence_ms`.
+    /// No bytes for longer than `heartbeat.max_silence_ms` on an open 200 event stream.
     Heartbeat = ("SSE305", "heartbeat", Warning, true, Stream),
     /// The first event came later than `time_to_first_event.max_ms` after the request, on a
-    /// connection that did not resume (sent no `Last-Event-ID`).
+    /// 200 event stream that did not resume (sent no `Last-Event-ID`).
     TimeToFirstEvent = ("SSE306", "time-to-first-event", Warning, true, Stream),
     /// An event type outside `event_types.allowed`.
     EventType = ("SSE307", "event-type", Error, false, Stream),
@@ -154,8 +154,8 @@ rules! {
     Grammar = ("SSE309", "grammar", Error, false, Stream),
     /// An event after a terminal one (`terminal.types`).
     AfterTerminal = ("SSE310", "after-terminal", Error, false, Stream),
-    /// Every event of a connection that did not resume arrived at the same instant: something
-    /// buffered the stream.
+    /// The whole body of a connection that did not resume (2+ events) arrived at one instant:
+    /// something buffered the stream.
     BufferedTransport = ("SSE311", "buffered-transport", Warning, true, Stream),
     /// No event was dispatched in the whole session, so nothing was validated. Reported once,
     /// when the session ends, if no event was dispatched and: the recording has no connection;

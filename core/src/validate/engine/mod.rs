@@ -82,7 +82,8 @@ struct Conn {
     first_terminator: Option<Terminator>,
     mixed_flagged: bool,
     block_has_id: bool,
-    /// The block being built dispatched an event (so it is not an id-only block).
+    /// The block being built is no id-only block: it dispatched an event, or a limit error
+    /// (SSE209-SSE211) made the parser drop it, id and all.
     event_in_block: bool,
     /// The block's last valid `id` line.
     id_line: Option<(u64, u64)>,
@@ -102,7 +103,11 @@ struct Conn {
     saw_retry: bool,
     first_event_t: Option<u64>,
     last_event_t: Option<u64>,
-    all_same_t: bool,
+    /// When the first body bytes arrived.
+    body_t: Option<u64>,
+    /// Every body byte so far arrived at `body_t`: nothing proves the transport is not
+    /// holding the body back (SSE311).
+    one_instant: bool,
     gaps: Histogram,
     prev_id: String,
     /// The previous id's integer value, when ids are integers.
@@ -115,8 +120,13 @@ struct Conn {
     /// After a wrong resume or `Last-Event-ID`, when losses are not counted: ids up to this one
     /// (the client's last event id) that the server sends again belong to that finding.
     excuse_upto: Option<String>,
+    /// Timing findings held until the connection is known not to be buffered, at most
+    /// `window.findings` of them (see [`Conn::defer`]).
     deferred: Vec<Finding>,
-    /// Findings waiting for their line's Line trace, to quote it.
+    /// Deferred findings past that bound, by severity.
+    deferred_over: [u64; 3],
+    /// Findings waiting for their line's Line trace, to quote it (invalid UTF-8 adds at most
+    /// `window.findings` of them: see [`Pending`]).
     pending: Vec<(Rule, String, u64)>,
     /// The tail `finish` discarded, if any.
     discarded: Option<(u64, u64)>,
@@ -158,6 +168,74 @@ struct Conn {
     /// Several streams per session: a later connection that sent `Last-Event-ID`, the
     /// session's reconnect unless it is answered with no stream.
     stream_resume: bool,
+}
+
+impl Conn {
+    /// Holds a timing finding until the connection closes. They are reported in the order
+    /// held, after whatever was found before the close: so one held after `cap`
+    /// (`window.findings`) others finds the window full, and only its severity is kept, to be
+    /// counted as dropped if the held findings are reported at all.
+    fn defer(&mut self, cap: usize, severity: Severity, finding: impl FnOnce() -> Finding) {
+        if self.deferred.len() < cap {
+            self.deferred.push(finding());
+        } else {
+            self.deferred_over[severity as usize] += 1;
+        }
+    }
+}
+
+/// A connection's `pending` list, as invalid UTF-8 fills it: one line of invalid bytes would
+/// otherwise hold one entry per byte until the line ends.
+///
+/// `flush_pending` reports the entries in (offset, rule) order, equal keys in the order
+/// added, and [`Core::finding`] keeps the first `window.findings` findings. An entry with `cap`
+/// (`window.findings`) entries before it in that order is reported no sooner than they are, so
+/// it finds the window full whatever else happens: it is dropped here and counted at once, as
+/// reporting it would have.
+struct Pending<'a> {
+    list: &'a mut Vec<(Rule, String, u64)>,
+    cap: usize,
+    /// Where the entry that would be reported last is, once the list is full.
+    last: Option<usize>,
+}
+
+impl<'a> Pending<'a> {
+    fn new(list: &'a mut Vec<(Rule, String, u64)>, cap: usize) -> Pending<'a> {
+        Pending {
+            list,
+            cap,
+            last: None,
+        }
+    }
+
+    /// Adds an entry, keeping the `cap` that would be reported first; returns how many
+    /// entries were dropped (0 or 1).
+    fn push(&mut self, rule: Rule, message: &str, offset: u64) -> u64 {
+        if self.list.len() < self.cap {
+            self.list.push((rule, String::from(message), offset));
+            return 0;
+        }
+        if self.cap == 0 {
+            return 1;
+        }
+        let list = &*self.list;
+        let last = *self.last.get_or_insert_with(|| {
+            // The greatest key; of equal ones the latest added, which is reported after them.
+            (0..list.len())
+                .max_by_key(|&i| (list[i].2, list[i].0))
+                .unwrap_or(0)
+        });
+        let (last_rule, _, last_offset) = &self.list[last];
+        // Added last, the new entry comes after an equal key.
+        if (offset, rule) >= (*last_offset, *last_rule) {
+            return 1;
+        }
+        // Keep the others in the order added, which decides between equal keys.
+        self.list.remove(last);
+        self.list.push((rule, String::from(message), offset));
+        self.last = None;
+        1
+    }
 }
 
 /// An answer to an MCP POST that is no event stream (Streamable HTTP).
@@ -343,6 +421,15 @@ struct Out {
     not_checked_keys: BTreeSet<(Rule, Option<usize>)>,
 }
 
+impl Out {
+    /// Counts `n` findings of `severity` that were dropped before they were made: the window
+    /// would have had no room for them (see [`Pending`] and [`Conn::defer`]).
+    fn count_dropped(&mut self, severity: Severity, n: u64) {
+        self.counts[severity as usize] += n;
+        self.dropped += n;
+    }
+}
+
 struct Prev {
     status: Option<u16>,
     end: Option<End>,
@@ -368,7 +455,9 @@ struct Core {
     ttfe: Option<u64>,
     per_connection: VecDeque<ConnectionStats>,
     per_connection_dropped: u64,
-    last_end: Option<EndKind>,
+    /// How the latest 200 event stream ended (a session-scoped grammar must be complete when
+    /// it was `eof`).
+    last_stream_end: Option<Option<EndKind>>,
     /// Some connection sent a valid `retry`.
     retry_seen: bool,
     /// Some connection had a 200 body.
@@ -464,7 +553,7 @@ impl Validator {
                 ttfe: None,
                 per_connection: VecDeque::new(),
                 per_connection_dropped: 0,
-                last_end: None,
+                last_stream_end: None,
                 retry_seen: false,
                 bodies: false,
                 streams: Streams::default(),
@@ -650,6 +739,10 @@ impl Validator {
         };
         conn.bytes += data.len() as u64;
         self.core.bytes += data.len() as u64;
+        if !data.is_empty() {
+            let first = *conn.body_t.get_or_insert(t);
+            conn.one_instant &= first == t;
+        }
         self.core.activity(t);
         let conn = self.core.conn.as_mut().expect("connection checked above");
         if !conn.parse_body {
@@ -665,15 +758,14 @@ impl Validator {
         }
         if self.core.cfg.on(Rule::InvalidUtf8) {
             let start = self.parser.offset();
-            let mut found = Vec::new();
-            conn.utf8.feed(data, start, |at| found.push(at));
-            for at in found {
-                conn.pending.push((
-                    Rule::InvalidUtf8,
-                    String::from("invalid UTF-8: decoded as U+FFFD"),
-                    at,
-                ));
-            }
+            let Conn { utf8, pending, .. } = &mut *conn;
+            let mut pending = Pending::new(pending, self.core.cfg.window_findings);
+            let mut over = 0;
+            utf8.feed(data, start, |at| {
+                over += pending.push(Rule::InvalidUtf8, "invalid UTF-8: decoded as U+FFFD", at);
+            });
+            let severity = self.core.cfg.severity[Rule::InvalidUtf8.index()];
+            self.core.out.count_dropped(severity, over);
         }
         // One SIMD scan per chunk spares every line the BOM check.
         if let Some(i) = memchr::memrchr(0xEF, data) {
@@ -715,7 +807,7 @@ impl Validator {
             .block_start
             .max(end.saturating_sub(keep as u64))
             .max(conn.tail_start);
-        if self.core.cfg.on(Rule::IdNotResumable) {
+        if wire::keeps_line_heads(&self.core.cfg) {
             conn.keep_line_head(data, chunk_start, keep_from);
         }
         if conn.block_has_id && !conn.event_in_block && conn.id_kept.is_none() {
@@ -935,12 +1027,6 @@ impl Sink for FeedSink<'_> {
     }
 }
 
-fn header_tokens(value: &str) -> impl Iterator<Item = &str> {
-    value
-        .split(',')
-        .map(|d| d.split('=').next().unwrap_or("").trim())
-}
-
 impl Core {
     fn finding(&mut self, rule: Rule, message: String, loc: Loc) {
         let severity = self.cfg.severity[rule.index()];
@@ -1007,22 +1093,18 @@ impl Core {
         let from = conn.last_activity;
         conn.last_activity = conn.last_activity.max(t);
         if on && timed && silence > max {
-            let loc = Loc {
-                connection: Some(conn.index),
-                t: Some(t),
-                ..Loc::default()
-            };
             let severity = self.cfg.severity[Rule::Heartbeat.index()];
-            conn.deferred.push(Finding {
+            let index = conn.index;
+            conn.defer(self.cfg.window_findings, severity, || Finding {
                 rule: Rule::Heartbeat,
                 severity,
                 message: format!(
                     "no bytes for {silence} ms (t={from}..{t}), longer than heartbeat.max_silence_ms = {max}"
                 ),
-                connection: loc.connection,
+                connection: Some(index),
                 event: None,
                 offset: None,
-                t: loc.t,
+                t: Some(t),
                 excerpt: None,
             });
         }
@@ -1059,9 +1141,6 @@ impl Core {
                 let gap = t.saturating_sub(last);
                 // Merged into the session's histogram when the connection closes.
                 conn.gaps.add(gap);
-                if Some(t) != conn.first_event_t {
-                    conn.all_same_t = false;
-                }
             }
         }
         conn.last_event_t = Some(t);
@@ -1096,8 +1175,9 @@ impl Core {
             if self.cfg.on(Rule::TimeToFirstEvent) && timed {
                 let severity = self.cfg.severity[Rule::TimeToFirstEvent.index()];
                 let max = self.cfg.ttfe_max;
+                let cap = self.cfg.window_findings;
                 let conn = self.conn.as_mut().expect("open");
-                conn.deferred.push(Finding {
+                conn.defer(cap, severity, || Finding {
                     rule: Rule::TimeToFirstEvent,
                     severity,
                     message: format!("first event {ttfe} ms after the request, more than time_to_first_event.max_ms = {max}"),
@@ -1338,27 +1418,31 @@ impl Core {
             }
         }
         // A resumed connection's backlog is written at once by design, and a quiet stream may
-        // send nothing after it: events at one instant say nothing about buffering there.
+        // send nothing after it: a body at one instant says nothing about buffering there.
+        // Bytes at two instants (a comment heartbeat after a burst of events, say) prove that the
+        // transport passes them on as they come, and measure the silence between them.
         let resumed = conn.sent_id.is_some();
-        let buffered = self.timed() && conn.events >= 2 && conn.all_same_t && !resumed;
+        let buffered = self.timed() && conn.events >= 2 && conn.one_instant && !resumed;
         if buffered && self.cfg.on(Rule::BufferedTransport) {
             self.finding(
                 Rule::BufferedTransport,
                 format!(
-                    "all {} events arrived at t={} ms: something buffered the stream, so timing rules could not be checked",
+                    "the whole body ({} events) arrived at t={} ms: something buffered the stream, so timing rules could not be checked",
                     conn.events,
-                    conn.first_event_t.unwrap_or(0)
+                    conn.body_t.unwrap_or(0)
                 ),
                 loc.clone(),
             );
         }
+        // Only a 200 event stream owes heartbeats and events: another status, another type,
+        // a 204, an MCP answer that is no stream, or an attempt with no response does not; and
+        // silence measured around a body that was not recorded is no silence of the server.
+        let stream = conn.parse_body && !unknown;
         if buffered {
-            let reason = "every event arrived at the same time (buffered transport)";
+            let reason = "the whole body arrived at the same time (buffered transport)";
             self.not_checked(Rule::Heartbeat, Some(conn.index), reason);
             self.not_checked(Rule::TimeToFirstEvent, Some(conn.index), reason);
-        } else if unknown || conn.non_stream.is_some() {
-            // Silence measured around a body that was not recorded is no silence of the server,
-            // and an answer that is no stream owes no heartbeat and no event.
+        } else if !stream {
             conn.deferred.clear();
         } else {
             // A stream that stays open without dispatching anything is as late as it gets.
@@ -1366,7 +1450,6 @@ impl Core {
             if let Some(waited) = waited.filter(|&w| w > self.cfg.ttfe_max) {
                 if self.timed()
                     && conn.events == 0
-                    && conn.status == Some(200)
                     && !resumed
                     && self.cfg.on(Rule::TimeToFirstEvent)
                 {
@@ -1392,6 +1475,11 @@ impl Core {
                         excerpt: f.excerpt,
                     },
                 );
+            }
+            // Those past the bound come after `window.findings` others: dropped, but counted.
+            let severities = [Severity::Info, Severity::Warning, Severity::Error];
+            for (severity, n) in severities.into_iter().zip(conn.deferred_over) {
+                self.out.count_dropped(severity, n);
             }
         }
         if !self.timed() {
@@ -1498,7 +1586,9 @@ impl Core {
         } else {
             self.per_connection_dropped += 1;
         }
-        self.last_end = end.as_ref().map(|e| e.kind);
+        if conn.parse_body {
+            self.last_stream_end = Some(end.as_ref().map(|e| e.kind));
+        }
         self.prev = Some(Prev {
             status: conn.status,
             end,
@@ -1765,8 +1855,9 @@ impl Core {
     }
 
     fn finish(mut self) -> Report {
-        if self.last_end == Some(EndKind::Eof)
-            && self.bodies
+        // The last 200 stream, not the last attempt: a failed reconnect after a stream the
+        // server ended does not excuse it, and a 500 after a broken stream ends no stream.
+        if self.last_stream_end == Some(Some(EndKind::Eof))
             && self.cfg.on(Rule::Grammar)
             && self.cfg.grammar_scope == Scope::Session
         {
@@ -1880,6 +1971,29 @@ mod tests {
         assert_eq!(conn.events, 1000);
         assert!(conn.ints.ranges.len() <= 4, "{:?}", conn.ints.ranges.len());
         assert!(v.core.ids.delivered.ranges.len() <= 4);
+    }
+
+    #[test]
+    fn pending_keeps_the_entries_reported_first() {
+        // flush_pending reports by (offset, rule), equal keys in the order added: with room for
+        // 3, an entry that sorts before a kept one takes its place, and the others drop.
+        let mut list = alloc::vec![(Rule::LineTooLong, String::from("a"), 9)];
+        let mut pending = Pending::new(&mut list, 3);
+        let mut dropped = 0;
+        dropped += pending.push(Rule::InvalidUtf8, "b", 4);
+        dropped += pending.push(Rule::InvalidUtf8, "c", 9);
+        dropped += pending.push(Rule::InvalidUtf8, "d", 12);
+        dropped += pending.push(Rule::InvalidUtf8, "e", 5);
+        dropped += pending.push(Rule::InvalidUtf8, "f", 9);
+        let kept: Vec<(&str, u64)> = list.iter().map(|(_, m, at)| (m.as_str(), *at)).collect();
+        assert_eq!(kept, [("b", 4), ("c", 9), ("e", 5)]);
+        assert_eq!(dropped, 3);
+        let mut none = Vec::new();
+        assert_eq!(
+            Pending::new(&mut none, 0).push(Rule::InvalidUtf8, "x", 0),
+            1
+        );
+        assert!(none.is_empty());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Transport rules (SSE1xx) and the checks made when a reconnect starts (SSE401, SSE405, SSE406).
 
 use super::*;
+use crate::content_type::{extract_mime_type, list_items, MediaType};
 
 impl Core {
     pub(super) fn request(&mut self, request: &Request, last_id: String, retry: Option<u64>) {
@@ -35,7 +36,8 @@ impl Core {
             saw_retry: false,
             first_event_t: None,
             last_event_t: None,
-            all_same_t: true,
+            body_t: None,
+            one_instant: true,
             gaps: Histogram::default(),
             prev_id: String::new(),
             prev_pos: None,
@@ -46,6 +48,7 @@ impl Core {
             excused_dups: None,
             excuse_upto: None,
             deferred: Vec::new(),
+            deferred_over: [0; 3],
             pending: Vec::new(),
             discarded: None,
             utf8: Utf8Check::default(),
@@ -95,13 +98,18 @@ impl Core {
                     "request headers were not recorded",
                 ),
                 Some(_) => {
-                    let accept = request.header("accept").unwrap_or("");
-                    if !header_tokens(accept).any(|m| m.eq_ignore_ascii_case("text/event-stream")) {
-                        self.finding(
-                            Rule::AcceptHeader,
-                            format!("request did not send `Accept: text/event-stream` (sent {accept:?})"),
-                            loc.clone(),
-                        );
+                    let accept = request.header_list("accept").unwrap_or_default();
+                    let message = match accepts_event_stream(&accept) {
+                        Some(true) => None,
+                        Some(false) => Some(format!(
+                            "request's `Accept` ({accept:?}) gives text/event-stream q=0, which refuses it"
+                        )),
+                        None => Some(format!(
+                            "request did not send `Accept: text/event-stream` (sent {accept:?})"
+                        )),
+                    };
+                    if let Some(message) = message {
+                        self.finding(Rule::AcceptHeader, message, loc.clone());
                     }
                 }
             }
@@ -323,22 +331,21 @@ impl Core {
         };
         let status = response.status;
         conn.status = Some(status);
-        conn.event_stream = response
-            .header("content-type")
-            .is_some_and(crate::is_event_stream_type);
+        // What a browser reads from the field lines (Fetch's "extract a MIME type").
+        let mime = extract_mime_type(response.header_lines("content-type"));
+        let essence_is =
+            |essence: &str| mime.is_some_and(|(m, _)| m.essence.eq_ignore_ascii_case(essence));
+        conn.event_stream = essence_is("text/event-stream");
         // MCP Streamable HTTP: a POST may be answered with plain JSON, or with 202 Accepted.
         conn.non_stream = match status {
             _ if !(streams && conn.post) => None,
-            200 if response.header("content-type").is_some_and(|value| {
-                crate::content_type::has_essence(value, "application/json")
-            }) =>
-            {
-                Some(NonStream::Json)
-            }
+            200 if essence_is("application/json") => Some(NonStream::Json),
             202 => Some(NonStream::Accepted),
             _ => None,
         };
-        conn.parse_body = status == 200 && conn.non_stream.is_none();
+        // An EventSource fails the connection on any other status or type and reads no byte of
+        // the body: SSE101 or SSE102 says why, and no stream rule applies to it.
+        conn.parse_body = status == 200 && conn.non_stream.is_none() && conn.event_stream;
         let index = conn.index;
         let non_stream = conn.non_stream.is_some();
         if let Some(t) = response.t {
@@ -367,46 +374,39 @@ impl Core {
             return;
         }
         if self.cfg.on(Rule::ContentType) {
-            let problem = match response.header("content-type") {
-                None => Some(String::from(
-                    "no `Content-Type`; an EventSource requires text/event-stream",
-                )),
-                Some(value) => {
-                    if !crate::is_event_stream_type(value) {
-                        Some(format!("`Content-Type: {value}` is not text/event-stream"))
-                    } else {
-                        value
-                            .split(';')
-                            .skip(1)
-                            .filter_map(|p| p.split_once('='))
-                            .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
-                            .map(|(_, v)| v.trim().trim_matches('"'))
-                            .filter(|cs| !cs.eq_ignore_ascii_case("utf-8"))
-                            .map(|cs| {
-                                format!("`Content-Type` charset {cs:?}: the stream is always UTF-8")
-                            })
-                    }
-                }
-            };
-            if let Some(message) = problem {
+            if let Some(message) = content_type_problem(response, mime) {
                 self.finding(Rule::ContentType, message, loc.clone());
             }
         }
         if self.cfg.on(Rule::CacheControl) {
-            let value = response.header("cache-control").unwrap_or("");
-            if !header_tokens(value)
-                .any(|d| d.eq_ignore_ascii_case("no-cache") || d.eq_ignore_ascii_case("no-store"))
-            {
-                self.finding(
-                    Rule::CacheControl,
-                    format!("`Cache-Control` ({value:?}) has neither no-cache nor no-store; caches may hold the stream"),
-                    loc.clone(),
-                );
+            let value = response.header_list("cache-control").unwrap_or_default();
+            let mut qualified = false;
+            let kept_out = list_items(&value).any(|directive| {
+                let (name, argument) = match directive.split_once('=') {
+                    Some((name, argument)) => (name.trim(), Some(argument)),
+                    None => (directive, None),
+                };
+                if name.eq_ignore_ascii_case("no-store") {
+                    return true;
+                }
+                // `no-cache="set-cookie"` only keeps the named fields out of caches (RFC 9111,
+                // section 5.2.2.4): the stream itself may still be stored.
+                let no_cache = name.eq_ignore_ascii_case("no-cache");
+                qualified |= no_cache && argument.is_some();
+                no_cache && argument.is_none()
+            });
+            if !kept_out {
+                let message = if qualified {
+                    format!("`Cache-Control` ({value:?}) has no no-store and its no-cache names fields, which keeps only those out of caches; caches may hold the stream")
+                } else {
+                    format!("`Cache-Control` ({value:?}) has neither no-cache nor no-store; caches may hold the stream")
+                };
+                self.finding(Rule::CacheControl, message, loc.clone());
             }
         }
         if self.cfg.on(Rule::ContentEncoding) {
-            if let Some(enc) = response.header("content-encoding") {
-                if !enc.trim().eq_ignore_ascii_case("identity") && !enc.trim().is_empty() {
+            if let Some(enc) = response.header_list("content-encoding") {
+                if list_items(&enc).any(|coding| !coding.eq_ignore_ascii_case("identity")) {
                     self.finding(
                         Rule::ContentEncoding,
                         format!("`Content-Encoding: {enc}`: compressors and proxies buffer, delaying events"),
@@ -428,6 +428,80 @@ impl Core {
             }
         }
     }
+}
+
+/// SSE102 for a 200 response whose MIME type, as a browser reads it, is `mime`.
+fn content_type_problem(
+    response: &Response,
+    mime: Option<(MediaType<'_>, Option<&str>)>,
+) -> Option<String> {
+    let values = response.header_list("content-type");
+    let Some(value) = values else {
+        return Some(String::from(
+            "no `Content-Type`; an EventSource requires text/event-stream",
+        ));
+    };
+    let stream = mime.is_some_and(|(m, _)| m.essence.eq_ignore_ascii_case("text/event-stream"));
+    // A singleton field (RFC 9110, section 8.3) with several values: a browser takes the last
+    // that parses, a proxy or another client may take another or refuse the response.
+    let values = list_items(&value).count();
+    if values > 1 {
+        return Some(if stream {
+            format!("`Content-Type` has {values} values ({value:?}) but takes one (RFC 9110, section 8.3): a browser uses the last valid one, text/event-stream, but other clients and proxies may not")
+        } else {
+            format!("`Content-Type` has {values} values ({value:?}) but takes one (RFC 9110, section 8.3), and the last valid one, which a browser uses, is not text/event-stream")
+        });
+    }
+    if !stream {
+        return Some(format!("`Content-Type: {value}` is not text/event-stream"));
+    }
+    // The stream is UTF-8 whatever the charset says (an EventSource ignores it); a label that
+    // means UTF-8 is as good as `utf-8`.
+    let charset = mime.and_then(|(_, charset)| charset)?;
+    (!is_utf8_label(charset))
+        .then(|| format!("`Content-Type` charset {charset:?}: the stream is always UTF-8"))
+}
+
+/// Whether `label` names UTF-8 in the WHATWG Encoding standard (ASCII case-insensitive, without
+/// surrounding whitespace).
+fn is_utf8_label(label: &str) -> bool {
+    const UTF8_LABELS: [&str; 6] = [
+        "unicode-1-1-utf-8",
+        "unicode11utf8",
+        "unicode20utf8",
+        "utf-8",
+        "utf8",
+        "x-unicode20utf8",
+    ];
+    let label = label.trim_matches(|c: char| c.is_ascii_whitespace());
+    UTF8_LABELS.iter().any(|l| l.eq_ignore_ascii_case(label))
+}
+
+/// Whether an `Accept` value (its field lines combined) asks for text/event-stream: `Some(true)`
+/// when a media range names it with a weight above 0, `Some(false)` when it names it only with
+/// `q=0` ("not acceptable", RFC 9110 section 12.4.2), `None` when it does not name it. Wildcards
+/// (`*/*`, `text/*`) do not count: an EventSource sends the type itself, and a server that
+/// negotiates may answer a wildcard with another type.
+fn accepts_event_stream(accept: &str) -> Option<bool> {
+    let mut refused = false;
+    for range in list_items(accept).filter_map(MediaType::parse) {
+        if !range.essence.eq_ignore_ascii_case("text/event-stream") {
+            continue;
+        }
+        if range.param("q").is_some_and(is_zero_weight) {
+            refused = true;
+        } else {
+            return Some(true);
+        }
+    }
+    refused.then_some(false)
+}
+
+/// Whether a `qvalue` is 0 (`0`, `0.0`, `0.000`); a malformed weight is not taken as a refusal.
+fn is_zero_weight(q: &str) -> bool {
+    let q = q.trim();
+    let (int, frac) = q.split_once('.').unwrap_or((q, ""));
+    int == "0" && frac.bytes().all(|b| b == b'0')
 }
 
 /// A header value as HTTP carries it: without leading and trailing spaces and tabs (RFC 9110,

@@ -29,8 +29,8 @@ fuzz_target!(|data: &[u8]| {
         for options in [ValidateOptions::default(), mcp] {
             let report = validate(&recording, &options).expect("default options are valid");
             let _ = report.to_json();
-            let json = Recording::from_json(&recording.to_json())
-                .expect("a written recording reads back");
+            let json =
+                Recording::from_json(&recording.to_json()).expect("a written recording reads back");
             assert_eq!(json, recording, "the JSON round trip changed the recording");
             let lines = Recording::from_json_lines(&recording.to_json_lines())
                 .expect("a written JSON Lines recording reads back");

@@ -315,7 +315,10 @@ fuzz_target!(|input: Input| {
 
     let read_back =
         Recording::from_json(&recording.to_json()).expect("a written recording reads back");
-    assert_eq!(read_back, recording, "JSON round trip changed the recording");
+    assert_eq!(
+        read_back, recording,
+        "JSON round trip changed the recording"
+    );
 
     let mut streaming = Validator::new(&options).expect("the same options");
     for line in recording.to_json_lines().lines() {

@@ -670,3 +670,67 @@ fn bounded_findings_are_cut_exactly_where_the_window_ends() {
         assert_window_cuts_exactly(&gaps, EndKind::ClientClosed, "{}", window);
     }
 }
+
+#[test]
+fn a_retry_waiting_for_its_line_is_counted_as_itself() {
+    // The SSE304 of `retry: 5` waits for its line's trace, which a chunk ending in its CR holds
+    // back until the next byte, when the invalid bytes after it have been scanned: a window
+    // full of those must neither drop it nor count it as one of them (an error). And lines of
+    // invalid bytes in one chunk, each reported when its own line ends.
+    let bodies: [&[u8]; 2] = [
+        b"retry: 5\r\xff\xff\xff\xff\r\r",
+        b"data: \xff\xff\rretry: 7\r\xfe\rdata: \xc3\r\xff: x\rretry: 9\r\r\xf0\x9f",
+    ];
+    for body in bodies {
+        let mut cuts: Vec<Vec<(u64, &[u8])>> = (1..body.len())
+            .map(|at| {
+                let (head, tail) = body.split_at(at);
+                vec![(2, head), (2, tail)]
+            })
+            .collect();
+        cuts.push(vec![(2, body)]);
+        cuts.push(body.chunks(1).map(|c| (2, c)).collect());
+        for chunks in &cuts {
+            for window in 0..10 {
+                assert_window_cuts_exactly(chunks, EndKind::Eof, "{}", window);
+            }
+        }
+    }
+}
+
+#[test]
+fn session_grammar_end_is_not_checked_when_the_last_stream_body_was_not_recorded() {
+    // The stream that ended may have sent `done`: its body is unknown.
+    let recording = Recording {
+        connections: vec![
+            connection(
+                request(0, None),
+                Some(response(1)),
+                vec![text_chunk(2, "id: 1\nevent: stage\ndata: x\n\n")],
+                end(EndKind::NetworkError, 5),
+            ),
+            connection(
+                request(10, Some("1")),
+                Some(response(11)),
+                vec![],
+                end(EndKind::Eof, 20),
+            ),
+        ],
+        unknown_bodies: [1].into(),
+        ..Recording::default()
+    };
+    let options = options(
+        r#"{"grammar":{"pattern":"stage+ (done | error)","scope":"session"},"ids":{"required":false}}"#,
+    );
+    let report = validate(&recording, &options).unwrap();
+    assert!(!report.has(Rule::Grammar), "{report}");
+    let session = report
+        .not_checked
+        .iter()
+        .find(|n| n.rule == Rule::Grammar && n.connection.is_none());
+    assert_eq!(
+        session.map(|n| n.reason.as_str()),
+        Some("the body of connection 1 was not recorded: the session's events are unknown from there on"),
+        "{report}"
+    );
+}

@@ -22,7 +22,7 @@ use super::recording::{
 use super::report::{ConnectionStats, Finding, Histogram, NotChecked, Report, SessionStats};
 use super::rules::{Category, Rule, Severity};
 use super::track::{IntervalSet, RecentIds, Utf8Check};
-use wire::{id_value, LINE_HEAD};
+use wire::LINE_HEAD;
 
 mod ids;
 mod transport;
@@ -87,10 +87,10 @@ struct Conn {
     event_in_block: bool,
     /// The block's last valid `id` line.
     id_line: Option<(u64, u64)>,
-    /// That line's id, copied out when the kept window was about to drop the line before the
-    /// block ended (a long comment can push it out): an id-only block's id must not depend on
-    /// the chunking.
-    id_kept: Option<String>,
+    /// That line's bytes (without its terminator), copied out when the kept window was about
+    /// to drop the line before the block ended (a long comment can push it out): an id-only
+    /// block's id, and the quote of its findings, must not depend on the chunking.
+    id_kept: Option<Vec<u8>>,
     ignored_id_at: Option<u64>,
     /// SSE212 reasons already reported on this connection (`ID_SPACES`, `ID_TOO_LONG`).
     id_flagged: u8,
@@ -125,8 +125,10 @@ struct Conn {
     deferred: Vec<Finding>,
     /// Deferred findings past that bound, by severity.
     deferred_over: [u64; 3],
-    /// Findings waiting for their line's Line trace, to quote it (invalid UTF-8 adds at most
-    /// `window.findings` of them: see [`Pending`]).
+    /// Findings waiting for their line's Line trace, to quote it: at most one of each rule per
+    /// line (the parser's limit errors, an invalid or out-of-range `retry`, a NUL in an `id`;
+    /// the out-of-range `retry`'s offset is `AT_NEXT_LINE` until its line is traced). The chunk
+    /// scan's invalid UTF-8, up to one per byte, waits in [`Core::utf8_pending`] instead.
     pending: Vec<(Rule, String, u64)>,
     /// The tail `finish` discarded, if any.
     discarded: Option<(u64, u64)>,
@@ -181,60 +183,6 @@ impl Conn {
         } else {
             self.deferred_over[severity as usize] += 1;
         }
-    }
-}
-
-/// A connection's `pending` list, as invalid UTF-8 fills it: one line of invalid bytes would
-/// otherwise hold one entry per byte until the line ends.
-///
-/// `flush_pending` reports the entries in (offset, rule) order, equal keys in the order
-/// added, and [`Core::finding`] keeps the first `window.findings` findings. An entry with `cap`
-/// (`window.findings`) entries before it in that order is reported no sooner than they are, so
-/// it finds the window full whatever else happens: it is dropped here and counted at once, as
-/// reporting it would have.
-struct Pending<'a> {
-    list: &'a mut Vec<(Rule, String, u64)>,
-    cap: usize,
-    /// Where the entry that would be reported last is, once the list is full.
-    last: Option<usize>,
-}
-
-impl<'a> Pending<'a> {
-    fn new(list: &'a mut Vec<(Rule, String, u64)>, cap: usize) -> Pending<'a> {
-        Pending {
-            list,
-            cap,
-            last: None,
-        }
-    }
-
-    /// Adds an entry, keeping the `cap` that would be reported first; returns how many
-    /// entries were dropped (0 or 1).
-    fn push(&mut self, rule: Rule, message: &str, offset: u64) -> u64 {
-        if self.list.len() < self.cap {
-            self.list.push((rule, String::from(message), offset));
-            return 0;
-        }
-        if self.cap == 0 {
-            return 1;
-        }
-        let list = &*self.list;
-        let last = *self.last.get_or_insert_with(|| {
-            // The greatest key; of equal ones the latest added, which is reported after them.
-            (0..list.len())
-                .max_by_key(|&i| (list[i].2, list[i].0))
-                .unwrap_or(0)
-        });
-        let (last_rule, _, last_offset) = &self.list[last];
-        // Added last, the new entry comes after an equal key.
-        if (offset, rule) >= (*last_offset, *last_rule) {
-            return 1;
-        }
-        // Keep the others in the order added, which decides between equal keys.
-        self.list.remove(last);
-        self.list.push((rule, String::from(message), offset));
-        self.last = None;
-        1
     }
 }
 
@@ -423,7 +371,7 @@ struct Out {
 
 impl Out {
     /// Counts `n` findings of `severity` that were dropped before they were made: the window
-    /// would have had no room for them (see [`Pending`] and [`Conn::defer`]).
+    /// would have had no room for them (see [`Core::utf8_pending`] and [`Conn::defer`]).
     fn count_dropped(&mut self, severity: Severity, n: u64) {
         self.counts[severity as usize] += n;
         self.dropped += n;
@@ -482,6 +430,14 @@ struct Core {
     /// are not all counted.
     bytes_unknown: bool,
     silence: Silence,
+    /// Where the chunk scan found invalid UTF-8 in the open connection, in stream order, each
+    /// waiting (as `Conn::pending` does) for its line to be traced; at most `window.findings`
+    /// of them. `flush_pending` reports by offset, so one found when that many wait comes after
+    /// them all, to a full window: it is counted as dropped at once rather than held. A line of
+    /// invalid bytes then holds no memory per byte, and each byte costs O(1) however the body
+    /// is chunked. Every connection's close empties it (`flush_pending`), so one list serves
+    /// them all.
+    utf8_pending: VecDeque<u64>,
 }
 
 /// The incremental validator. Feed it a session in order — [`request`](Self::request),
@@ -564,6 +520,7 @@ impl Validator {
                 ttfe_unknown: false,
                 bytes_unknown: false,
                 silence: Silence::default(),
+                utf8_pending: VecDeque::new(),
             },
         })
     }
@@ -758,11 +715,16 @@ impl Validator {
         }
         if self.core.cfg.on(Rule::InvalidUtf8) {
             let start = self.parser.offset();
-            let Conn { utf8, pending, .. } = &mut *conn;
-            let mut pending = Pending::new(pending, self.core.cfg.window_findings);
+            let cap = self.core.cfg.window_findings;
+            let waiting = &mut self.core.utf8_pending;
             let mut over = 0;
-            utf8.feed(data, start, |at| {
-                over += pending.push(Rule::InvalidUtf8, "invalid UTF-8: decoded as U+FFFD", at);
+            // Offsets come in stream order: see `Core::utf8_pending`.
+            conn.utf8.feed(data, start, |at| {
+                if waiting.len() < cap {
+                    waiting.push_back(at);
+                } else {
+                    over += 1;
+                }
             });
             let severity = self.core.cfg.severity[Rule::InvalidUtf8.index()];
             self.core.out.count_dropped(severity, over);
@@ -817,7 +779,11 @@ impl Validator {
                     tail_start: conn.tail_start,
                     chunk: data,
                 };
-                conn.id_kept = id_value(&view, start, line_end, keep);
+                // Longer lines are not kept in every chunking: they are never read back.
+                let len = usize::try_from(line_end - start)
+                    .ok()
+                    .filter(|&n| n <= keep);
+                conn.id_kept = len.and_then(|len| view.line(start, len));
             }
         }
         if keep_from >= chunk_start {
@@ -1971,29 +1937,6 @@ mod tests {
         assert_eq!(conn.events, 1000);
         assert!(conn.ints.ranges.len() <= 4, "{:?}", conn.ints.ranges.len());
         assert!(v.core.ids.delivered.ranges.len() <= 4);
-    }
-
-    #[test]
-    fn pending_keeps_the_entries_reported_first() {
-        // flush_pending reports by (offset, rule), equal keys in the order added: with room for
-        // 3, an entry that sorts before a kept one takes its place, and the others drop.
-        let mut list = alloc::vec![(Rule::LineTooLong, String::from("a"), 9)];
-        let mut pending = Pending::new(&mut list, 3);
-        let mut dropped = 0;
-        dropped += pending.push(Rule::InvalidUtf8, "b", 4);
-        dropped += pending.push(Rule::InvalidUtf8, "c", 9);
-        dropped += pending.push(Rule::InvalidUtf8, "d", 12);
-        dropped += pending.push(Rule::InvalidUtf8, "e", 5);
-        dropped += pending.push(Rule::InvalidUtf8, "f", 9);
-        let kept: Vec<(&str, u64)> = list.iter().map(|(_, m, at)| (m.as_str(), *at)).collect();
-        assert_eq!(kept, [("b", 4), ("c", 9), ("e", 5)]);
-        assert_eq!(dropped, 3);
-        let mut none = Vec::new();
-        assert_eq!(
-            Pending::new(&mut none, 0).push(Rule::InvalidUtf8, "x", 0),
-            1
-        );
-        assert!(none.is_empty());
     }
 
     #[test]

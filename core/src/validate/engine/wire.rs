@@ -60,7 +60,7 @@ impl Core {
             Rule::UnterminatedEvent => String::from(
                 "the stream ended inside an event (no blank line after it): the client discards it",
             ),
-            Rule::InvalidUtf8 => String::from("invalid UTF-8: decoded as U+FFFD"),
+            Rule::InvalidUtf8 => String::from(INVALID_UTF8),
             _ => format!(
                 "{} (the event being built is discarded)",
                 error.kind().message()
@@ -120,28 +120,35 @@ impl Core {
         self.finding(Rule::UnterminatedEvent, message, loc);
     }
 
-    /// Emits the findings waiting for the line `[start, end)` to complete.
+    /// Emits the findings waiting for the line `[start, end)` to complete (all of them when
+    /// `line` is `None`: the connection closes).
     pub(super) fn flush_pending(&mut self, line: Option<(u64, u64)>, view: &View<'_>) {
         let Some(conn) = self.conn.as_mut() else {
             return;
         };
-        if conn.pending.is_empty() {
+        // Only what lies on this line: UTF-8 errors of later lines wait for theirs. The chunk
+        // scan finds them before the parser reads the chunk, in stream order, so those due are
+        // the first ones waiting.
+        let limit = line.map_or(u64::MAX, |(_, end)| end);
+        let utf8 = self.utf8_pending.partition_point(|&at| at <= limit);
+        if conn.pending.is_empty() && utf8 == 0 {
             return;
         }
-        // Only what lies on this line: UTF-8 errors of later lines wait for theirs. They can be
-        // reported before an earlier line's error (a too-long line's), so pending is not sorted.
-        let limit = line.map_or(u64::MAX, |(_, end)| end);
         let mut pending = core::mem::take(&mut conn.pending);
         if let Some((start, _)) = line {
             for p in pending.iter_mut().filter(|p| p.2 == AT_NEXT_LINE) {
                 p.2 = start;
             }
         }
+        // The other findings are few (at most one of each rule per line): a later line's, if
+        // any, stay for it.
         if pending.iter().any(|p| p.2 > limit) {
             let (now, later) = pending.into_iter().partition(|p| p.2 <= limit);
             pending = now;
             conn.pending = later;
         }
+        let found = self.utf8_pending.drain(..utf8);
+        pending.extend(found.map(|at| (Rule::InvalidUtf8, String::from(INVALID_UTF8), at)));
         if let Some((start, end)) = line {
             for p in pending
                 .iter_mut()
@@ -202,6 +209,7 @@ impl Core {
             let blank = line.kind == LineKind::Blank;
             let id = line.kind == LineKind::Field(FieldName::Id);
             let plain = conn.pending.is_empty()
+                && self.utf8_pending.front().is_none_or(|&at| at > line.end)
                 && Some(line.terminator) == conn.first_terminator
                 && !matches!(
                     line.kind,
@@ -354,11 +362,18 @@ impl Core {
         let Some((start, end)) = conn.id_line else {
             return;
         };
-        let Some(id) = conn
-            .id_kept
-            .take()
-            .or_else(|| id_value(view, start, end, self.cfg.excerpt_bytes))
-        else {
+        // The line as the window kept it, or as copied when the window dropped it: the same
+        // bytes in every chunking, for the id and for the quote.
+        let kept = conn.id_kept.take();
+        let view = match &kept {
+            Some(line) => View {
+                tail: line,
+                tail_start: start,
+                chunk: &[],
+            },
+            None => *view,
+        };
+        let Some(id) = id_value(&view, start, end, self.cfg.excerpt_bytes) else {
             return;
         };
         if id.is_empty() {
@@ -497,6 +512,9 @@ pub(super) const MAX_RESUMABLE_ID: u64 = MAX_HEADER_LINE - HEADER_LINE_EXTRA;
 /// parser reports the value before the line's Line trace, and with no offset).
 const AT_NEXT_LINE: u64 = u64::MAX;
 
+/// SSE204's message for an invalid UTF-8 sequence.
+const INVALID_UTF8: &str = "invalid UTF-8: decoded as U+FFFD";
+
 /// How SSE304 names a `retry` too large for `u64` that cannot be quoted.
 const SATURATED: &str = "of 20 digits or more";
 
@@ -607,7 +625,7 @@ impl Conn {
 
 /// The value of the `id` line at `start..end` of `view`, when the line is at most `max` bytes
 /// long (longer lines are not kept in every chunking, so they are never read back).
-pub(super) fn id_value(view: &View<'_>, start: u64, end: u64, max: usize) -> Option<String> {
+fn id_value(view: &View<'_>, start: u64, end: u64, max: usize) -> Option<String> {
     let len = usize::try_from(end - start)
         .ok()
         .filter(|&len| len <= max)?;

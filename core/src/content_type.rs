@@ -34,6 +34,9 @@ fn is_http_whitespace(c: char) -> bool {
 }
 
 // The validator (which needs `alloc`) reads header fields with these.
+#[cfg(feature = "alloc")]
+use alloc::{borrow::Cow, string::String};
+
 /// `value` cut at every `sep` outside a quoted string (RFC 9110, section 5.6.4: a quoted
 /// string may hold `,` and `;`, and `\` escapes the next character in it).
 #[cfg(feature = "alloc")]
@@ -96,23 +99,47 @@ impl<'a> MediaType<'a> {
         })
     }
 
-    /// The value of the first parameter named `name` (ASCII case-insensitive), without the
-    /// quotes of a quoted string.
-    pub(crate) fn param(&self, name: &str) -> Option<&'a str> {
+    /// The value of the first parameter named `name` (ASCII case-insensitive), a quoted
+    /// string read as a browser reads it ([`param_value`]).
+    pub(crate) fn param(&self, name: &str) -> Option<Cow<'a, str>> {
         split_unquoted(self.params, b';')
             .filter_map(|p| p.split_once('='))
             .find(|(key, _)| {
                 key.trim_matches(is_http_whitespace)
                     .eq_ignore_ascii_case(name)
             })
-            .map(|(_, value)| {
-                let value = value.trim_matches(is_http_whitespace);
-                value
-                    .strip_prefix('"')
-                    .and_then(|v| v.strip_suffix('"'))
-                    .unwrap_or(value)
-            })
+            .map(|(_, value)| param_value(value))
     }
+}
+
+/// A parameter value as written after its `=`, read as the WHATWG MIME Sniffing standard's
+/// "parse a MIME type" reads it: a value that starts with `"` is a quoted string, read with
+/// "collect an HTTP quoted string" with extract-value (Fetch): each backslash is dropped and the
+/// character after it kept as it is, the value ends at the closing quote (what follows it is
+/// ignored) or, when there is none, at the end. Any other value is taken as it is. HTTP
+/// whitespace around the value is dropped either way.
+#[cfg(feature = "alloc")]
+fn param_value(value: &str) -> Cow<'_, str> {
+    let value = value.trim_matches(is_http_whitespace);
+    let Some(quoted) = value.strip_prefix('"') else {
+        return Cow::Borrowed(value);
+    };
+    // Most quoted values escape nothing: they are borrowed.
+    let plain = quoted.find(['"', '\\']).unwrap_or(quoted.len());
+    if !quoted[plain..].starts_with('\\') {
+        return Cow::Borrowed(&quoted[..plain]);
+    }
+    let mut out = String::from(&quoted[..plain]);
+    let mut rest = quoted[plain..].chars();
+    while let Some(c) = rest.next() {
+        match c {
+            '"' => break,
+            // A backslash at the very end escapes nothing and is kept, as Fetch says.
+            '\\' => out.push(rest.next().unwrap_or('\\')),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// RFC 9110 `token`: one or more `tchar`.
@@ -131,7 +158,7 @@ fn is_token(s: &str) -> bool {
 #[cfg(feature = "alloc")]
 pub(crate) fn extract_mime_type<'a>(
     lines: impl Iterator<Item = &'a str>,
-) -> Option<(MediaType<'a>, Option<&'a str>)> {
+) -> Option<(MediaType<'a>, Option<Cow<'a, str>>)> {
     // The standard's steps: `charset` is only taken from the first of a run of values of one
     // essence, and lent to the later ones of that run that name none.
     let mut found = None;
@@ -144,9 +171,9 @@ pub(crate) fn extract_mime_type<'a>(
         let own = mime.param("charset");
         if !mime.essence.eq_ignore_ascii_case(essence) {
             essence = mime.essence;
-            charset = own;
+            charset.clone_from(&own);
         }
-        found = Some((mime, own.or(charset)));
+        found = Some((mime, own.or_else(|| charset.clone())));
     }
     found
 }
@@ -166,11 +193,55 @@ mod tests {
     fn media_types_and_parameters() {
         let m = MediaType::parse(r#"Text/Event-Stream ; q=0.5; charset="utf-8""#).unwrap();
         assert_eq!(m.essence, "Text/Event-Stream");
-        assert_eq!(m.param("Q"), Some("0.5"));
-        assert_eq!(m.param("charset"), Some("utf-8"));
+        assert_eq!(m.param("Q").as_deref(), Some("0.5"));
+        assert_eq!(m.param("charset").as_deref(), Some("utf-8"));
         assert!(MediaType::parse("text/").is_none());
         assert!(MediaType::parse("text event-stream").is_none());
         assert_eq!(MediaType::parse("*/*").unwrap().essence, "*/*");
+    }
+
+    #[test]
+    fn quoted_parameter_values_are_read_as_a_browser_reads_them() {
+        let charset = |value: &str| {
+            let item = alloc::format!("text/event-stream; charset={value}; q=1");
+            let m = MediaType::parse(&item).unwrap();
+            m.param("charset").map(Cow::into_owned)
+        };
+        // Fetch's "collect an HTTP quoted string" with extract-value: a backslash escapes the
+        // next character, whatever it is, and is dropped.
+        assert_eq!(charset(r#""utf\-8""#).as_deref(), Some("utf-8"));
+        assert_eq!(charset(r#""\u\t\f\-\8""#).as_deref(), Some("utf-8"));
+        assert_eq!(charset(r#""a\\b""#).as_deref(), Some(r"a\b"));
+        assert_eq!(charset(r#""a\"b""#).as_deref(), Some(r#"a"b"#));
+        assert_eq!(charset(r#""a\;b""#).as_deref(), Some("a;b"));
+        // The value ends at the closing quote: what follows it, up to `;`, is ignored.
+        assert_eq!(charset(r#""utf-8"x"#).as_deref(), Some("utf-8"));
+        assert_eq!(charset(r#""""#).as_deref(), Some(""));
+        // A token is taken as it is, backslashes and all.
+        assert_eq!(charset(r"utf\-8").as_deref(), Some(r"utf\-8"));
+        // With no closing quote, the value runs to the end (the `;` is inside it), and a
+        // backslash that ends it is kept.
+        let open = MediaType::parse(r#"text/event-stream; charset="utf-8; q=1"#).unwrap();
+        assert_eq!(open.param("charset").as_deref(), Some("utf-8; q=1"));
+        let open = MediaType::parse(r#"text/event-stream; charset="utf-8\"#).unwrap();
+        assert_eq!(open.param("charset").as_deref(), Some(r"utf-8\"));
+        // Values that escape nothing are borrowed.
+        let m = MediaType::parse(r#"text/event-stream; charset="utf-8""#).unwrap();
+        assert!(matches!(m.param("charset"), Some(Cow::Borrowed("utf-8"))));
+    }
+
+    #[test]
+    fn the_charset_of_the_extracted_type_is_unescaped() {
+        let (_, charset) =
+            extract_mime_type([r#"text/event-stream; charset="utf\-8""#].into_iter()).unwrap();
+        assert_eq!(charset.as_deref(), Some("utf-8"));
+        // Lent to a later value of the same essence that names none.
+        let lines = [
+            r#"text/event-stream; charset="lat\in1""#,
+            "text/event-stream",
+        ];
+        let (_, charset) = extract_mime_type(lines.into_iter()).unwrap();
+        assert_eq!(charset.as_deref(), Some("latin1"));
     }
 
     #[test]
@@ -182,7 +253,7 @@ mod tests {
         ];
         let (mime, charset) = extract_mime_type(lines.into_iter()).unwrap();
         assert_eq!(mime.essence, "TEXT/event-stream");
-        assert_eq!(charset, Some("latin1"));
+        assert_eq!(charset.as_deref(), Some("latin1"));
         let (mime, charset) =
             extract_mime_type(["text/event-stream", "text/html"].into_iter()).unwrap();
         assert_eq!((mime.essence, charset), ("text/html", None));

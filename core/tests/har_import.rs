@@ -283,3 +283,42 @@ fn an_uncaptured_body_between_captured_ones_is_unknown_not_a_wrong_last_event_id
     // Its events are not counted: 1, 2 and 5 are the events known.
     assert_eq!(report.stats.events, 3);
 }
+
+#[test]
+fn an_entry_whose_headers_were_not_captured_gets_its_mime_type_as_content_type() {
+    // Ids that go back: SSE302 shows that the body was validated as a stream.
+    let body = "id: 2\ndata: a\n\nid: 1\ndata: b\n\n";
+    let mut no_list = stream(body);
+    no_list["response"]
+        .as_object_mut()
+        .unwrap()
+        .remove("headers");
+    let mut empty_list = stream(body);
+    empty_list["response"]["headers"] = json!([]);
+    for uncaptured in [no_list, empty_list] {
+        let recording = Recording::from_har(&har(&[uncaptured])).unwrap();
+        let response = recording.connections[0].response.as_ref().unwrap();
+        assert_eq!(
+            response.headers,
+            [("content-type".to_owned(), "text/event-stream".to_owned())]
+        );
+        let report = validate(&recording, &ValidateOptions::default()).unwrap();
+        assert!(!report.has(Rule::ContentType), "{report}");
+        assert!(report.has(Rule::IdOrder), "{report}");
+        assert_eq!(report.stats.events, 2, "{report}");
+    }
+    // Headers that were captured stay as they are: without a Content-Type, an EventSource
+    // fails the response, and the validator says so and reads no event.
+    let mut no_content_type = stream(body);
+    no_content_type["response"]["headers"] =
+        json!([{"name": "Cache-Control", "value": "no-cache"}]);
+    let recording = Recording::from_har(&har(&[no_content_type])).unwrap();
+    let response = recording.connections[0].response.as_ref().unwrap();
+    assert_eq!(
+        response.headers,
+        [("Cache-Control".to_owned(), "no-cache".to_owned())]
+    );
+    let report = validate(&recording, &ValidateOptions::default()).unwrap();
+    assert!(report.has(Rule::ContentType), "{report}");
+    assert_eq!(report.stats.events, 0, "{report}");
+}

@@ -270,6 +270,64 @@ fn a_zero_padded_repeat_of_a_value_is_an_order_error_not_a_duplicate() {
 }
 
 #[test]
+fn the_same_spelling_again_is_a_duplicate_in_any_order_of_spellings() {
+    // Each body: the second id has the first one's value in another spelling (SSE302), and
+    // the third repeats a string already used (SSE303), whichever spelling came first.
+    for (body, repeated) in [
+        (
+            "id: 01\ndata: a\n\nid: 1\ndata: b\n\nid: 1\ndata: c\n\n",
+            "1",
+        ),
+        (
+            "id: 1\ndata: a\n\nid: 01\ndata: b\n\nid: 01\ndata: c\n\n",
+            "01",
+        ),
+        (
+            "id: 1\ndata: a\n\nid: 01\ndata: b\n\nid: 1\ndata: c\n\n",
+            "1",
+        ),
+        (
+            "id: 01\ndata: a\n\nid: 1\ndata: b\n\nid: 01\ndata: c\n\n",
+            "01",
+        ),
+    ] {
+        let report = one("", body);
+        assert_eq!(report.codes(), ["SSE302", "SSE303"], "{body:?}: {report}");
+        let dup = found(&report, "SSE303");
+        assert_eq!(
+            dup[0].message,
+            format!("id {repeated:?} was already used in this connection"),
+        );
+        assert_eq!(dup[0].event, Some(2), "{body:?}");
+    }
+}
+
+#[test]
+fn the_same_spelling_from_an_earlier_connection_is_a_replay_duplicate_in_any_order() {
+    // The first connection writes value 1 both ways; the second sends `1` again after
+    // resuming correctly: the string `1` was delivered before, so it is SSE403 (not SSE302).
+    for first in [
+        "id: 01\ndata: a\n\nid: 1\ndata: b\n\nid: 2\ndata: c\n\n",
+        "id: 1\ndata: a\n\nid: 01\ndata: b\n\nid: 2\ndata: c\n\n",
+    ] {
+        let report = run(
+            "",
+            vec![
+                connection(0, None, first),
+                connection(100, Some("2"), "id: 3\ndata: d\n\nid: 1\ndata: e\n\n"),
+            ],
+        );
+        assert_eq!(report.codes(), ["SSE302", "SSE403"], "{first:?}: {report}");
+        let replay = found(&report, "SSE403");
+        assert_eq!(
+            replay[0].message,
+            "event \"1\" was already delivered on an earlier connection"
+        );
+        assert_eq!(replay[0].connection, Some(1));
+    }
+}
+
+#[test]
 fn a_zero_padded_value_from_an_earlier_connection_is_no_replay_duplicate() {
     let report = run(
         "",

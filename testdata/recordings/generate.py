@@ -126,6 +126,11 @@ case("content-type-latin1", recording([conn(events([1]), response_headers=[
     ["Content-Type", "TEXT/Event-Stream; charset=iso-8859-1"], ["cache-control", "no-cache"],
     ["x-accel-buffering", "no"]])]),
      ["SSE102"], ["SSE102"], description="The essence matches case-insensitively, but the charset must be utf-8.")
+case("content-type-quoted-charset", recording([conn(events([1]), response_headers=[
+    ["content-type", 'text/event-stream; charset="utf\\-8"'], ["cache-control", "no-cache"],
+    ["x-accel-buffering", "no"]])]),
+     [], ["SSE102"],
+     description="A quoted charset is read as a browser reads it, escapes removed: `\"utf\\-8\"` is utf-8.")
 case("cache-control-missing", recording([conn(events([1]), response_headers=[
     ["content-type", "text/event-stream"], ["x-accel-buffering", "no"]])]),
      ["SSE103"], ["SSE103"], description="Without no-cache a cache may hold the stream.")
@@ -275,6 +280,10 @@ case("id-order-uuid7", recording([conn(events(["01890a5d-ac96-774b-bcce-b302099a
      [], ["SSE302"], options={"ids": {"order": "uuid7"}}, description="UUIDv7 ids in time order.")
 case("duplicate-id", recording([conn(events([1, 2, 2, 3]))]), ["SSE303"], ["SSE303", "SSE302"],
      description="Event 2 twice in one connection (reported once, not also as an order violation).")
+case("duplicate-id-spellings", recording([conn(events(["01", "1", "1"]))]), ["SSE302", "SSE303"],
+     ["SSE302", "SSE303"],
+     description="`1` after `01` has a value already used (SSE302, not the same id); `1` again is the same "
+                 "string, a duplicate (SSE303), although its value was also written padded.")
 case("retry-out-of-bounds", recording([conn([(10, "retry: 10\nid: 1\ndata: a\n\n")])]), ["SSE304"], ["SSE304"],
      description="10 ms makes clients hammer the server (default minimum 100 ms).")
 case("retry-required", recording([conn(events([1, 2]))]), ["SSE304"], ["SSE304"],
@@ -883,6 +892,17 @@ case("har-import-body-not-captured", har_missing, [], ["SSE401", "SSE402", "SSE4
      description="Browsers leave an EventSource's body out of a HAR: the middle entry is a connection whose body "
                  "is unknown, so the next resume's Last-Event-ID 4 (an id in that body) is not checked, nor "
                  "are losses; its own Last-Event-ID and the last resume point still are.")
+no_headers = har_stream_entry("2026-11-21T10:00:00.000Z", [ACCEPT],
+                              {"size": 30, "mimeType": "text/event-stream",
+                               "text": "id: 1\ndata: a\n\nid: 1\ndata: b\n\n"})
+no_headers["response"]["headers"] = []
+case("har-import-headers-not-captured",
+     {"log": {"version": "1.2", "creator": {"name": "hand-written", "version": "1"}, "entries": [no_headers]}},
+     ["SSE103", "SSE105", "SSE303"], ["SSE102", "SSE303"], fmt="har",
+     not_checked=["SSE305", "SSE306", "SSE311"],
+     description="An exporter that captured no response header: the entry's mimeType, text/event-stream, "
+                 "stands for the Content-Type the browser read, so the body is validated as a stream (the "
+                 "repeated id is SSE303); the other header rules still see no header.")
 unknown_body = recording([
     conn([(10, "retry: 1000\nid: 1\ndata: a\n\n"), (20, "id: 2\ndata: b\n\n")], end="network_error", end_t=30),
     conn([], t0=1030, last_event_id="2", end="network_error", end_t=90000),

@@ -902,6 +902,12 @@ mod json_io {
         /// - An entry is a stream when `response.content.mimeType` is `text/event-stream`
         ///   ([`crate::is_event_stream_type`]: parameters aside, any case); an empty or missing
         ///   `mimeType` falls back to the response's `Content-Type` header.
+        /// - The response headers are `response.headers`. When that list is empty or missing
+        ///   (the exporter did not capture headers), the connection gets one header,
+        ///   `content-type` with the `mimeType` value, which is what the browser read: its body
+        ///   is then validated as a stream (header rules such as SSE103 still see no other
+        ///   header). Captured headers are kept as they are, even without a `Content-Type`:
+        ///   an `EventSource` fails such a response, and SSE102 says why.
         /// - The body is `content.text`, decoded from base64 when `content.encoding` says so
         ///   (any case). An entry whose `text` is missing or `null` (the HAR did not capture the
         ///   body, as HAR 1.2 allows and browsers do for event streams) is kept as a connection
@@ -1004,7 +1010,7 @@ mod json_io {
     /// The entry's connection and whether its body is known; `None` for an entry that is no
     /// event stream.
     fn har_connection(i: usize, entry: &Value) -> Result<Option<(Connection, bool)>, LoadError> {
-        let response_headers = har_headers(entry.pointer("/response/headers"));
+        let mut response_headers = har_headers(entry.pointer("/response/headers"));
         let mime = entry
             .pointer("/response/content/mimeType")
             .and_then(Value::as_str)
@@ -1013,6 +1019,12 @@ mod json_io {
             .unwrap_or("");
         if !crate::is_event_stream_type(mime) {
             return Ok(None);
+        }
+        // No header at all means the exporter did not capture them, not that the server sent
+        // none: `mimeType` is the type the browser read, and without it the validator would
+        // take the stream for a response an EventSource refuses and skip its body.
+        if response_headers.is_empty() {
+            response_headers.push(("content-type".into(), mime.into()));
         }
         let status = har_status(i, entry)?;
         let content = entry.pointer("/response/content");

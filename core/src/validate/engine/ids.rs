@@ -192,8 +192,11 @@ impl Core {
                 let same_in_conn = in_conn && (!by_value || spelled_before(&conn.texts, id, p));
                 let same_earlier = earlier && (!by_value || spelled_before(&self.ids.texts, id, p));
                 remember_int(&mut conn.ints, p, window);
-                if by_value && !is_canonical_integer(id) {
-                    remember_spelling(conn, &mut self.ids.texts, id, p, window);
+                // A value written as itself the first time is not noted (the common case):
+                // spellings are kept only for values written more than one way.
+                if by_value && (in_conn || earlier || !is_canonical_integer(id)) {
+                    let seen = [in_conn, in_conn || self.ids.delivered.contains(p)];
+                    remember_spelling(conn, &mut self.ids.texts, id, p, seen, window);
                 }
                 (
                     same_in_conn,
@@ -334,7 +337,9 @@ impl Core {
         }
         remember_int(&mut conn.ints, p, self.cfg.window_ids);
         if !is_canonical_integer(id) {
-            remember_spelling(conn, &mut self.ids.texts, id, p, self.cfg.window_ids);
+            // Above every id so far: the value is new to the connection and the session.
+            let seen = [false, false];
+            remember_spelling(conn, &mut self.ids.texts, id, p, seen, self.cfg.window_ids);
         }
         // Above every id delivered, so past the client's last event id too.
         conn.excuse_upto = None;
@@ -559,23 +564,45 @@ fn zero_padded_key(p: u64) -> String {
 }
 
 /// Whether integer id `id` (value `p`, which is known to have come before) came before in
-/// this very spelling, as far as `texts` remembers: ids written as their value are not kept
-/// one by one, so a canonical id is taken as repeated unless its value was also padded.
+/// this very spelling, as far as `texts` remembers. A value only ever written as itself is
+/// not kept one spelling at a time, so a canonical id is taken as repeated unless its value
+/// was also padded; from then on its spellings are kept (see `remember_spelling`).
 fn spelled_before(texts: &RecentIds, id: &str, p: u64) -> bool {
-    if is_canonical_integer(id) {
-        texts.get(&zero_padded_key(p)).is_none()
-    } else {
-        texts.get(id).is_some()
+    if is_canonical_integer(id) && texts.get(&zero_padded_key(p)).is_none() {
+        return true;
     }
+    texts.get(id).is_some()
 }
 
-/// Notes zero-padded integer id `id` (rare: most servers write values) in the connection's and
-/// the session's texts, for `spelled_before`.
+/// Notes integer id `id` (value `p`) in the connection's and the session's texts, for
+/// `spelled_before`, once its value has been written with leading zeros (rare: most servers
+/// write values). `seen` says whether the value came before in the connection and in the
+/// session. When the first padded spelling of a value that came before is noted, the value
+/// was written as itself until then, and that spelling is noted too: `1, 01, 1` repeats `1`.
 #[cold]
-fn remember_spelling(conn: &mut Conn, session: &mut RecentIds, id: &str, p: u64, window: usize) {
+fn remember_spelling(
+    conn: &mut Conn,
+    session: &mut RecentIds,
+    id: &str,
+    p: u64,
+    seen: [bool; 2],
+    window: usize,
+) {
     let key = zero_padded_key(p);
+    let canonical = is_canonical_integer(id);
     let index = conn.index;
-    for texts in [&mut conn.texts, session] {
+    for (texts, seen) in [&mut conn.texts, session].into_iter().zip(seen) {
+        let padded_before = seen && texts.get(&key).is_some();
+        if canonical {
+            // Until the value is padded, "the same value" is "the same string".
+            if padded_before {
+                texts.insert(id, index, window);
+            }
+            continue;
+        }
+        if seen && !padded_before {
+            texts.insert(&format!("{p}"), index, window);
+        }
         texts.insert(id, index, window);
         texts.insert(&key, index, window);
     }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::content_type::{extract_mime_type, list_items, MediaType};
+use alloc::borrow::Cow;
 
 impl Core {
     pub(super) fn request(&mut self, request: &Request, last_id: String, retry: Option<u64>) {
@@ -333,8 +334,10 @@ impl Core {
         conn.status = Some(status);
         // What a browser reads from the field lines (Fetch's "extract a MIME type").
         let mime = extract_mime_type(response.header_lines("content-type"));
-        let essence_is =
-            |essence: &str| mime.is_some_and(|(m, _)| m.essence.eq_ignore_ascii_case(essence));
+        let essence_is = |essence: &str| {
+            mime.as_ref()
+                .is_some_and(|(m, _)| m.essence.eq_ignore_ascii_case(essence))
+        };
         conn.event_stream = essence_is("text/event-stream");
         // MCP Streamable HTTP: a POST may be answered with plain JSON, or with 202 Accepted.
         conn.non_stream = match status {
@@ -433,7 +436,7 @@ impl Core {
 /// SSE102 for a 200 response whose MIME type, as a browser reads it, is `mime`.
 fn content_type_problem(
     response: &Response,
-    mime: Option<(MediaType<'_>, Option<&str>)>,
+    mime: Option<(MediaType<'_>, Option<Cow<'_, str>>)>,
 ) -> Option<String> {
     let values = response.header_list("content-type");
     let Some(value) = values else {
@@ -441,7 +444,9 @@ fn content_type_problem(
             "no `Content-Type`; an EventSource requires text/event-stream",
         ));
     };
-    let stream = mime.is_some_and(|(m, _)| m.essence.eq_ignore_ascii_case("text/event-stream"));
+    let stream = mime
+        .as_ref()
+        .is_some_and(|(m, _)| m.essence.eq_ignore_ascii_case("text/event-stream"));
     // A singleton field (RFC 9110, section 8.3) with several values: a browser takes the last
     // that parses, a proxy or another client may take another or refuse the response.
     let values = list_items(&value).count();
@@ -458,7 +463,7 @@ fn content_type_problem(
     // The stream is UTF-8 whatever the charset says (an EventSource ignores it); a label that
     // means UTF-8 is as good as `utf-8`.
     let charset = mime.and_then(|(_, charset)| charset)?;
-    (!is_utf8_label(charset))
+    (!is_utf8_label(&charset))
         .then(|| format!("`Content-Type` charset {charset:?}: the stream is always UTF-8"))
 }
 
@@ -488,7 +493,7 @@ fn accepts_event_stream(accept: &str) -> Option<bool> {
         if !range.essence.eq_ignore_ascii_case("text/event-stream") {
             continue;
         }
-        if range.param("q").is_some_and(is_zero_weight) {
+        if range.param("q").is_some_and(|q| is_zero_weight(&q)) {
             refused = true;
         } else {
             return Some(true);

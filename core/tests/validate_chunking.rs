@@ -2,56 +2,14 @@
 //! same for every cut of the same bytes arriving at the same instant. (The fuzz target
 //! `validate_session` checks this on generated sessions; these are the cases it found.)
 
-use ssert_core::validate::{validate, Chunk, Connection, Recording, Report, ValidateOptions};
+use ssert_core::validate::ValidateOptions;
 
 #[path = "common/heads.rs"]
 mod heads;
-use heads::{request, response};
 
-fn session(chunks: Vec<&[u8]>) -> Recording {
-    Recording {
-        connections: vec![Connection {
-            request: request(0, None),
-            response: Some(response(1)),
-            chunks: chunks
-                .into_iter()
-                .map(|data| Chunk {
-                    t: 2,
-                    data: data.to_vec(),
-                })
-                .collect(),
-            end: None,
-        }],
-        ..Recording::default()
-    }
-}
-
-/// The reports of `body` whole, byte by byte and cut once at every position.
-fn reports(body: &[u8], options: &ValidateOptions) -> Vec<(String, Report)> {
-    let mut out = vec![
-        ("whole".to_owned(), session(vec![body])),
-        ("byte by byte".to_owned(), session(body.chunks(1).collect())),
-    ];
-    for at in 1..body.len() {
-        let (head, tail) = body.split_at(at);
-        out.push((format!("cut at {at}"), session(vec![head, tail])));
-    }
-    out.into_iter()
-        .map(|(how, recording)| (how, validate(&recording, options).unwrap()))
-        .collect()
-}
-
-fn assert_same_for_every_cut(body: &[u8], options: &ValidateOptions) -> Report {
-    let all = reports(body, options);
-    let (_, whole) = &all[0];
-    for (how, report) in &all[1..] {
-        assert_eq!(
-            report, whole,
-            "{how} differs from whole:\n{report}\nvs\n{whole}"
-        );
-    }
-    whole.clone()
-}
+#[path = "common/cuts.rs"]
+mod cuts;
+use cuts::same_for_every_cut;
 
 #[test]
 fn utf8_and_line_limit_findings_come_out_in_stream_order() {
@@ -59,7 +17,7 @@ fn utf8_and_line_limit_findings_come_out_in_stream_order() {
     // known when its third byte does: byte by byte, the two came out in another order.
     let mut options = ValidateOptions::default();
     options.limits.max_line_len = Some(2);
-    let report = assert_same_for_every_cut(b"\n\n\xff\xff\xc3\x00", &options);
+    let report = same_for_every_cut(b"\n\n\xff\xff\xc3\x00", None, &options);
     let found: Vec<_> = report
         .findings
         .iter()
@@ -82,7 +40,7 @@ fn a_retry_waiting_for_its_line_keeps_its_place_among_invalid_utf8() {
     for findings in [1, 2, 3, 1000] {
         let mut options = ValidateOptions::default();
         options.window.findings = Some(findings);
-        let report = assert_same_for_every_cut(body, &options);
+        let report = same_for_every_cut(body, None, &options);
         assert_eq!(report.findings[0].rule.code(), "SSE304", "{report}");
         assert_eq!((report.errors, report.warnings), (5, 2), "{report}");
     }
@@ -97,7 +55,7 @@ fn a_checkpoint_quotes_its_id_line_however_the_body_was_cut() {
     let id = "x".repeat(45);
     let comment = "c".repeat(100);
     let body = format!("id: 1\ndata: a\n\nid: {id}\n:{comment}\n\n");
-    let report = assert_same_for_every_cut(body.as_bytes(), &options);
+    let report = same_for_every_cut(body.as_bytes(), None, &options);
     let found: Vec<_> = report
         .findings
         .iter()

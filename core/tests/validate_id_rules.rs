@@ -11,6 +11,10 @@ use ssert_core::validate::{
 
 #[path = "common/heads.rs"]
 mod heads;
+
+#[path = "common/cuts.rs"]
+mod cuts;
+use cuts::findings;
 use heads::{request, response};
 
 /// ULIDs of three successive milliseconds (their order is their time).
@@ -55,14 +59,6 @@ fn one(options: &str, body: &str) -> Report {
     run(options, vec![connection(0, None, body)])
 }
 
-fn found<'r>(report: &'r Report, code: &str) -> Vec<&'r Finding> {
-    report
-        .findings
-        .iter()
-        .filter(|f| f.rule.code() == code)
-        .collect()
-}
-
 /// Where a finding is: (connection, event, offset, excerpt).
 fn place(f: &Finding) -> (Option<usize>, Option<u64>, Option<u64>, Option<&str>) {
     (f.connection, f.event, f.offset, f.excerpt.as_deref())
@@ -77,7 +73,7 @@ fn a_malformed_integer_id_is_reported_once_at_its_own_event() {
         "id: 1\ndata: a\n\nid: abc\ndata: b\n\nid: 2\ndata: c\n\n",
     );
     assert_eq!(report.codes(), ["SSE302"], "{report}");
-    let bad = found(&report, "SSE302");
+    let bad = findings(&report, "SSE302");
     assert_eq!(bad.len(), 1, "{report}");
     assert_eq!(bad[0].message, "id \"abc\" is not a decimal integer");
     assert_eq!(place(bad[0]), (Some(0), Some(1), Some(15), Some("id: abc")));
@@ -89,7 +85,7 @@ fn a_malformed_first_id_is_reported_at_the_first_event() {
         r#"{"ids":{"order":"integer"}}"#,
         "id: abc\ndata: a\n\nid: 1\ndata: b\n\nid: 2\ndata: c\n\n",
     );
-    let bad = found(&report, "SSE302");
+    let bad = findings(&report, "SSE302");
     assert_eq!(bad.len(), 1, "{report}");
     assert_eq!(bad[0].message, "id \"abc\" is not a decimal integer");
     assert_eq!(place(bad[0]), (Some(0), Some(0), Some(0), Some("id: abc")));
@@ -101,7 +97,7 @@ fn a_malformed_ulid_is_reported_once_and_the_next_id_is_ordered_after_the_last_g
         "id: {ULID_2}\ndata: a\n\nid: nope\ndata: b\n\nid: {ULID_3}\ndata: c\n\nid: {ULID_1}\ndata: d\n\n"
     );
     let report = one(r#"{"ids":{"order":"ulid"}}"#, &body);
-    let messages: Vec<_> = found(&report, "SSE302")
+    let messages: Vec<_> = findings(&report, "SSE302")
         .iter()
         .map(|f| (f.event, f.message.as_str()))
         .collect();
@@ -123,7 +119,7 @@ fn a_malformed_ulid_is_reported_once_and_the_next_id_is_ordered_after_the_last_g
 #[test]
 fn a_malformed_checkpoint_id_is_reported_at_its_id_line() {
     let report = one("", "id: 1\ndata: a\n\nid: x\n\nid: 2\ndata: b\n\n");
-    let bad = found(&report, "SSE302");
+    let bad = findings(&report, "SSE302");
     assert_eq!(bad.len(), 1, "{report}");
     assert_eq!(bad[0].message, "id \"x\" is not a decimal integer");
     assert_eq!(place(bad[0]), (Some(0), None, Some(15), Some("id: x")));
@@ -140,7 +136,7 @@ fn a_malformed_first_id_after_a_resume_is_no_resume_point_finding() {
             ],
         );
         assert_eq!(report.codes(), ["SSE302"], "{options}: {report}");
-        let bad = found(&report, "SSE302");
+        let bad = findings(&report, "SSE302");
         assert_eq!(bad.len(), 1, "{options}: {report}");
         assert_eq!(place(bad[0]), (Some(1), Some(0), Some(0), Some("id: x")));
         let reasons: Vec<_> = report
@@ -160,25 +156,6 @@ fn a_malformed_first_id_after_a_resume_is_no_resume_point_finding() {
     }
 }
 
-/// One connection whose body arrives in `chunks`, all at t=2.
-fn chunked(chunks: Vec<&[u8]>) -> Recording {
-    Recording {
-        connections: vec![Connection {
-            request: request(0, None),
-            response: Some(response(1)),
-            chunks: chunks
-                .into_iter()
-                .map(|data| Chunk {
-                    t: 2,
-                    data: data.to_vec(),
-                })
-                .collect(),
-            end: None,
-        }],
-        ..Recording::default()
-    }
-}
-
 #[test]
 fn malformed_id_findings_do_not_depend_on_the_chunking() {
     // The bad id was reported when the next id came, there: at a checkpoint whose id line a
@@ -191,10 +168,8 @@ fn malformed_id_findings_do_not_depend_on_the_chunking() {
     let options =
         ValidateOptions::from_json(r#"{"ids":{"order":"ulid"},"window":{"excerpt_bytes":120}}"#)
             .unwrap();
-    let whole = validate(&chunked(vec![body.as_bytes()]), &options).unwrap();
-    let bytes = validate(&chunked(body.as_bytes().chunks(1).collect()), &options).unwrap();
-    assert_eq!(bytes, whole, "byte by byte:\n{bytes}\nwhole:\n{whole}");
-    let bad: Vec<_> = found(&whole, "SSE302")
+    let whole = cuts::same_for_every_cut(body.as_bytes(), None, &options);
+    let bad: Vec<_> = findings(&whole, "SSE302")
         .iter()
         .map(|f| (f.message.as_str(), place(f)))
         .collect();
@@ -235,7 +210,7 @@ fn a_checkpoint_repeating_the_resumed_id_is_no_duplicate_and_no_resume() {
 fn a_checkpoint_going_back_to_an_older_id_is_still_a_duplicate() {
     let report = one("", "id: 5\ndata: x\n\nid: 6\ndata: y\n\nid: 5\n\n");
     assert_eq!(report.codes(), ["SSE303"], "{report}");
-    let dup = found(&report, "SSE303");
+    let dup = findings(&report, "SSE303");
     assert_eq!(
         dup[0].message,
         "id \"5\" was already used in this connection"
@@ -250,7 +225,7 @@ fn a_zero_padded_repeat_of_a_value_is_an_order_error_not_a_duplicate() {
     let report = one("", "id: 1\ndata: a\n\nid: 01\ndata: b\n\n");
     assert_eq!(report.codes(), ["SSE302"], "{report}");
     assert_eq!(
-        found(&report, "SSE302")[0].message,
+        findings(&report, "SSE302")[0].message,
         "id \"01\" has the value of an id already used in this connection, so ids do not increase (integer order)"
     );
     // The other way round, and further back.
@@ -293,7 +268,7 @@ fn the_same_spelling_again_is_a_duplicate_in_any_order_of_spellings() {
     ] {
         let report = one("", body);
         assert_eq!(report.codes(), ["SSE302", "SSE303"], "{body:?}: {report}");
-        let dup = found(&report, "SSE303");
+        let dup = findings(&report, "SSE303");
         assert_eq!(
             dup[0].message,
             format!("id {repeated:?} was already used in this connection"),
@@ -318,7 +293,7 @@ fn the_same_spelling_from_an_earlier_connection_is_a_replay_duplicate_in_any_ord
             ],
         );
         assert_eq!(report.codes(), ["SSE302", "SSE403"], "{first:?}: {report}");
-        let replay = found(&report, "SSE403");
+        let replay = findings(&report, "SSE403");
         assert_eq!(
             replay[0].message,
             "event \"1\" was already delivered on an earlier connection"
@@ -360,7 +335,7 @@ fn zero_padded_ids_resume_and_count_by_value() {
     );
     assert_eq!(report.codes(), ["SSE404"], "{report}");
     assert_eq!(
-        found(&report, "SSE404")[0].message,
+        findings(&report, "SSE404")[0].message,
         "event 9 was never delivered (ids are consecutive)"
     );
     // Resuming at the id sent, spelled otherwise, is resuming at it.

@@ -2,76 +2,18 @@
 //! window, was dropped by a limit, or ends the stream; and the parser's own account of a
 //! stream cut off at its end, which SSE203 follows.
 
-use ssert_core::validate::{
-    validate, Chunk, Connection, End, EndKind, Finding, Recording, Report, ValidateOptions,
-};
+use ssert_core::validate::{validate, EndKind, Report, ValidateOptions};
 use ssert_core::{parse, ErrorKind};
 
 #[path = "common/heads.rs"]
 mod heads;
-use heads::{request, response};
 
-/// One connection: `body` in the given chunks, all at t=2, then `end` at t=3 (if any).
-fn connection(chunks: Vec<&[u8]>, last_event_id: Option<&str>, end: Option<EndKind>) -> Connection {
-    Connection {
-        request: request(0, last_event_id),
-        response: Some(response(1)),
-        chunks: chunks
-            .into_iter()
-            .map(|data| Chunk {
-                t: 2,
-                data: data.to_vec(),
-            })
-            .collect(),
-        end: end.map(|kind| End {
-            kind,
-            t: 3,
-            message: None,
-        }),
-    }
-}
-
-fn session(connections: Vec<Connection>) -> Recording {
-    Recording {
-        connections,
-        ..Recording::default()
-    }
-}
+#[path = "common/cuts.rs"]
+mod cuts;
+use cuts::{connection, findings, same_for_every_cut, session};
 
 fn report(body: &[u8], options: &ValidateOptions) -> Report {
     validate(&session(vec![connection(vec![body], None, None)]), options).unwrap()
-}
-
-/// The report of `body` (one connection, left open, or ended by `end`), after checking that
-/// it is the same whole, byte by byte, and cut once anywhere (at most 600 cuts, spread over
-/// the body, and always every cut in its first and last 100 bytes).
-fn same_for_every_cut(body: &[u8], end: Option<EndKind>, options: &ValidateOptions) -> Report {
-    let run = |chunks: Vec<&[u8]>| {
-        let recording = session(vec![connection(chunks, None, end)]);
-        validate(&recording, options).unwrap()
-    };
-    let whole = run(vec![body]);
-    let byte_by_byte = run(body.chunks(1).collect());
-    assert_eq!(
-        byte_by_byte, whole,
-        "byte by byte:\n{byte_by_byte}\nvs whole:\n{whole}"
-    );
-    let stride = (body.len() / 600).max(1);
-    let cuts = (1..body.len()).filter(|&at| at % stride == 0 || at < 100 || at + 100 > body.len());
-    for at in cuts {
-        let (head, tail) = body.split_at(at);
-        let cut = run(vec![head, tail]);
-        assert_eq!(cut, whole, "cut at {at}:\n{cut}\nvs whole:\n{whole}");
-    }
-    whole
-}
-
-fn findings<'r>(report: &'r Report, code: &str) -> Vec<&'r Finding> {
-    report
-        .findings
-        .iter()
-        .filter(|f| f.rule.code() == code)
-        .collect()
 }
 
 /// Options with the smallest excerpt window (120 bytes), so long lines stay short tests.

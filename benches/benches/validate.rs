@@ -11,10 +11,13 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use ssert_core::validate::{
-    validate, Chunk, Connection, End, EndKind, Recording, Request, Response, ValidateOptions,
-};
+use ssert_core::validate::{validate, Chunk, Connection, End, EndKind, Recording, ValidateOptions};
 use ssert_core::{Error, Event, Parser, Sink, Trace};
+
+// The request and response heads of the validator tests: a clean correct client and server.
+#[path = "../../core/tests/common/heads.rs"]
+mod heads;
+use heads::{request, response};
 
 const CONNECTIONS: u64 = 16;
 const EVENTS_PER_CONNECTION: u64 = 4000;
@@ -24,26 +27,10 @@ fn session() -> Recording {
     let mut t = 0;
     let mut id = 1u64;
     for c in 0..CONNECTIONS {
-        let mut headers = vec![("accept".to_owned(), "text/event-stream".to_owned())];
-        if c > 0 {
-            headers.push(("last-event-id".into(), (id - 1).to_string()));
-        }
-        let request = Request {
-            method: "GET".into(),
-            url: "http://127.0.0.1/stream".into(),
-            headers: Some(headers),
-            t,
-        };
+        let last_event_id = (c > 0).then(|| (id - 1).to_string());
+        let request = request(t, last_event_id.as_deref());
         t += 3;
-        let response = Response {
-            status: 200,
-            headers: vec![
-                ("content-type".into(), "text/event-stream".into()),
-                ("cache-control".into(), "no-cache".into()),
-                ("x-accel-buffering".into(), "no".into()),
-            ],
-            t: Some(t),
-        };
+        let response = response(t);
         let mut body = String::new();
         if c == 0 {
             body.push_str("retry: 1000\n\n");

@@ -1,6 +1,7 @@
 //! Request and response heads for the validator tests, included with `#[path]` by the test
 //! files that build sessions call by call (a whole `common` module would drag in the vector
-//! harness). Each file uses what it needs.
+//! harness) and by the validator benchmark (`benches/benches/validate.rs`). Each file uses what
+//! it needs.
 #![allow(dead_code)]
 
 use ssert_core::validate::{Request, Response};

@@ -15,18 +15,8 @@
 /// assert!(!is_event_stream_type("x-text/event-stream"));
 /// ```
 pub fn is_event_stream_type(content_type: &str) -> bool {
-    has_essence(content_type, "text/event-stream")
-}
-
-/// Whether a `Content-Type` value's MIME type essence is `essence` (given in lower case), with
-/// the rules of [`is_event_stream_type`].
-pub(crate) fn has_essence(content_type: &str, essence: &str) -> bool {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim_matches(is_http_whitespace)
-        .eq_ignore_ascii_case(essence)
+    MediaType::parse(content_type)
+        .is_some_and(|m| m.essence.eq_ignore_ascii_case("text/event-stream"))
 }
 
 fn is_http_whitespace(c: char) -> bool {
@@ -39,7 +29,6 @@ use alloc::{borrow::Cow, string::String};
 
 /// `value` cut at every `sep` outside a quoted string (RFC 9110, section 5.6.4: a quoted
 /// string may hold `,` and `;`, and `\` escapes the next character in it).
-#[cfg(feature = "alloc")]
 pub(crate) fn split_unquoted(value: &str, sep: u8) -> impl Iterator<Item = &str> {
     let mut rest = Some(value);
     core::iter::from_fn(move || {
@@ -74,15 +63,15 @@ pub(crate) fn list_items(value: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A media type or media range (`type/subtype` and `;` parameters), as written.
-#[cfg(feature = "alloc")]
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct MediaType<'a> {
     /// `type/subtype`, without whitespace around it; compare it ASCII case-insensitively.
     pub(crate) essence: &'a str,
+    /// The `;` parameters (read by `param`, which needs `alloc`).
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
     params: &'a str,
 }
 
-#[cfg(feature = "alloc")]
 impl<'a> MediaType<'a> {
     /// Reads one list element: `None` unless it starts with a `type/subtype` made of token
     /// characters (`*` included, which media ranges use).
@@ -98,7 +87,10 @@ impl<'a> MediaType<'a> {
             params: &item[head.len()..],
         })
     }
+}
 
+#[cfg(feature = "alloc")]
+impl<'a> MediaType<'a> {
     /// The value of the first parameter named `name` (ASCII case-insensitive), a quoted
     /// string read as a browser reads it ([`param_value`]).
     pub(crate) fn param(&self, name: &str) -> Option<Cow<'a, str>> {
@@ -143,7 +135,6 @@ fn param_value(value: &str) -> Cow<'_, str> {
 }
 
 /// RFC 9110 `token`: one or more `tchar`.
-#[cfg(feature = "alloc")]
 fn is_token(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()

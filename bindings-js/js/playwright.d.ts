@@ -40,6 +40,9 @@ export class EventStreamRecording {
    * One recording per stream, in the order each first connected. A stream is one `EventSource`
    * and its reconnects (or one `fetch` stream and its retries): the connections of one document
    * to one URL with one method, each opened after the one before it ended. Each gets the log of `expect()`.
+   * It resolves once everything the page has already seen happen is recorded. Before navigating
+   * away from a document whose streams matter, await it: Chromium can drop the DevTools
+   * notifications a document had not sent yet when it goes (a connection's response head, say).
    */
   recordings(): Promise<Recording[]>;
   /** Stops recording and detaches from the page; `recording()` and `recordings()` still answer. */

@@ -221,6 +221,32 @@ def test_the_content_type_is_compared_by_its_mime_essence(
                 list(source.iter_sse())
 
 
+@pytest.mark.parametrize(
+    ("lines", "accepted"),
+    [
+        ((b"text/html", b"text/event-stream"), True),
+        ((b"text/event-stream", b"text/html"), False),
+        ((b"text/event-stream", b"*/*"), True),
+    ],
+)
+def test_a_content_type_sent_twice_is_read_as_a_browser_reads_it(
+    lines: tuple[bytes, bytes], accepted: bool
+) -> None:
+    # httpx joins the two lines with ", "; a browser uses the last value that is a media type.
+    head = b"HTTP/1.1 200 OK\r\n" + b"".join(b"content-type: " + line + b"\r\n" for line in lines)
+    answer = head + b"connection: close\r\n\r\ndata: x\n\n"
+    with (
+        scripted_server(answer) as scripted,
+        httpx.Client() as client,
+        connect_sse(client, "GET", scripted.url) as source,
+    ):
+        if accepted:
+            assert [e.data for e in source.iter_sse(max_reconnects=0)] == ["x"]
+        else:
+            with pytest.raises(SSEResponseError, match="Content-Type"):
+                list(source.iter_sse(max_reconnects=0))
+
+
 def test_wrong_content_type_raises_like_httpx_sse(server: str) -> None:
     with (
         httpx.Client() as client,

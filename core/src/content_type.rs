@@ -4,7 +4,9 @@
 /// Whether a `Content-Type` value names `text/event-stream`: its MIME type essence (type and
 /// subtype, before any `;` parameters, with HTTP whitespace trimmed) compared ASCII
 /// case-insensitively, as the HTML standard's "fail the connection" check does. Parameters such
-/// as `charset` are not judged here.
+/// as `charset` are not judged here. A comma-separated value, which is what HTTP clients hand
+/// over for a field sent on several lines, is read as Fetch's "extract a MIME type" reads it:
+/// the last element that parses as a media type (and is not `*/*`) is the one a browser uses.
 ///
 /// ```
 /// use ssert_core::is_event_stream_type;
@@ -13,9 +15,15 @@
 /// assert!(is_event_stream_type("Text/Event-Stream ; charset=utf-8"));
 /// assert!(!is_event_stream_type("text/event-stream-x"));
 /// assert!(!is_event_stream_type("x-text/event-stream"));
+/// // Two `Content-Type` lines, joined by the client: the browser takes the last one.
+/// assert!(is_event_stream_type("text/html, text/event-stream"));
+/// assert!(!is_event_stream_type("text/event-stream, text/html"));
+/// assert!(is_event_stream_type("text/event-stream, */*, nonsense"));
 /// ```
 pub fn is_event_stream_type(content_type: &str) -> bool {
-    MediaType::parse(content_type)
+    split_unquoted(content_type, b',')
+        .filter_map(|item| MediaType::parse(item).filter(|m| m.essence != "*/*"))
+        .last()
         .is_some_and(|m| m.essence.eq_ignore_ascii_case("text/event-stream"))
 }
 

@@ -204,7 +204,9 @@ def encode(
 
 def is_event_stream_type(content_type: str) -> bool:
     """Whether a Content-Type value names ``text/event-stream`` as an ``EventSource`` decides:
-    its MIME type essence (parameters and HTTP whitespace aside), ASCII case-insensitively."""
+    its MIME type essence (parameters and HTTP whitespace aside), ASCII case-insensitively. Of a
+    comma-separated value (a field sent twice, as ``httpx`` joins it), the last media type counts,
+    as in a browser."""
 
 def encode_comment(text: str, *, line_ending: Literal["lf", "crlf", "\n", "\r\n"] = "lf") -> str:
     """Encode a comment; multi-line text becomes several ``:`` lines."""

@@ -29,7 +29,8 @@ pub enum ErrorKind {
     /// the bytes with U+FFFD, exactly as the spec requires, and parsing goes on.
     InvalidUtf8,
     /// The stream ended inside an event: the block that starts at the offset was never
-    /// terminated by a blank line, so the spec discards it. Reported by
+    /// terminated by a blank line, so the spec discards it, and with it a `data` (an event), an
+    /// `id` or a cut-off line that may have been a `retry`. Reported by
     /// [`Parser::finish`](crate::Parser::finish).
     IncompleteEvent,
     /// The encoder was asked to write an event type containing CR or LF. The offset is the
@@ -80,7 +81,7 @@ impl ErrorKind {
             }
             ErrorKind::InvalidUtf8 => "invalid UTF-8 (replaced by U+FFFD)",
             ErrorKind::IncompleteEvent => {
-                "stream ended inside an event; the unterminated event was discarded"
+                "stream ended before the blank line that ends an event; the unterminated data, id or retry was discarded"
             }
             ErrorKind::EventTypeHasNewline => "event type contains CR or LF",
             ErrorKind::IdHasNewline => "id contains CR or LF",

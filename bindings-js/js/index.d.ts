@@ -215,6 +215,11 @@ export interface Recording {
   timing?: 'monotonic' | 'none';
   source?: string;
   connections: RecordedConnection[];
+  /**
+   * The events the server published, in order, each id once (a log that repeats an id is a
+   * `RecordingError`). Absent: no log. `[]`: the server published nothing, so every event
+   * delivered is an SSE407 finding.
+   */
   expected?: ExpectedEvent[];
 }
 
@@ -261,7 +266,10 @@ export class Recorder {
       signal?: AbortSignal;
     },
   ): Promise<RecordedConnection>;
-  /** Adds published events to the recording's `expected` log. */
+  /**
+   * Adds published events to the recording's `expected` log (ids unique across calls). With no
+   * event given at all, the recording has no log.
+   */
   expect(events: Iterable<{ id: string | number; type?: string; data?: string }>): void;
   /** The recording (a copy). */
   toJSON(): Recording;
@@ -352,9 +360,17 @@ export interface Report {
   errors: number;
   warnings: number;
   infos: number;
+  /** The findings kept, in the order found: at most `window.findings`. */
   findings: Finding[];
+  /** Findings counted (in `errors`, `warnings`, `infos`) but not kept. */
   findings_dropped: number;
+  /**
+   * Rules that could not be checked: every note about the whole session (`connection: null`),
+   * and the first `window.findings` notes about one connection.
+   */
   not_checked: Array<{ code: string; name: string; connection: number | null; reason: string }>;
+  /** Notes about one connection counted but not kept (past `window.findings`). */
+  not_checked_dropped: number;
   stats: Record<string, unknown> & { events?: number; reconnects?: number };
 }
 

@@ -482,18 +482,27 @@ async function recordingsOf(received) {
 }
 
 /**
- * Validates each recording. A report keeps at most `window.findings` findings and only counts
- * the rest; when `rule` is asked about and not among those kept, the recording is validated
- * again keeping them all, so `.not.toHaveFinding` cannot pass on a finding that was dropped.
+ * Validates each recording. A report keeps at most `window.findings` findings, and as many
+ * not-checked notes about single connections, and only counts the rest; when `rule` is asked
+ * about and is not among the findings or notes kept while some were dropped, the recording is
+ * validated again keeping them all, so `.not.toHaveFinding` cannot pass on a finding that was
+ * dropped, nor miss that the rule was not checked on some connection.
  */
 async function reportsOf(received, options, rule) {
   return (await recordingsOf(received)).map((recording) => {
     const report = validate(recording, options);
     const dropped = report.findings_dropped ?? 0;
-    if (rule === undefined || dropped === 0 || report.findings.some((finding) => finding.code === rule)) {
+    const notesDropped = report.not_checked_dropped ?? 0;
+    // A finding kept decides both matchers; without one, a dropped finding or note might.
+    const decided =
+      rule === undefined ||
+      report.findings.some((finding) => finding.code === rule) ||
+      (dropped === 0 && (notesDropped === 0 || report.not_checked.some((entry) => entry.code === rule)));
+    if (decided) {
       return { recording, report };
     }
-    const window = { ...options?.window, findings: report.findings.length + dropped };
+    const findings = Math.max(report.findings.length + dropped, report.not_checked.length + notesDropped);
+    const window = { ...options?.window, findings };
     return { recording, report: validate(recording, { ...options, window }) };
   });
 }
@@ -511,6 +520,7 @@ function reportLines(report, indent) {
     return named.length ? ` (${named.join(', ')})` : '';
   };
   const dropped = report.findings_dropped ?? 0;
+  const notesDropped = report.not_checked_dropped ?? 0;
   return [
     ...findings.map(
       (finding) =>
@@ -525,6 +535,7 @@ function reportLines(report, indent) {
       (skipped) =>
         `${indent}not checked ${skipped.code} ${skipped.name}${where(skipped.connection === null ? null : `connection ${skipped.connection}`)}: ${skipped.reason}`,
     ),
+    ...(notesDropped > 0 ? [`${indent}and ${notesDropped} more not-checked notes, counted but not kept (window.findings)`] : []),
   ];
 }
 

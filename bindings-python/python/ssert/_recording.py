@@ -102,7 +102,10 @@ class Recorder:
         return record
 
     def expect(self, id: str, type: Optional[str] = None, data: Optional[str] = None) -> None:
-        """Add an event to the expected log (what the server says it published)."""
+        """Add an event to the expected log (what the server says it published, in order).
+
+        Ids are unique: validating a log that repeats one raises ``RecordingError``. Without any
+        ``expect()`` call the recording has no log (no ``expected`` key)."""
         entry = {"id": id}
         if type is not None:
             entry["type"] = type

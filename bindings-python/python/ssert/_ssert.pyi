@@ -216,7 +216,10 @@ class Report:
     """The outcome of ``validate()``: pass/fail, findings and stats, as the core reports them.
 
     ``str(report)`` is the readable form; ``to_json()`` / ``to_dict()`` the JSON form that every
-    binding produces (``findings``, ``not_checked``, ``stats``, ...).
+    binding produces (``findings``, ``not_checked``, ``stats``, ...). ``findings`` keeps at most
+    ``window.findings`` findings and ``findings_dropped`` counts the rest; ``not_checked`` keeps
+    every rule not checked for the whole session and the first ``window.findings`` notes about
+    one connection, and ``not_checked_dropped`` counts the rest.
     """
 
     @property

@@ -58,8 +58,10 @@
 //!   (the next reconnect's `Last-Event-ID`, losses), report *not checked*
 //!   ([`Validator::body_unknown`](crate::validate::Validator::body_unknown) says how). In Rust it
 //!   is [`Recording::unknown_bodies`](crate::validate::Recording::unknown_bodies).
-//! - `expected`, optional, is what the server says it published, the source of truth for the
-//!   loss and duplicate checks.
+//! - `expected`, optional, is what the server says it published, in order: the source of
+//!   truth for the loss and duplicate checks. Its ids are unique (a log that repeats one is
+//!   rejected as the recording is read). `[]` says the server published nothing, so every
+//!   delivered event is SSE407; without the member there is no log.
 //! - Readers ignore unknown members, so version 1 can grow compatibly, and one leading byte
 //!   order mark (U+FEFF) before the JSON.
 //!
@@ -67,7 +69,10 @@
 //! recorder can append as it goes: a `header` line (`{"type":"header","format":"ssert-recording",
 //! "version":1,"timing":"monotonic"}`), then `request`, `response`, `chunk`, `body_unknown`
 //! (the body was not recorded) and `end` lines (each applying to the latest `request`), or
-//! whole `connection` lines, and `expected` lines.
+//! whole `connection` lines, and `expected` lines, which come before the first `request` (the
+//! readers and the streaming `Validator` reject one after it). An empty log has no JSON Lines
+//! form: a recording with `"expected": []` is written with no `expected` line, which reads back
+//! as no log.
 //! [`Validator::record`](crate::validate::Validator::record) consumes those lines one by one. `testdata/recording.schema.json` is
 //! the JSON Schema of both forms.
 //!

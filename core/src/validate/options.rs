@@ -292,7 +292,10 @@ pub struct WindowOptions {
     pub ids: Option<usize>,
     /// Most per-connection stats kept in the report (default 10000; the latest are kept).
     pub connections: Option<usize>,
-    /// Most findings kept (default 1000; the rest are only counted).
+    /// Most findings kept (default 1000; the rest are only counted, in `findings_dropped`),
+    /// and most notes kept about a rule not checked on one connection (the first; the rest are
+    /// counted in `not_checked_dropped`; a note about the whole session, one per rule at most,
+    /// is always kept).
     pub findings: Option<usize>,
     /// Bytes of recent body kept per connection to quote excerpts from (default 4096).
     pub excerpt_bytes: Option<usize>,

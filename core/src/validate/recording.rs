@@ -5,7 +5,7 @@
 //! [`Recording::from_json`] reads a whole-document or JSON Lines recording and
 //! [`Recording::from_har`] imports a HAR file.
 
-use alloc::collections::BTreeSet;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -49,7 +49,9 @@ pub struct Recording {
     /// keeps compiling. In JSON such a connection has `"chunks": null`.
     pub unknown_bodies: BTreeSet<usize>,
     /// The events the server says it published, in order: the source of truth for the loss
-    /// and duplicate checks, when known.
+    /// and duplicate checks, when known. `Some` of an empty list says it published nothing
+    /// (every delivered event is then SSE407); `None` that the log is unknown. Ids are unique:
+    /// the readers reject a log that repeats one, as does [`validate`](super::validate).
     pub expected: Option<Vec<ExpectedEvent>>,
 }
 
@@ -693,14 +695,55 @@ fn check_header(format: &str, version: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// Why an expected log is rejected: the entry at `position` repeats the id of entry `first`.
+pub(crate) fn repeated_id(position: usize, id: &str, first: u64) -> String {
+    alloc::format!(
+        "`expected` entry {position} repeats the id {id:?} of entry {first}: the ids of an expected log must be unique (a client cannot tell two events with one id apart)"
+    )
+}
+
+/// The first repeated id of an expected log, as an error message.
+#[cfg(feature = "json")]
+fn check_expected(events: &[ExpectedEvent]) -> Result<(), String> {
+    let mut seen: BTreeMap<&str, u64> = BTreeMap::new();
+    for (position, event) in events.iter().enumerate() {
+        if let Some(&first) = seen.get(event.id.as_str()) {
+            return Err(repeated_id(position, &event.id, first));
+        }
+        seen.insert(&event.id, position as u64);
+    }
+    Ok(())
+}
+
 /// Builds a [`Recording`] from [`Record`]s in order (the JSON Lines form).
 #[derive(Clone, Debug, Default)]
 pub struct RecordingBuilder {
     recording: Option<Recording>,
+    /// The ids of the expected log so far, with their positions.
+    expected_ids: BTreeMap<String, u64>,
 }
 
 impl RecordingBuilder {
-    /// Applies one record. The first must be a [`Record::Header`].
+    /// Applies one record. The first must be a [`Record::Header`]; [`Record::Expected`] ones
+    /// come before the first connection and have unique ids.
+    ///
+    /// # Errors
+    ///
+    /// A message saying what is wrong with the record where it stands (the reader adds its
+    /// line): a record before the header or a second header, a connection's record before any
+    /// `request`, a `chunk` and `body_unknown` of one connection, an `expected` record after
+    /// the first connection (the streaming [`Validator`](super::Validator) could not match
+    /// the events before it), or one repeating an id of the log.
+    ///
+    /// ```
+    /// use ssert_core::validate::{ExpectedEvent, Header, Record, RecordingBuilder, Request};
+    ///
+    /// let mut b = RecordingBuilder::default();
+    /// b.push(Record::Header(Header { format: "ssert-recording".into(), version: 1, timing: Default::default(), source: None })).unwrap();
+    /// b.push(Record::Request(Request::default())).unwrap();
+    /// let late = Record::Expected { event: ExpectedEvent { id: "1".into(), ..ExpectedEvent::default() } };
+    /// assert!(b.push(late).unwrap_err().contains("after the first connection"));
+    /// ```
     pub fn push(&mut self, record: Record) -> Result<(), String> {
         let Some(rec) = self.recording.as_mut() else {
             let Record::Header(h) = record else {
@@ -721,7 +764,18 @@ impl RecordingBuilder {
                 request: r,
                 ..Connection::default()
             }),
-            Record::Expected { event } => rec.expected.get_or_insert_with(Vec::new).push(event),
+            Record::Expected { .. } if !rec.connections.is_empty() => {
+                return Err("an `expected` record after the first connection: the expected log comes before the first `request` (or `connection`)".into());
+            }
+            Record::Expected { event } => {
+                let log = rec.expected.get_or_insert_with(Vec::new);
+                let position = log.len() as u64;
+                if let Some(&first) = self.expected_ids.get(&event.id) {
+                    return Err(repeated_id(log.len(), &event.id, first));
+                }
+                self.expected_ids.insert(event.id.clone(), position);
+                log.push(event);
+            }
             Record::Response(r) => last(rec)?.response = Some(r),
             Record::Chunk(c) => {
                 let index = rec.connections.len().checked_sub(1);
@@ -755,7 +809,9 @@ fn last(rec: &mut Recording) -> Result<&mut Connection, String> {
 
 impl Recording {
     /// The records that write this recording as JSON Lines (header, the expected log, then per
-    /// connection request / response / chunks, or `body_unknown`, / end).
+    /// connection request / response / chunks, or `body_unknown`, / end). An empty expected log
+    /// gives no `expected` record: JSON Lines has no form for it, and the records read back
+    /// as a recording without a log.
     pub fn records(&self) -> Vec<Record> {
         let mut out = Vec::new();
         out.push(Record::Header(Header {
@@ -852,6 +908,7 @@ mod json_io {
                 }
             };
             check_header(&rec.format, rec.version).map_err(error)?;
+            check_expected(rec.expected.as_deref().unwrap_or_default()).map_err(error)?;
             Ok(rec)
         }
 

@@ -314,8 +314,12 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Findings counted but not kept.
     pub findings_dropped: u64,
-    /// Rules that could not be checked.
+    /// Rules that could not be checked: every one that could not be checked for the whole
+    /// session, and the first `window.findings` notes about one connection.
     pub not_checked: Vec<NotChecked>,
+    /// Notes about one connection counted but not kept (past `window.findings`): a session
+    /// of endless reconnects whose request headers were not recorded, say.
+    pub not_checked_dropped: u64,
     /// Numbers.
     pub stats: SessionStats,
 }
@@ -376,6 +380,55 @@ impl fmt::Display for Finding {
     }
 }
 
+/// The not-checked notes by rule and reason, in the order first noted, each with the
+/// connections it concerns (none for a note about the whole session, which stays apart).
+fn group_not_checked(notes: &[NotChecked]) -> Vec<(&NotChecked, Vec<usize>)> {
+    let mut groups: Vec<(&NotChecked, Vec<usize>)> = Vec::new();
+    let mut by_key: BTreeMap<(Rule, bool, &str), usize> = BTreeMap::new();
+    for nc in notes {
+        let key = (nc.rule, nc.connection.is_some(), nc.reason.as_str());
+        let at = *by_key.entry(key).or_insert_with(|| {
+            groups.push((nc, Vec::new()));
+            groups.len() - 1
+        });
+        if let Some(c) = nc.connection {
+            groups[at].1.push(c);
+        }
+    }
+    groups
+}
+
+/// Connection indices as ranges (`0-4, 7, 9-12`), at most 8 of them, then `...`.
+fn connection_ranges(list: &[usize]) -> String {
+    const SHOWN: usize = 8;
+    let mut sorted = list.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for c in sorted {
+        match ranges.last_mut() {
+            Some((_, end)) if end.checked_add(1) == Some(c) => *end = c,
+            _ => ranges.push((c, c)),
+        }
+    }
+    let mut out = String::new();
+    for (i, &(start, end)) in ranges.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if i == SHOWN {
+            out.push_str("...");
+            break;
+        }
+        out.push_str(&if start == end {
+            alloc::format!("{start}")
+        } else {
+            alloc::format!("{start}-{end}")
+        });
+    }
+    out
+}
+
 fn ms(v: Option<u64>) -> String {
     v.map_or_else(|| String::from("-"), |v| alloc::format!("{v}ms"))
 }
@@ -392,23 +445,31 @@ impl fmt::Display for Report {
                 self.findings_dropped
             )?;
         }
-        for nc in &self.not_checked {
-            match nc.connection {
-                Some(c) => writeln!(
-                    f,
-                    "note[{} {}]: not checked on connection {c}: {}",
-                    nc.rule.code(),
-                    nc.rule.name(),
-                    nc.reason
-                )?,
-                None => writeln!(
-                    f,
-                    "note[{} {}]: not checked: {}",
-                    nc.rule.code(),
-                    nc.rule.name(),
-                    nc.reason
-                )?,
-            }
+        // One line per rule and reason: the connections it concerns are listed together.
+        for (nc, connections) in group_not_checked(&self.not_checked) {
+            let place = match connections.as_slice() {
+                [] => String::new(),
+                [c] => alloc::format!(" on connection {c}"),
+                list => alloc::format!(
+                    " on {} connections ({})",
+                    list.len(),
+                    connection_ranges(list)
+                ),
+            };
+            writeln!(
+                f,
+                "note[{} {}]: not checked{place}: {}",
+                nc.rule.code(),
+                nc.rule.name(),
+                nc.reason
+            )?;
+        }
+        if self.not_checked_dropped > 0 {
+            writeln!(
+                f,
+                "... {} more not-checked notes not kept (window.findings)",
+                self.not_checked_dropped
+            )?;
         }
         let s = &self.stats;
         let gaps = s.gap_ms.map_or_else(
@@ -449,5 +510,52 @@ mod tests {
             assert!(floor <= v && v - floor <= v / 64, "{v} -> {floor}");
         }
         assert!(Histogram::default().summary().is_none());
+    }
+
+    #[test]
+    fn not_checked_notes_are_grouped_by_rule_and_reason() {
+        let note = |rule, connection, reason: &str| NotChecked {
+            rule,
+            connection,
+            reason: reason.into(),
+        };
+        let mut report = Report {
+            not_checked: alloc::vec![
+                note(
+                    Rule::AcceptHeader,
+                    Some(0),
+                    "request headers were not recorded"
+                ),
+                note(Rule::Heartbeat, None, "the recording has no timing"),
+                note(
+                    Rule::LastEventId,
+                    Some(1),
+                    "request headers were not recorded"
+                ),
+            ],
+            not_checked_dropped: 7,
+            ..Report::default()
+        };
+        for c in (1..12).chain(20..23) {
+            report.not_checked.push(note(
+                Rule::AcceptHeader,
+                Some(c),
+                "request headers were not recorded",
+            ));
+        }
+        let text = alloc::format!("{report}");
+        let notes: Vec<&str> = text.lines().filter(|l| !l.starts_with("FAIL")).collect();
+        assert_eq!(
+            notes,
+            [
+                "note[SSE106 accept-header]: not checked on 15 connections (0-11, 20-22): request headers were not recorded",
+                "note[SSE305 heartbeat]: not checked: the recording has no timing",
+                "note[SSE401 last-event-id]: not checked on connection 1: request headers were not recorded",
+                "... 7 more not-checked notes not kept (window.findings)",
+            ],
+            "{text}"
+        );
+        let many: Vec<usize> = (0..40).step_by(2).collect();
+        assert_eq!(connection_ranges(&many), "0, 2, 4, 6, 8, 10, 12, 14, ...");
     }
 }

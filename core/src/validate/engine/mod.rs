@@ -1,7 +1,7 @@
 //! The validator: one incremental engine ([`Validator`]) that consumes a session connection by
 //! connection and chunk by chunk; [`validate`] runs a whole [`Recording`] through it.
 
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::{btree_map, BTreeMap, BTreeSet, VecDeque};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -16,8 +16,8 @@ use super::options::{
 };
 use super::profiles::{self, ProfileState, Token};
 use super::recording::{
-    Chunk, Connection, End, EndKind, ExpectedEvent, Record, Recording, Request, Response,
-    SentLastEventId, Timing, FORMAT, VERSION,
+    repeated_id, Chunk, Connection, End, EndKind, ExpectedEvent, Record, Recording, Request,
+    Response, SentLastEventId, Timing, FORMAT, VERSION,
 };
 use super::report::{ConnectionStats, Finding, Histogram, NotChecked, Report, SessionStats};
 use super::rules::{Category, Rule, Severity};
@@ -365,8 +365,18 @@ struct Out {
     findings: Vec<Finding>,
     dropped: u64,
     counts: [u64; 3],
+    /// Every session-wide entry (one per rule at most), and the first `window.findings`
+    /// entries about one connection.
     not_checked: Vec<NotChecked>,
-    not_checked_keys: BTreeSet<(Rule, Option<usize>)>,
+    /// Entries about one connection past that bound: counted, not kept.
+    not_checked_dropped: u64,
+    /// The rules noted for the whole session.
+    session_unchecked: BTreeSet<Rule>,
+    /// The latest connection noted, and the rules noted for it. A connection is only noted
+    /// while it is the current one (its request, body and close), so older keys are never
+    /// asked for again: the dedup state holds one connection's rules, however many connections
+    /// the session has.
+    connection_unchecked: Option<(usize, BTreeSet<Rule>)>,
 }
 
 impl Out {
@@ -564,16 +574,79 @@ impl Validator {
         self.core.timing = timing;
     }
 
-    /// Adds one entry to the expected event log. Give the whole log before the first
-    /// connection: events delivered earlier are not matched against later entries.
-    pub fn expect(&mut self, event: ExpectedEvent) {
-        let log = self.core.expected.get_or_insert_with(|| ExpectedLog {
+    /// Adds one entry to the expected event log (what the server says it published, in
+    /// order). The whole log comes before the first connection.
+    ///
+    /// # Errors
+    ///
+    /// When a connection has started (its events were not matched against a log, and a log
+    /// given in pieces would judge them by a part of it), or when the entry repeats the id of
+    /// an earlier one (a client cannot tell two events with one id apart). The entry is then
+    /// not added; the message says what is wrong.
+    ///
+    /// ```
+    /// use ssert_core::validate::{ExpectedEvent, Request, ValidateOptions, Validator};
+    ///
+    /// let mut v = Validator::new(&ValidateOptions::default()).unwrap();
+    /// let entry = |id: &str| ExpectedEvent { id: id.into(), ..ExpectedEvent::default() };
+    /// v.expect(entry("a")).unwrap();
+    /// assert!(v.expect(entry("a")).unwrap_err().contains("repeats the id \"a\""));
+    /// v.request(&Request::default());
+    /// assert!(v.expect(entry("b")).unwrap_err().contains("before the first connection"));
+    /// ```
+    pub fn expect(&mut self, event: ExpectedEvent) -> Result<(), String> {
+        let log = self.expected_log()?;
+        let position = log.events.len();
+        match log.index.entry(event.id.clone()) {
+            btree_map::Entry::Occupied(first) => {
+                return Err(repeated_id(position, &event.id, *first.get()));
+            }
+            btree_map::Entry::Vacant(slot) => {
+                slot.insert(position as u64);
+            }
+        }
+        log.events.push(event);
+        Ok(())
+    }
+
+    /// Gives the expected event log whole, as [`expect`](Self::expect) each entry, but an
+    /// empty `events` sets an empty log: the server says it published nothing, so every event
+    /// delivered is SSE407 (expected-log). With no call at all there is no log.
+    ///
+    /// # Errors
+    ///
+    /// As [`expect`](Self::expect): after the first connection, or for a repeated id. The log
+    /// then holds the entries before the one rejected.
+    ///
+    /// ```
+    /// use ssert_core::validate::{Request, Response, Rule, ValidateOptions, Validator};
+    ///
+    /// let mut v = Validator::new(&ValidateOptions::default()).unwrap();
+    /// v.expect_log(&[]).unwrap();
+    /// v.request(&Request::default());
+    /// v.response(&Response { status: 200, headers: vec![("content-type".into(), "text/event-stream".into())], t: Some(1) });
+    /// v.chunk(2, b"id: 1\ndata: unexpected\n\n");
+    /// assert!(v.finish().has(Rule::ExpectedLog));
+    /// ```
+    pub fn expect_log(&mut self, events: &[ExpectedEvent]) -> Result<(), String> {
+        self.expected_log()?;
+        for event in events {
+            self.expect(event.clone())?;
+        }
+        Ok(())
+    }
+
+    /// The expected log, created empty if there is none, while no connection has started.
+    fn expected_log(&mut self) -> Result<&mut ExpectedLog, String> {
+        if self.core.connections > 0 {
+            return Err(String::from(
+                "an expected-log entry after a connection started: the expected log comes before the first connection (in JSON Lines, `expected` lines come before the first `request`)",
+            ));
+        }
+        Ok(self.core.expected.get_or_insert_with(|| ExpectedLog {
             events: Vec::new(),
             index: BTreeMap::new(),
-        });
-        let position = log.events.len() as u64;
-        log.index.entry(event.id.clone()).or_insert(position);
-        log.events.push(event);
+        }))
     }
 
     /// Consumes one JSON Lines record (see [`Record`]).
@@ -594,7 +667,7 @@ impl Validator {
             Record::Chunk(c) => self.chunk(c.t, &c.data),
             Record::End(e) => self.end(e),
             Record::BodyUnknown => self.body_unknown(),
-            Record::Expected { event } => self.expect(event.clone()),
+            Record::Expected { event } => self.expect(event.clone())?,
         }
         Ok(())
     }
@@ -877,8 +950,13 @@ impl Validator {
 /// assert_eq!(report.codes(), ["SSE105", "SSE404"]);
 /// # }
 /// ```
+///
+/// # Errors
+///
+/// When the options are invalid, or when the recording's expected log repeats an id (the
+/// recording readers reject such a log as they load it; this catches one built in code).
 pub fn validate(recording: &Recording, options: &ValidateOptions) -> Result<Report, OptionsError> {
-    Ok(run(Validator::new(options)?, recording))
+    run(Validator::new(options)?, recording)
 }
 
 /// Why [`validate_json`] could not produce a report.
@@ -946,26 +1024,31 @@ pub fn validate_json(recording: &str, options: &str) -> Result<String, ValidateJ
 }
 
 /// Validates a whole recording, comparing ids with a caller-supplied order.
+///
+/// # Errors
+///
+/// As [`validate`], and when `ids.order` contradicts the comparator
+/// ([`Validator::with_id_order`]).
 pub fn validate_with_id_order(
     recording: &Recording,
     options: &ValidateOptions,
     order: BoxedIdOrder,
 ) -> Result<Report, OptionsError> {
-    Ok(run(
-        Validator::new(options)?.with_id_order(order)?,
-        recording,
-    ))
+    run(Validator::new(options)?.with_id_order(order)?, recording)
 }
 
-fn run(mut v: Validator, recording: &Recording) -> Report {
+fn run(mut v: Validator, recording: &Recording) -> Result<Report, OptionsError> {
     v.set_timing(recording.timing);
-    for e in recording.expected.iter().flatten() {
-        v.expect(e.clone());
+    // `Some(vec![])` is a log too: the server published nothing.
+    if let Some(log) = &recording.expected {
+        v.expect_log(log).map_err(|message| OptionsError {
+            message: format!("the recording's `expected` log: {message}"),
+        })?;
     }
     for (i, c) in recording.connections.iter().enumerate() {
         v.connection_with(c, recording.unknown_bodies.contains(&i));
     }
-    v.finish()
+    Ok(v.finish())
 }
 
 struct FeedSink<'a> {
@@ -1013,14 +1096,48 @@ impl Core {
         }
     }
 
+    /// Notes that `rule` could not be checked, for the session or for one connection (the
+    /// current one), once per rule and connection. Every session-wide note is kept (one per
+    /// rule at most); of those about one connection, the first `window.findings` are kept and
+    /// the rest only counted (`not_checked_dropped`), so a session of endless reconnects holds
+    /// a bounded report.
     fn not_checked(&mut self, rule: Rule, connection: Option<usize>, reason: &str) {
-        if self.cfg.on(rule) && self.out.not_checked_keys.insert((rule, connection)) {
-            self.out.not_checked.push(NotChecked {
-                rule,
-                connection,
-                reason: reason.into(),
-            });
+        if !self.cfg.on(rule) {
+            return;
         }
+        let out = &mut self.out;
+        let new = match connection {
+            None => out.session_unchecked.insert(rule),
+            Some(c) => match &mut out.connection_unchecked {
+                Some((latest, rules)) if *latest == c => rules.insert(rule),
+                // Not expected (see `Out::connection_unchecked`): an older connection is
+                // looked up among the entries kept.
+                Some((latest, _)) if *latest > c => !out
+                    .not_checked
+                    .iter()
+                    .any(|n| n.rule == rule && n.connection == Some(c)),
+                _ => {
+                    out.connection_unchecked = Some((c, BTreeSet::from([rule])));
+                    true
+                }
+            },
+        };
+        if !new {
+            return;
+        }
+        if connection.is_some() {
+            // Every session-wide note is kept: the others are about a connection.
+            let about_connections = out.not_checked.len() - out.session_unchecked.len();
+            if about_connections >= self.cfg.window_findings {
+                out.not_checked_dropped += 1;
+                return;
+            }
+        }
+        out.not_checked.push(NotChecked {
+            rule,
+            connection,
+            reason: reason.into(),
+        });
     }
 
     fn conn_loc(&self) -> Loc {
@@ -1863,6 +1980,7 @@ impl Core {
             findings: self.out.findings,
             findings_dropped: self.out.dropped,
             not_checked: self.out.not_checked,
+            not_checked_dropped: self.out.not_checked_dropped,
             stats: SessionStats {
                 connections: self.connections as u64,
                 // Under MCP a later connection may open a new stream, which is no reconnect.
@@ -1937,6 +2055,50 @@ mod tests {
         assert_eq!(conn.events, 1000);
         assert!(conn.ints.ranges.len() <= 4, "{:?}", conn.ints.ranges.len());
         assert!(v.core.ids.delivered.ranges.len() <= 4);
+    }
+
+    #[test]
+    fn not_checked_state_holds_one_connection_whatever_the_session() {
+        let mut options = ValidateOptions::default();
+        options.window.findings = Some(3);
+        let mut v = Validator::new(&options).unwrap();
+        for i in 0..500u64 {
+            // Request headers not recorded: SSE106, and on a reconnect SSE401, not checked.
+            v.request(&Request {
+                t: i * 10,
+                headers: None,
+                ..Request::default()
+            });
+            v.response(&Response {
+                status: 200,
+                headers: alloc::vec![("content-type".into(), "text/event-stream".into())],
+                t: Some(i * 10 + 1),
+            });
+            v.chunk(i * 10 + 2, format!("id: {i}\ndata: x\n\n").as_bytes());
+            v.end(&End {
+                kind: EndKind::NetworkError,
+                t: i * 10 + 3,
+                message: None,
+            });
+        }
+        let out = &v.core.out;
+        assert_eq!(out.not_checked.len(), 3);
+        assert_eq!(out.not_checked_dropped, 999 - 3);
+        assert!(out.session_unchecked.is_empty());
+        let (latest, rules) = out.connection_unchecked.as_ref().unwrap();
+        assert_eq!(*latest, 499);
+        assert_eq!(rules.len(), 2);
+        // Once per rule and connection, kept or not.
+        v.core.not_checked(Rule::Heartbeat, Some(499), "once");
+        v.core.not_checked(Rule::Heartbeat, Some(499), "twice");
+        v.core
+            .not_checked(Rule::AcceptHeader, Some(0), "kept already");
+        assert_eq!(v.core.out.not_checked_dropped, 999 - 3 + 1);
+        v.core.not_checked(Rule::Heartbeat, None, "session");
+        v.core.not_checked(Rule::Heartbeat, None, "session again");
+        assert_eq!(v.core.out.not_checked.len(), 4);
+        let report = v.finish();
+        assert_eq!(report.not_checked_dropped, 997);
     }
 
     #[test]

@@ -6,10 +6,12 @@ use alloc::collections::{BTreeMap, VecDeque};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// Sorted, disjoint, non-adjacent inclusive ranges of u64.
+/// Sorted, disjoint, non-adjacent inclusive ranges of u64. A deque: the engine forgets the
+/// oldest range of a full window once per new range (`pop_front`, O(1)), and new ranges
+/// mostly come last (`push_back`, O(1)).
 #[derive(Clone, Debug, Default)]
 pub(super) struct IntervalSet {
-    pub(super) ranges: Vec<(u64, u64)>,
+    pub(super) ranges: VecDeque<(u64, u64)>,
 }
 
 impl IntervalSet {
@@ -19,7 +21,7 @@ impl IntervalSet {
     }
 
     pub(super) fn insert(&mut self, v: u64) {
-        if let Some(last) = self.ranges.last_mut() {
+        if let Some(last) = self.ranges.back_mut() {
             if last.1.checked_add(1) == Some(v) {
                 last.1 = v;
                 return;
@@ -42,11 +44,11 @@ impl IntervalSet {
     }
 
     pub(super) fn min(&self) -> Option<u64> {
-        self.ranges.first().map(|r| r.0)
+        self.ranges.front().map(|r| r.0)
     }
 
     pub(super) fn max(&self) -> Option<u64> {
-        self.ranges.last().map(|r| r.1)
+        self.ranges.back().map(|r| r.1)
     }
 
     /// The ranges of `[lo, hi]` not in the set.
@@ -75,25 +77,32 @@ impl IntervalSet {
     }
 }
 
-/// A bounded set of recent strings (oldest forgotten first), mapping to a connection index.
+/// A bounded set of recent strings (oldest forgotten first), each with the order in which it
+/// was first noted: the engine's ids in the order the client received them.
 #[derive(Default)]
 pub(super) struct RecentIds {
-    map: BTreeMap<String, usize>,
+    map: BTreeMap<String, u64>,
     order: VecDeque<String>,
+    next: u64,
 }
 
 impl RecentIds {
-    pub(super) fn get(&self, id: &str) -> Option<usize> {
+    /// When `id` was first noted (a larger number is later), if it is remembered.
+    pub(super) fn get(&self, id: &str) -> Option<u64> {
         self.map.get(id).copied()
     }
 
-    pub(super) fn insert(&mut self, id: &str, connection: usize, cap: usize) {
-        if self.map.insert(id.to_owned(), connection).is_none() {
-            self.order.push_back(id.to_owned());
-            while self.order.len() > cap {
-                if let Some(old) = self.order.pop_front() {
-                    self.map.remove(&old);
-                }
+    /// Notes `id` (a string noted already keeps its place), forgetting the oldest beyond `cap`.
+    pub(super) fn insert(&mut self, id: &str, cap: usize) {
+        if self.map.contains_key(id) {
+            return;
+        }
+        self.map.insert(id.to_owned(), self.next);
+        self.next += 1;
+        self.order.push_back(id.to_owned());
+        while self.order.len() > cap {
+            if let Some(old) = self.order.pop_front() {
+                self.map.remove(&old);
             }
         }
     }

@@ -87,6 +87,49 @@ impl Core {
         }
     }
 
+    /// An empty `id` took effect (an event's or an id-only block's): the client holds no last
+    /// event id now.
+    pub(super) fn id_reset(&mut self) {
+        self.dropped_id = None;
+        if let Some(conn) = self.conn.as_mut() {
+            conn.id_reset = true;
+        }
+    }
+
+    /// `compare` for a resume point and the ids re-sent before it: an id never comes after
+    /// itself, and where the order says nothing (two ULIDs or UUIDv7s of one millisecond, whose
+    /// random parts need not increase; opaque ids) the order in which the client received the
+    /// two ids in the session decides. Ids it cannot tell apart so count as after (`compare`'s
+    /// "equal times count as increasing").
+    fn resume_compare(
+        &self,
+        kind: IdOrderKind,
+        later: &str,
+        earlier: &str,
+    ) -> Result<Ordering, String> {
+        let same_time =
+            |time: fn(&str) -> Option<u64>| time(later).is_some_and(|l| time(earlier) == Some(l));
+        let (unordered, case_blind) = match kind {
+            IdOrderKind::Ulid => (same_time(ulid_time), true),
+            IdOrderKind::Uuid7 => (same_time(uuid7_time), true),
+            IdOrderKind::Auto | IdOrderKind::None => (true, false),
+            _ => (false, false),
+        };
+        if !unordered {
+            return self.compare(kind, later, earlier);
+        }
+        // ULIDs and UUIDs are read in any case.
+        if later == earlier || (case_blind && later.eq_ignore_ascii_case(earlier)) {
+            return Ok(Ordering::Equal);
+        }
+        Ok(
+            match (self.ids.texts.get(later), self.ids.texts.get(earlier)) {
+                (Some(l), Some(e)) => l.cmp(&e),
+                _ => Ordering::Greater,
+            },
+        )
+    }
+
     /// The accounting position of an id: its index in the expected log, or its integer value
     /// when ids are integers (and it fits `u64`). `None` when ids are opaque. Integer ids are
     /// accounted by value (losses, resume points), but `"01"` and `"1"` are two ids to the
@@ -111,11 +154,15 @@ impl Core {
         content: Option<(&str, &str)>,
         loc: &Loc,
     ) -> Option<u64> {
+        // A later id takes effect: the client holds it, with or without a limit.
+        self.dropped_id = None;
         if let Some(conn) = self.conn.as_mut() {
             conn.id_delivered = true;
             // A checkpoint setting the last event id the client holds already changes nothing:
             // it delivers nothing twice and goes nowhere, so it is no repeat and no step.
-            if content.is_none() && holds_already(conn, id) {
+            let holds = content.is_none() && holds_already(conn, id);
+            conn.id_reset = false;
+            if holds {
                 return None;
             }
         }
@@ -124,13 +171,17 @@ impl Core {
         if let Some(jump) = self.fresh_integer_id(kind, position, id, loc) {
             return jump;
         }
-        let conn_index = loc.connection.unwrap_or(0);
         // Expected log membership and content.
+        let mut delivers = true;
         if let Some(log) = &self.expected {
+            let entry = position
+                .and_then(|p| usize::try_from(p).ok())
+                .and_then(|p| log.events.get(p));
+            // A checkpoint dispatches no event: it sets the client's last event id (the
+            // resume point), but it delivers no entry whose type or data the log gives.
+            delivers = content.is_some()
+                || entry.is_none_or(|e| e.event_type.is_none() && e.data.is_none());
             if self.cfg.on(Rule::ExpectedLog) {
-                let entry = position
-                    .and_then(|p| usize::try_from(p).ok())
-                    .and_then(|p| log.events.get(p));
                 let problem = match (entry, content) {
                     (None, _) => Some(format!("id {id:?} is not in the expected log")),
                     (Some(e), Some((event_type, _)))
@@ -155,14 +206,15 @@ impl Core {
         let resume = self.conn.as_mut().expect("open").resume.take();
         if let Some(resume) = resume {
             let resume_wrong = self.check_resume(kind, &resume, id, position, loc);
-            if (resume_wrong || resume.header_wrong)
-                && !self.counts_losses(kind)
-                && !resume.should.is_empty()
-            {
-                self.conn.as_mut().expect("open").excuse_upto = Some(resume.should.clone());
+            if !resume.header_wrong && resume.sent != resume.should {
+                self.sent_dropped_id(kind, &resume);
             }
-            if (resume_wrong || resume.header_wrong) && self.counts_losses(kind) {
-                // Attribute the consequences (re-delivered or skipped events) to that finding.
+            let wrong = resume_wrong || resume.header_wrong;
+            // Attribute the consequences (re-delivered or skipped events) to that finding: by
+            // position when losses are counted and both ids have one, else the ids re-sent up
+            // to the client's last event id (see `resent_before_resume`).
+            let mut by_position = false;
+            if wrong && self.counts_losses(kind) {
                 let first_needed = if resume.should.is_empty() {
                     self.expected.as_ref().map(|_| 0)
                 } else {
@@ -170,12 +222,16 @@ impl Core {
                         .and_then(|p| p.checked_add(1))
                 };
                 if let (Some(needed), Some(got)) = (first_needed, position) {
+                    by_position = true;
                     if got < needed {
                         self.conn.as_mut().expect("open").excused_dups = Some((got, needed - 1));
                     } else if got > needed {
                         self.ids.excused.insert_range(needed, got - 1);
                     }
                 }
+            }
+            if wrong && !by_position && !resume.should.is_empty() {
+                self.conn.as_mut().expect("open").excuse_upto = Some(resume.should.clone());
             }
         }
         let resent = self.resent_before_resume(kind, id);
@@ -208,7 +264,7 @@ impl Core {
             None => {
                 let in_conn = conn.texts.get(id).is_some();
                 let earlier = !in_conn && self.ids.texts.get(id).is_some();
-                conn.texts.insert(id, conn_index, window);
+                conn.texts.insert(id, window);
                 (in_conn, false, earlier, false)
             }
         };
@@ -283,11 +339,27 @@ impl Core {
         }
         // Session accounting.
         match position {
-            Some(p) => self.deliver(p, self.counts_losses(kind), loc),
-            None => {
-                self.ids.texts.insert(id, conn_index, self.cfg.window_ids);
+            Some(p) if !delivers => {
+                self.checkpoint_not_delivered(p, loc);
                 None
             }
+            Some(p) => self.deliver(p, self.counts_losses(kind), loc),
+            None => {
+                self.ids.texts.insert(id, self.cfg.window_ids);
+                None
+            }
+        }
+    }
+
+    /// A checkpoint carried the id of expected-log entry `p`, which gives a type or data: the
+    /// client dispatched nothing, so the entry is still owed. If it is never delivered, its
+    /// SSE404 points at the checkpoint.
+    fn checkpoint_not_delivered(&mut self, p: u64, loc: &Loc) {
+        if !self.ids.delivered.contains(p)
+            && self.ids.jumps.len() < self.cfg.window_ids
+            && !self.ids.jumps.contains_key(&p)
+        {
+            self.ids.jumps.insert(p, loc.clone());
         }
     }
 
@@ -351,14 +423,31 @@ impl Core {
         Some(self.deliver(p, self.cfg.consecutive, loc))
     }
 
+    /// A reconnect sent the id of a block a limit dropped (a client without the limit holds
+    /// it), not the parser's last event id: what lies after the parser's id up to that one
+    /// was dropped, which SSE209-SSE211 reported; resume and losses go on from the id sent.
+    fn sent_dropped_id(&mut self, kind: IdOrderKind, resume: &Resume) {
+        let from = match resume.should.as_str() {
+            "" => self.ids.low.or(self.expected.as_ref().map(|_| 0)),
+            should => self.position(kind, should).and_then(|p| p.checked_add(1)),
+        };
+        if let (Some(from), Some(to)) = (from, self.position(kind, &resume.sent)) {
+            if from <= to {
+                self.ids.excused.insert_range(from, to);
+            }
+        }
+    }
+
     /// Whether `id` is one the server sends again after a wrong resume that SSE401/SSE402
-    /// already reported (when losses are counted, `excused_dups` does this by position). The
-    /// first id past the client's last event id ends the re-sent run.
+    /// already reported (when losses are counted and ids have positions, `excused_dups` does
+    /// this by position): one at or before the client's last event id, under the order, or
+    /// received by the client no later than it (opaque ids, or one millisecond's ULIDs). The
+    /// first id past it ends the re-sent run.
     fn resent_before_resume(&mut self, kind: IdOrderKind, id: &str) -> bool {
         let Some(upto) = self.conn.as_ref().and_then(|c| c.excuse_upto.as_deref()) else {
             return false;
         };
-        match self.compare(kind, id, upto) {
+        match self.resume_compare(kind, id, upto) {
             Ok(Ordering::Greater) => {
                 self.conn.as_mut().expect("open").excuse_upto = None;
                 false
@@ -428,7 +517,7 @@ impl Core {
             );
             None
         } else {
-            match self.compare(kind, id, sent) {
+            match self.resume_compare(kind, id, sent) {
                 Ok(Ordering::Greater) => None,
                 Ok(_) => Some(format!(
                     "server resumed at {id:?}, which does not come after `Last-Event-ID: {sent}`"
@@ -522,12 +611,14 @@ impl Core {
     /// Keeps the delivered ranges within `window.ids`: the oldest gap is settled (reported as
     /// lost now, unless excused) and merged, so memory stays bounded on a gappy endless stream.
     fn bound_delivered(&mut self) {
+        // Every step is O(1) amortised (or O(log n) for the jumps): the sets are sorted, so
+        // what is settled is at their front, and each range or jump is dropped once.
         let cap = self.cfg.window_ids.max(2);
         while self.ids.delivered.ranges.len() > cap {
             let (a1, b1) = self.ids.delivered.ranges[0];
             let (a2, _) = self.ids.delivered.ranges[1];
             let mut excused = IntervalSet::default();
-            for &(a, b) in self.ids.excused.ranges.iter().filter(|r| r.0 < a2) {
+            for &(a, b) in self.ids.excused.ranges.iter().take_while(|r| r.0 < a2) {
                 excused.insert_range(a, b);
             }
             if self.cfg.on(Rule::LostEvent)
@@ -538,19 +629,30 @@ impl Core {
                     self.report_lost(a, b);
                 }
             }
-            self.ids.excused.ranges.retain(|r| r.1 >= a2);
-            self.ids.jumps.retain(|&k, _| k >= a2);
+            while self.ids.excused.ranges.front().is_some_and(|r| r.1 < a2) {
+                self.ids.excused.ranges.pop_front();
+            }
+            while self
+                .ids
+                .jumps
+                .first_key_value()
+                .is_some_and(|(&k, _)| k < a2)
+            {
+                self.ids.jumps.pop_first();
+            }
             self.ids.delivered.ranges[1].0 = a1;
-            self.ids.delivered.ranges.remove(0);
+            self.ids.delivered.ranges.pop_front();
         }
     }
 }
 
 /// Whether the client holds `id` as its last event id already: it is the id just before in the
 /// connection (the last one that was in order), or, before the connection's first id, the one
-/// the reconnect resumed from. (A reset by an empty `id` in between is not seen here.)
+/// the reconnect resumed from; unless an empty `id` reset it in between.
 fn holds_already(conn: &Conn, id: &str) -> bool {
-    if conn.has_prev {
+    if conn.id_reset {
+        false
+    } else if conn.has_prev {
         conn.prev_id == id
     } else {
         conn.resume.as_ref().is_some_and(|r| r.should == id)
@@ -590,21 +692,20 @@ fn remember_spelling(
 ) {
     let key = zero_padded_key(p);
     let canonical = is_canonical_integer(id);
-    let index = conn.index;
     for (texts, seen) in [&mut conn.texts, session].into_iter().zip(seen) {
         let padded_before = seen && texts.get(&key).is_some();
         if canonical {
             // Until the value is padded, "the same value" is "the same string".
             if padded_before {
-                texts.insert(id, index, window);
+                texts.insert(id, window);
             }
             continue;
         }
         if seen && !padded_before {
-            texts.insert(&format!("{p}"), index, window);
+            texts.insert(&format!("{p}"), window);
         }
-        texts.insert(id, index, window);
-        texts.insert(&key, index, window);
+        texts.insert(id, window);
+        texts.insert(&key, window);
     }
 }
 
@@ -614,6 +715,6 @@ fn remember_spelling(
 fn remember_int(ints: &mut IntervalSet, p: u64, window: usize) {
     ints.insert(p);
     if ints.ranges.len() > window.max(2) {
-        ints.ranges.remove(0);
+        ints.ranges.pop_front();
     }
 }

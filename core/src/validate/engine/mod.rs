@@ -145,6 +145,9 @@ struct Conn {
     answered: bool,
     /// The connection delivered an event id (an event's or an id-only block's).
     id_delivered: bool,
+    /// An empty `id` took effect since the connection's last id: the client holds no last
+    /// event id (see `ids::holds_already`).
+    id_reset: bool,
     /// The retry of the stream this connection resumes (several streams per session).
     inherited_retry: Option<u64>,
     /// The body was not recorded (see [`Validator::body_unknown`]).
@@ -431,6 +434,10 @@ struct Core {
     /// The client's last event id is unknown (a body was not recorded, and no request or body
     /// since has told it).
     client_id_unknown: bool,
+    /// The id that the latest block a limit dropped (SSE209-SSE211) would have set, until a
+    /// later id takes effect: the last event id of a client without that limit (a browser),
+    /// which a reconnect may send instead of the parser's.
+    dropped_id: Option<String>,
     /// The reconnection time in force is unknown (a body was not recorded, and no known body
     /// has sent a `retry` since).
     retry_unknown: bool,
@@ -526,6 +533,7 @@ impl Validator {
                 resumes: 0,
                 unknown_body: None,
                 client_id_unknown: false,
+                dropped_id: None,
                 retry_unknown: false,
                 ttfe_unknown: false,
                 bytes_unknown: false,
@@ -1308,7 +1316,10 @@ impl Core {
         let mut jump = None;
         if own_id && !event.id.is_empty() {
             jump = self.on_id(event.id, Some((event_type, event.data)), &loc);
-        } else if self.cfg.on(Rule::MissingId) && self.cfg.ids_required && !own_id {
+        } else if own_id {
+            // An empty `id` resets the client's last event id.
+            self.id_reset();
+        } else if self.cfg.on(Rule::MissingId) && self.cfg.ids_required {
             self.finding(
                 Rule::MissingId,
                 String::from("event has no `id` field: a reconnect cannot resume after it"),

@@ -459,6 +459,36 @@ case("expected-log-mismatch", recording([conn(events(["a1", "b2", "zz"]))], expe
 case("expected-log-data", recording([conn(events(["a1", "b2", "c3"], data=lambda i: "other"))], expected=LOG[:3]),
      ["SSE407"], ["SSE407"], description="a1 and c3 carry other data than the log says.")
 
+case("expected-log-checkpoint", recording([conn([(10, "id: 1\ndata: one\n\n"), (20, "id: 2\n\n"),
+                                                (30, "id: 3\ndata: three\n\n")])],
+                                          expected=[{"id": "1", "data": "one"}, {"id": "2", "data": "two"},
+                                                    {"id": "3", "data": "three"}]),
+     ["SSE404"], ["SSE404"],
+     description="The server wrote event 2's id without its data: an id-only block dispatches nothing, so the "
+                 "logged event 2 was never delivered (reported at the checkpoint).")
+case("expected-log-empty", recording([conn(events(["a1"]))], expected=[]), ["SSE407"], ["SSE407"],
+     description="An empty log says nothing was published: a delivered event is unexpected.")
+ULIDS = ["01ARZ3NDEKTSV4RRFFQ69G5FA1", "01ARZ3NDEKTSV4RRFFQ69G5FA2", "01ARZ3NDEKTSV4RRFFQ69G5FA3"]
+case("resume-point-at-ulid", two(ULIDS[:2], ULIDS[1:], ULIDS[1]), ["SSE402"], ["SSE402", "SSE403"],
+     options={"ids": {"order": "ulid"}},
+     description="ULIDs of one millisecond: the server resumed at the id it was sent, which never comes after "
+                 "itself (the re-sent event is part of SSE402).")
+case("last-event-id-wrong-opaque", two(["a", "b", "c"], ["b", "c", "d"], "a"), ["SSE401"], ["SSE401", "SSE403"],
+     description="Opaque ids: the client sent a though it had c; b and c sent again are the client's mistake "
+                 "(SSE401), not duplicates.")
+DROPPED = "id: 2\ndata: " + "x" * 100 + "\n\n"
+case("last-event-id-after-limit-drop",
+     recording([conn([(10, "retry: 1000\nid: 1\ndata: one\n\n"), (20, DROPPED)], end="network_error", end_t=30),
+                conn(events([3], start_t=1040), t0=1030, last_event_id="2")]),
+     ["SSE209"], ["SSE209", "SSE401", "SSE404"],
+     options={"limits": {"max_line_len": 64}, "ids": {"consecutive": True}},
+     description="A line over limits.max_line_len dropped event 2; a browser (no such limit) got it and sends "
+                 "Last-Event-ID 2: not an SSE401, and event 2 is the limit's, not lost.")
+case("checkpoint-after-reset", recording([conn([(10, "id: 5\ndata: a\n\n"), (20, "id:\ndata: b\n\n"),
+                                                (30, "id: 5\n\n")])]),
+     ["SSE303"], ["SSE303"],
+     description="An empty id reset the last event id; the checkpoint sets 5 again, a repeat.")
+
 # --- profiles ------------------------------------------------------------------------------
 def chat_chunk(content, cid="chatcmpl-1"):
     return json.dumps({"id": cid, "object": "chat.completion.chunk", "created": 1, "model": "m",

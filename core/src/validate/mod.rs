@@ -70,9 +70,8 @@
 //! "version":1,"timing":"monotonic"}`), then `request`, `response`, `chunk`, `body_unknown`
 //! (the body was not recorded) and `end` lines (each applying to the latest `request`), or
 //! whole `connection` lines, and `expected` lines, which come before the first `request` (the
-//! readers and the streaming `Validator` reject one after it). An empty log has no JSON Lines
-//! form: a recording with `"expected": []` is written with no `expected` line, which reads back
-//! as no log.
+//! readers and the streaming `Validator` reject one after it). An empty log, which has no
+//! entry to write as a line, is the header's `"expected": []`.
 //! [`Validator::record`](crate::validate::Validator::record) consumes those lines one by one. `testdata/recording.schema.json` is
 //! the JSON Schema of both forms.
 //!

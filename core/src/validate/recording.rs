@@ -341,12 +341,21 @@ pub struct Header {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub source: Option<String>,
+    /// An expected log given whole (`"expected": [...]`), which `expected` lines may extend;
+    /// what an empty log needs, having no entry to write as a line. The writer puts it here
+    /// only for an empty log.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub expected: Option<Vec<ExpectedEvent>>,
 }
 
 /// One line of a JSON Lines recording, tagged by `type`. A recorder writes a `header` line,
 /// then for each connection a `request` line, a `response` line once the head arrives, one
 /// `chunk` line per read and an `end` line — or a whole `connection` on one line; `expected`
-/// lines, if any, come before the first `request`. `response`, `chunk`, `body_unknown` and
+/// lines, if any, come before the first `request` (an empty log is the header's
+/// `"expected": []`). `response`, `chunk`, `body_unknown` and
 /// `end` apply to the latest `request`.
 /// These are also exactly the calls of the streaming [`Validator`](super::Validator).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -739,7 +748,7 @@ impl RecordingBuilder {
     /// use ssert_core::validate::{ExpectedEvent, Header, Record, RecordingBuilder, Request};
     ///
     /// let mut b = RecordingBuilder::default();
-    /// b.push(Record::Header(Header { format: "ssert-recording".into(), version: 1, timing: Default::default(), source: None })).unwrap();
+    /// b.push(Record::Header(Header { format: "ssert-recording".into(), version: 1, timing: Default::default(), source: None, expected: None })).unwrap();
     /// b.push(Record::Request(Request::default())).unwrap();
     /// let late = Record::Expected { event: ExpectedEvent { id: "1".into(), ..ExpectedEvent::default() } };
     /// assert!(b.push(late).unwrap_err().contains("after the first connection"));
@@ -755,6 +764,12 @@ impl RecordingBuilder {
                 source: h.source,
                 ..Recording::default()
             });
+            if let Some(log) = h.expected {
+                self.recording.as_mut().expect("just set").expected = Some(Vec::new());
+                for event in log {
+                    self.push(Record::Expected { event })?;
+                }
+            }
             return Ok(());
         };
         match record {
@@ -810,8 +825,7 @@ fn last(rec: &mut Recording) -> Result<&mut Connection, String> {
 impl Recording {
     /// The records that write this recording as JSON Lines (header, the expected log, then per
     /// connection request / response / chunks, or `body_unknown`, / end). An empty expected log
-    /// gives no `expected` record: JSON Lines has no form for it, and the records read back
-    /// as a recording without a log.
+    /// is the header's `expected: []`, as it has no entry to write as a record.
     pub fn records(&self) -> Vec<Record> {
         let mut out = Vec::new();
         out.push(Record::Header(Header {
@@ -819,6 +833,11 @@ impl Recording {
             version: self.version,
             timing: self.timing,
             source: self.source.clone(),
+            expected: self
+                .expected
+                .as_ref()
+                .filter(|log| log.is_empty())
+                .map(|_| Vec::new()),
         }));
         for e in self.expected.iter().flatten() {
             out.push(Record::Expected { event: e.clone() });

@@ -668,6 +668,9 @@ impl Validator {
                     ));
                 }
                 self.set_timing(h.timing);
+                if let Some(log) = &h.expected {
+                    self.expect_log(log)?;
+                }
             }
             Record::Connection(c) => self.connection(c),
             Record::Request(r) => self.request(r),

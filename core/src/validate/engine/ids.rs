@@ -90,7 +90,6 @@ impl Core {
     /// An empty `id` took effect (an event's or an id-only block's): the client holds no last
     /// event id now.
     pub(super) fn id_reset(&mut self) {
-        self.dropped_id = None;
         if let Some(conn) = self.conn.as_mut() {
             conn.id_reset = true;
         }
@@ -154,8 +153,6 @@ impl Core {
         content: Option<(&str, &str)>,
         loc: &Loc,
     ) -> Option<u64> {
-        // A later id takes effect: the client holds it, with or without a limit.
-        self.dropped_id = None;
         if let Some(conn) = self.conn.as_mut() {
             conn.id_delivered = true;
             // A checkpoint setting the last event id the client holds already changes nothing:
@@ -206,9 +203,6 @@ impl Core {
         let resume = self.conn.as_mut().expect("open").resume.take();
         if let Some(resume) = resume {
             let resume_wrong = self.check_resume(kind, &resume, id, position, loc);
-            if !resume.header_wrong && resume.sent != resume.should {
-                self.sent_dropped_id(kind, &resume);
-            }
             let wrong = resume_wrong || resume.header_wrong;
             // Attribute the consequences (re-delivered or skipped events) to that finding: by
             // position when losses are counted and both ids have one, else the ids re-sent up
@@ -421,21 +415,6 @@ impl Core {
         conn.has_prev = true;
         // Integer ids and no expected log: `counts_losses` is just `consecutive` here.
         Some(self.deliver(p, self.cfg.consecutive, loc))
-    }
-
-    /// A reconnect sent the id of a block a limit dropped (a client without the limit holds
-    /// it), not the parser's last event id: what lies after the parser's id up to that one
-    /// was dropped, which SSE209-SSE211 reported; resume and losses go on from the id sent.
-    fn sent_dropped_id(&mut self, kind: IdOrderKind, resume: &Resume) {
-        let from = match resume.should.as_str() {
-            "" => self.ids.low.or(self.expected.as_ref().map(|_| 0)),
-            should => self.position(kind, should).and_then(|p| p.checked_add(1)),
-        };
-        if let (Some(from), Some(to)) = (from, self.position(kind, &resume.sent)) {
-            if from <= to {
-                self.ids.excused.insert_range(from, to);
-            }
-        }
     }
 
     /// Whether `id` is one the server sends again after a wrong resume that SSE401/SSE402

@@ -434,10 +434,6 @@ struct Core {
     /// The client's last event id is unknown (a body was not recorded, and no request or body
     /// since has told it).
     client_id_unknown: bool,
-    /// The id that the latest block a limit dropped (SSE209-SSE211) would have set, until a
-    /// later id takes effect: the last event id of a client without that limit (a browser),
-    /// which a reconnect may send instead of the parser's.
-    dropped_id: Option<String>,
     /// The reconnection time in force is unknown (a body was not recorded, and no known body
     /// has sent a `retry` since).
     retry_unknown: bool,
@@ -533,7 +529,6 @@ impl Validator {
                 resumes: 0,
                 unknown_body: None,
                 client_id_unknown: false,
-                dropped_id: None,
                 retry_unknown: false,
                 ttfe_unknown: false,
                 bytes_unknown: false,

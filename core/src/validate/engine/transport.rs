@@ -160,7 +160,6 @@ impl Core {
                 // What the client last saw was in a body that was not recorded: the request's
                 // own word is all there is (the server's resume is still held to it).
                 _ if self.client_id_unknown => {
-                    self.dropped_id = None;
                     let reason = format!(
                         "the body of connection {} was not recorded, so the client's last event id is unknown",
                         self.unknown_body.unwrap_or(0)
@@ -179,13 +178,10 @@ impl Core {
                     );
                     (should.clone(), false)
                 }
+                SentLastEventId::Absent => (String::new(), !should.is_empty()),
                 // As HTTP carries it: a header value has no leading or trailing spaces or tabs
-                // (SSE212 reports an id that loses them). After a limit drop, the id the dropped
-                // block set for a client without the limit is right too.
-                SentLastEventId::Absent => (String::new(), !self.sends_last_id(None, &should)),
-                SentLastEventId::Sent(s) => {
-                    (String::from(s), !self.sends_last_id(Some(s), &should))
-                }
+                // (SSE212 reports an id that loses them).
+                SentLastEventId::Sent(s) => (String::from(s), http_trim(s) != http_trim(&should)),
             };
             if header_wrong && self.cfg.on(Rule::LastEventId) {
                 let message = if should.is_empty() {
@@ -214,17 +210,6 @@ impl Core {
             self.resumed_before_recording(s);
         }
         self.conn = Some(conn);
-    }
-
-    /// Whether a reconnect that sent `sent` (`None`: no header) sent the client's last event
-    /// id: `should` (the parser's), or, after a limit drop, the id the dropped block would have
-    /// set for a client without the limit.
-    fn sends_last_id(&self, sent: Option<&str>, should: &str) -> bool {
-        let same = |id: &str| match sent {
-            None => id.is_empty(),
-            Some(s) => http_trim(s) == http_trim(id),
-        };
-        same(should) || self.dropped_id.as_deref().is_some_and(same)
     }
 
     /// What came before the id a first request resumes after was delivered before the

@@ -28,10 +28,6 @@ impl Core {
             error.kind(),
             ErrorKind::LineTooLong | ErrorKind::EventTooLarge | ErrorKind::BufferLimit
         ) {
-            // A client without the limit (a browser) takes the block's id all the same.
-            if let Some(id) = self.block_id(view) {
-                self.dropped_id = Some(id);
-            }
             if let Some(conn) = self.conn.as_mut() {
                 // The parser drops the block through its next blank line, and its id does not
                 // become the last event id: its blank line must make no checkpoint, whatever
@@ -392,24 +388,6 @@ impl Core {
             excerpt: view.excerpt(start),
         };
         self.on_id(&id, None, &loc);
-    }
-
-    /// The value of the block's last `id` line, while the block being built has one (as
-    /// `id_only_block` reads it: the same in every chunking).
-    fn block_id(&self, view: &View<'_>) -> Option<String> {
-        let conn = self.conn.as_ref().filter(|c| c.block_has_id)?;
-        let (start, end) = conn.id_line?;
-        match &conn.id_kept {
-            Some(line) => {
-                let kept = View {
-                    tail: line,
-                    tail_start: start,
-                    chunk: &[],
-                };
-                id_value(&kept, start, end, self.cfg.excerpt_bytes)
-            }
-            None => id_value(view, start, end, self.cfg.excerpt_bytes),
-        }
     }
 
     /// SSE212 for the `id` line `[start, end)` (one the parser took: not ignored for a NUL),

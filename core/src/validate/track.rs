@@ -94,10 +94,12 @@ impl RecentIds {
 
     /// Notes `id` (a string noted already keeps its place), forgetting the oldest beyond `cap`.
     pub(super) fn insert(&mut self, id: &str, cap: usize) {
-        if self.map.contains_key(id) {
+        // One search of the map per id: ids are noted at every event.
+        let alloc::collections::btree_map::Entry::Vacant(slot) = self.map.entry(id.to_owned())
+        else {
             return;
-        }
-        self.map.insert(id.to_owned(), self.next);
+        };
+        slot.insert(self.next);
         self.next += 1;
         self.order.push_back(id.to_owned());
         while self.order.len() > cap {

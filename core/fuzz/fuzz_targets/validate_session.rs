@@ -28,7 +28,8 @@ struct Input {
     timing_none: bool,
     connections: Vec<Conn>,
     unknown_bodies: Vec<u8>,
-    expected: Option<Vec<(u8, Option<u8>)>>,
+    /// Expected-log entries: id, type, data (`Some(n)`: the `n`-th of `LOG_DATA`).
+    expected: Option<Vec<(u8, Option<u8>, Option<u8>)>>,
     cuts: Vec<u8>,
 }
 
@@ -109,6 +110,8 @@ const CONTENT_TYPES: [&str; 6] = [
     "text/plain",
     "",
 ];
+/// Data for expected-log entries: short strings a fuzzed `data:` line is likely to carry.
+const LOG_DATA: [&str; 4] = ["", "a", "x", "0"];
 const TYPES: [&str; 6] = ["message", "token", "done", "error", "message_start", "ping"];
 const STATUSES: [u16; 6] = [200, 204, 202, 500, 301, 0];
 const GRAMMARS: [&str; 4] = ["token* done", "(message | token)+ (done | error)?", "(", ""];
@@ -280,12 +283,16 @@ fn recording(input: &Input) -> Recording {
         },
         connections,
         unknown_bodies,
+        // A log's ids are unique (a log that repeats one is refused): later repeats are left
+        // out, so that every log is validated.
         expected: input.expected.as_ref().map(|log| {
+            let mut seen = std::collections::BTreeSet::new();
             log.iter()
-                .map(|(id, kind)| ExpectedEvent {
+                .filter(|(id, _, _)| seen.insert(*id))
+                .map(|(id, kind, data)| ExpectedEvent {
                     id: id.to_string(),
                     event_type: kind.map(|k| TYPES[usize::from(k) % TYPES.len()].into()),
-                    data: None,
+                    data: data.map(|d| LOG_DATA[usize::from(d) % LOG_DATA.len()].into()),
                 })
                 .collect()
         }),

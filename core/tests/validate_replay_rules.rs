@@ -289,6 +289,49 @@ fn a_checkpoint_with_the_id_of_a_logged_event_does_not_deliver_it() {
 }
 
 #[test]
+fn opaque_ids_follow_the_order_of_the_expected_log() {
+    let log = || {
+        Some(expected(&[
+            ("a", None, None),
+            ("b", None, None),
+            ("c", None, None),
+        ]))
+    };
+    let body = "id: b\ndata: x\n\nid: a\ndata: x\n\nid: c\ndata: x\n\n";
+    let report = replay(&[(None, body)], log(), &options(""));
+    assert_eq!(codes(&report), ["SSE302"], "{report}");
+    let order = findings(&report, "SSE302")[0];
+    assert_eq!(
+        order.message,
+        "id \"a\" comes before the previous id \"b\" in the expected log"
+    );
+    assert_eq!(order.excerpt.as_deref(), Some("id: a"));
+    // In the log's order: nothing to say, and SSE302 was checked.
+    let body = "id: a\ndata: x\n\nid: b\ndata: x\n\nid: c\ndata: x\n\n";
+    let report = replay(&[(None, body)], log(), &options(""));
+    assert!(report.findings.is_empty(), "{report}");
+    assert!(
+        !report.not_checked.iter().any(|n| n.rule.code() == "SSE302"),
+        "{report}"
+    );
+    // `ids.order: none` asks for no order check, log or not.
+    let body = "id: b\ndata: x\n\nid: a\ndata: x\n\nid: c\ndata: x\n\n";
+    let report = replay(
+        &[(None, body)],
+        log(),
+        &options(r#""ids":{"order":"none"}"#),
+    );
+    assert!(report.findings.is_empty(), "{report}");
+    // Without a log opaque ids have no order, which the report says.
+    let report = replay(&[(None, body)], None, &options(""));
+    assert!(report.findings.is_empty(), "{report}");
+    assert!(
+        report.not_checked.iter().any(|n| n.rule.code() == "SSE302"),
+        "{report}"
+    );
+}
+
+#[test]
 fn a_checkpoint_delivers_a_logged_entry_that_gives_only_its_id() {
     let log = expected(&[("1", None, None), ("2", None, None), ("3", None, None)]);
     let body = "id: 1\ndata: one\n\nid: 2\n\nid: 3\ndata: three\n\n";

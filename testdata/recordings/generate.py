@@ -466,6 +466,11 @@ case("expected-log-checkpoint", recording([conn([(10, "id: 1\ndata: one\n\n"), (
      ["SSE404"], ["SSE404"],
      description="The server wrote event 2's id without its data: an id-only block dispatches nothing, so the "
                  "logged event 2 was never delivered (reported at the checkpoint).")
+case("expected-log-order", recording([conn(events(["b2", "a1", "c3"]))],
+                                     expected=[{"id": "a1"}, {"id": "b2"}, {"id": "c3"}]),
+     ["SSE302"], ["SSE302"],
+     description="Opaque ids have no order of their own, but the log gives them the order they were published "
+                 "in: a1 after b2 is out of order.")
 case("expected-log-empty", recording([conn(events(["a1"]))], expected=[]), ["SSE407"], ["SSE407"],
      description="An empty log says nothing was published: a delivered event is unexpected.")
 ULIDS = ["01ARZ3NDEKTSV4RRFFQ69G5FA1", "01ARZ3NDEKTSV4RRFFQ69G5FA2", "01ARZ3NDEKTSV4RRFFQ69G5FA3"]

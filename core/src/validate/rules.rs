@@ -135,7 +135,7 @@ rules! {
     IdNotResumable = ("SSE212", "id-not-resumable", Warning, true, Wire),
     /// An event block without its own `id` field (`ids.required`).
     MissingId = ("SSE301", "missing-id", Warning, true, Stream),
-    /// Ids not strictly increasing under `ids.order`.
+    /// Ids not strictly increasing under `ids.order` (opaque ids: in the expected log's order).
     IdOrder = ("SSE302", "id-order", Error, true, Stream),
     /// The same id twice in one connection.
     DuplicateId = ("SSE303", "duplicate-id", Error, true, Stream),

@@ -11,11 +11,14 @@ impl Core {
         let kind = match self.cfg.order {
             IdOrderKind::Auto if decimal_digits(id).is_some() => IdOrderKind::Integer,
             IdOrderKind::Auto => {
-                self.not_checked(
-                    Rule::IdOrder,
-                    None,
-                    "ids are not integers and no `ids.order` was given",
-                );
+                // With an expected log its order is the ids' order (see `on_id`).
+                if self.expected.is_none() {
+                    self.not_checked(
+                        Rule::IdOrder,
+                        None,
+                        "ids are not integers and no `ids.order` was given",
+                    );
+                }
                 IdOrderKind::None
             }
             IdOrderKind::Custom if self.custom_order.is_none() => {
@@ -310,7 +313,22 @@ impl Core {
                 _ => conn.has_prev.then(|| core::mem::take(&mut conn.prev_id)),
             };
             if let Some(prev) = &prev {
-                if self.cfg.on(Rule::IdOrder) {
+                // Opaque ids have no order of their own, but a log gives them the order they
+                // were published in.
+                let by_log = self
+                    .expected
+                    .as_ref()
+                    .filter(|_| kind == IdOrderKind::None && self.cfg.order == IdOrderKind::Auto)
+                    .and_then(|log| Some((*log.index.get(id)?, *log.index.get(prev.as_str())?)));
+                if let Some((now, before)) = by_log.filter(|_| self.cfg.on(Rule::IdOrder)) {
+                    if now <= before {
+                        self.finding(
+                            Rule::IdOrder,
+                            format!("id {id:?} comes before the previous id {prev:?} in the expected log"),
+                            loc.clone(),
+                        );
+                    }
+                } else if self.cfg.on(Rule::IdOrder) {
                     match self.compare(kind, id, prev) {
                         Ok(Ordering::Greater) => {}
                         Ok(_) => self.finding(

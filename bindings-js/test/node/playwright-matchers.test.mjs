@@ -62,6 +62,17 @@ it('toHaveFinding sees a finding the report only counted (window.findings), so .
   assert.match(listed.message(), /\n {2}and \d+ more findings, counted but not kept \(window\.findings\)/);
 });
 
+it('.not.toHaveFinding sees a rule not checked on a connection whose note the report only counted', async () => {
+  // No finding to keep, and the connection's notes past window.findings (0) only counted: the
+  // matcher validates again to learn that heartbeat was not checked.
+  const options = { window: { findings: 0 }, disable: ['x-accel-buffering', 'buffered-transport'] };
+  const counted = await matchers.toHaveFinding.call({ isNot: true }, clean, 'heartbeat', options);
+  assert.equal(counted.pass, true);
+  assert.match(counted.message(), /heartbeat could not be checked everywhere \(the whole body arrived at the same time/);
+  const listed = await matchers.toBeValidEventStream(clean, options);
+  assert.match(listed.message(), /\n {2}and 2 more not-checked notes, counted but not kept \(window\.findings\)/);
+});
+
 it("the matchers check each stream of a recorder, and say which stream a finding is in", async () => {
   const recorder = { recordings: async () => [clean, repeated] };
   const valid = await matchers.toBeValidEventStream(recorder);

@@ -1080,6 +1080,22 @@ pub struct Report {
     text: String,
 }
 
+impl Report {
+    fn from_core(report: &ssert_core::validate::Report) -> PyResult<Report> {
+        let json = serde_json::to_string(report)
+            .map_err(|error| PyValueError::new_err(error.to_string()))?;
+        Ok(Report {
+            passed: report.passed,
+            errors: report.errors,
+            warnings: report.warnings,
+            infos: report.infos,
+            codes: report.codes(),
+            text: report.to_string(),
+            json,
+        })
+    }
+}
+
 #[pymethods]
 impl Report {
     /// The distinct rule codes of the findings, sorted (e.g. `["SSE402", "SSE403"]`).
@@ -1159,17 +1175,8 @@ fn validate_json(
     options: Option<&str>,
     id_order: Option<Py<PyAny>>,
 ) -> PyResult<Report> {
-    use ssert_core::validate::{validate, validate_with_id_order, Recording, ValidateOptions};
-    let options: ValidateOptions = match options {
-        Some(json) => serde_json::from_str(json).map_err(|error| {
-            value_error(
-                py,
-                "OptionsError",
-                format!("invalid validate options: {error}"),
-            )
-        })?,
-        None => ValidateOptions::default(),
-    };
+    use ssert_core::validate::{validate, validate_with_id_order, Recording};
+    let options = options_of(py, options)?;
     let load = match format {
         "json" => Recording::from_json,
         "jsonl" => Recording::from_json_lines,
@@ -1203,17 +1210,85 @@ fn validate_json(
         Err(Err(load_error)) => return Err(value_error(py, "RecordingError", load_error)),
         Err(Ok(options_error)) => return Err(value_error(py, "OptionsError", options_error)),
     };
-    let json =
-        serde_json::to_string(&report).map_err(|error| PyValueError::new_err(error.to_string()))?;
-    Ok(Report {
-        passed: report.passed,
-        errors: report.errors,
-        warnings: report.warnings,
-        infos: report.infos,
-        codes: report.codes(),
-        text: report.to_string(),
-        json,
-    })
+    Report::from_core(&report)
+}
+
+/// Options given as JSON (`None`: the defaults), or `ssert.OptionsError`.
+fn options_of(
+    py: Python<'_>,
+    options: Option<&str>,
+) -> PyResult<ssert_core::validate::ValidateOptions> {
+    match options {
+        Some(json) => serde_json::from_str(json).map_err(|error| {
+            value_error(
+                py,
+                "OptionsError",
+                format!("invalid validate options: {error}"),
+            )
+        }),
+        None => Ok(ssert_core::validate::ValidateOptions::default()),
+    }
+}
+
+/// The core's streaming validator: a session given one record at a time, so memory stays bounded
+/// by the validator's own windows however long the session. `ssert lint` feeds a stream file
+/// through it in reads. Not for sharing between threads (the core validator may hold a Python
+/// id order); PyO3 raises if another thread uses it.
+#[pyclass(unsendable, module = "ssert._ssert", name = "StreamingValidator")]
+pub struct StreamingValidator {
+    /// `None` once `finish()` has taken it.
+    validator: Option<ssert_core::validate::Validator>,
+    /// JSON Lines records given so far, for the line number of an error.
+    records: usize,
+}
+
+#[pymethods]
+impl StreamingValidator {
+    #[new]
+    #[pyo3(signature = (options=None))]
+    fn new(py: Python<'_>, options: Option<&str>) -> PyResult<Self> {
+        let options = options_of(py, options)?;
+        let validator = ssert_core::validate::Validator::new(&options)
+            .map_err(|error| value_error(py, "OptionsError", error.to_string()))?;
+        Ok(StreamingValidator {
+            validator: Some(validator),
+            records: 0,
+        })
+    }
+
+    /// Consumes one JSON Lines record of a recording (header, request, response, chunk, end,
+    /// ...); raises `ssert.RecordingError` for one that cannot be read.
+    fn record(&mut self, py: Python<'_>, line: &str) -> PyResult<()> {
+        self.records += 1;
+        let record = self.records;
+        self.validator_mut()?
+            .record_json(line)
+            .map_err(|error| value_error(py, "RecordingError", format!("record {record}: {error}")))
+    }
+
+    /// Body bytes of the current connection, received at `t` ms: what a `chunk` record says,
+    /// without its base64.
+    fn chunk(&mut self, t: u64, data: &Bound<'_, PyAny>) -> PyResult<()> {
+        let data = input_bytes(data)?;
+        self.validator_mut()?.chunk(t, &data);
+        Ok(())
+    }
+
+    /// The report of the session so far; the validator is then used up.
+    fn finish(&mut self) -> PyResult<Report> {
+        let validator = self.validator.take().ok_or_else(finished)?;
+        Report::from_core(&validator.finish())
+    }
+}
+
+impl StreamingValidator {
+    fn validator_mut(&mut self) -> PyResult<&mut ssert_core::validate::Validator> {
+        self.validator.as_mut().ok_or_else(finished)
+    }
+}
+
+fn finished() -> PyErr {
+    pyo3::exceptions::PyRuntimeError::new_err("this StreamingValidator has finished")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1226,6 +1301,7 @@ fn _ssert(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Parser>()?;
     module.add_class::<ParseResult>()?;
     module.add_class::<Report>()?;
+    module.add_class::<StreamingValidator>()?;
     module.add_function(wrap_pyfunction!(validate_json, module)?)?;
     module.add_function(wrap_pyfunction!(parse, module)?)?;
     module.add_function(wrap_pyfunction!(encode, module)?)?;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import pathlib
 import subprocess
@@ -11,8 +13,11 @@ from typing import Any
 
 import pytest
 
+import ssert
 from _server import HOLD, SSE_HEAD, scripted_server
-from _support import REPO
+from _support import REPO, load_vectors, vector_input
+from ssert import cli
+from ssert._ssert import StreamingValidator
 
 SSERT = str(pathlib.Path(sys.executable).parent / "ssert")
 
@@ -397,3 +402,94 @@ def test_validate_with_nothing_to_validate_exits_2(tmp_path: pathlib.Path) -> No
         json.dumps({"format": "ssert-recording", "version": 1, "timing": "none", "connections": []})
     )
     assert "nothing to validate" in one_line_usage_error(run("validate", str(empty)), "validate")
+
+
+def _single_chunk_recording(body: bytes, name: str) -> dict[str, Any]:
+    """What `ssert lint` validated before it streamed: the whole file as one chunk."""
+    return {
+        "format": "ssert-recording",
+        "version": 1,
+        "timing": "none",
+        "source": f"ssert lint {name}",
+        "connections": [
+            {
+                "request": {"method": "GET", "url": name, "headers": None, "t": 0},
+                "response": {
+                    "status": 200,
+                    "headers": [
+                        ["content-type", "text/event-stream"],
+                        ["cache-control", "no-cache"],
+                    ],
+                    "t": 0,
+                },
+                "chunks": [{"t": 0, "data": base64.b64encode(body).decode("ascii")}],
+                "end": {"kind": "eof", "t": 0},
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize("read_size", [1, 7, 1 << 20])
+def test_lint_streams_the_file_and_reports_as_for_the_whole_body(
+    read_size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every conformance vector's bytes, read in pieces of any size, get the report the whole
+    # body as one chunk gets: reading a read at a time changes nothing but the memory.
+    monkeypatch.setattr(cli, "_LINT_READ_SIZE", read_size)
+    options: dict[str, Any] = {"profile": "openai-chat"}
+    for vector in load_vectors():
+        body = vector_input(vector)
+        streamed = cli.lint_stream(io.BytesIO(body), "v.txt", options)
+        whole = ssert.validate(_single_chunk_recording(body, "v.txt"), **options)
+        assert streamed.to_dict() == whole.to_dict(), vector["name"]
+
+
+def test_lint_memory_stays_bounded_on_a_large_file(tmp_path: pathlib.Path) -> None:
+    # The whole file used to go through base64 and JSON in memory: about 7x its size.
+    stream = tmp_path / "large.sse"
+    event = b'id: %d\ndata: {"n": %d, "text": "' + b"x" * 200 + b'"}\n\n'
+    with stream.open("wb") as file:
+        for block in range(96):
+            file.write(b"".join(event % (n, n) for n in range(block * 4000, (block + 1) * 4000)))
+    size = stream.stat().st_size
+    assert size > 85 << 20
+    # The peak is read in the child from its own memory map (VmHWM): the rusage of a forked
+    # child also counts the parent's pages it held before exec.
+    peak_of_lint = (
+        "import sys\n"
+        "from ssert.cli import main\n"
+        "code = main(['lint', sys.argv[1]])\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(next(l for l in status.splitlines() if l.startswith('VmHWM:')), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", peak_of_lint, str(stream)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "384000 event(s)" in result.stdout
+    peak = int(result.stderr.split("VmHWM:")[1].split()[0]) * 1024  # the value is in kB
+    assert peak < size // 2, f"peak RSS {peak / 2**20:.0f} MiB for a {size / 2**20:.0f} MiB file"
+
+
+def test_streaming_validator_names_the_bad_record_and_is_used_up_by_finish() -> None:
+    validator = StreamingValidator()
+    validator.record('{"type": "header", "format": "ssert-recording", "version": 1}')
+    with pytest.raises(ssert.RecordingError, match="record 2"):
+        validator.record('{"type": "chunk"')
+    validator.record('{"type": "request", "method": "GET", "url": "/e", "t": 0}')
+    validator.record(
+        '{"type": "response", "status": 200, "t": 1, '
+        '"headers": [["content-type", "text/event-stream"]]}'
+    )
+    validator.chunk(2, memoryview(b"id: 1\ndata: a\n\n"))
+    report = validator.finish()
+    assert report.to_dict()["stats"]["events"] == 1
+    with pytest.raises(RuntimeError, match="finished"):
+        validator.finish()
+    with pytest.raises(ssert.OptionsError, match="no_such_option"):
+        StreamingValidator('{"no_such_option": 1}')

@@ -13,6 +13,7 @@ __all__ = [
     "Parser",
     "ParseResult",
     "Report",
+    "StreamingValidator",
     "parse",
     "encode",
     "encode_comment",
@@ -254,3 +255,20 @@ def validate_json(
     comes first) that orders ids (``ids.order`` unset, auto or custom, else ``OptionsError``);
     an exception it raises is re-raised.
     Use ``ssert.validate()``, which takes Python objects."""
+
+@final
+class StreamingValidator:
+    """The core's streaming validator: a session given one record at a time, in memory bounded
+    by the validator's windows however long the session (``ssert lint`` feeds a file through it
+    a read at a time). For one thread at a time."""
+
+    def __new__(cls, options: str | None = None) -> Self:
+        """Validation options as JSON (``None``: the defaults); ``OptionsError`` if invalid."""
+    def record(self, line: str) -> None:
+        """One JSON Lines record of a recording (``{"type": "header", ...}``, ``request``,
+        ``response``, ``chunk``, ``end``, ...); ``RecordingError`` if it cannot be read."""
+    def chunk(self, t: int, data: _Input) -> None:
+        """Body bytes of the current connection received at ``t`` ms: a ``chunk`` record's
+        content without the base64."""
+    def finish(self) -> Report:
+        """The report; the validator is used up (a later call raises ``RuntimeError``)."""

@@ -20,7 +20,6 @@ default ``error``), 2 for a usage error, an unreadable file, a recording with no
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import math
 import os
@@ -28,12 +27,12 @@ import pathlib
 import re
 import sys
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Optional, TextIO
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, Optional, TextIO
 
 from . import __version__
 from ._errors import OptionsError, RecordingError
-from ._ssert import Report
+from ._ssert import Report, StreamingValidator
 from ._validate import _FORMATS, validate
 
 if TYPE_CHECKING:
@@ -353,42 +352,59 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return _print_report(report, args, out, f"ssert validate {args.recording}")
 
 
-def lint_recording(body: bytes, name: str) -> dict[str, Any]:
-    """A one-connection recording of a raw stream file: no timing, synthetic SSE headers."""
-    return {
-        "format": "ssert-recording",
-        "version": 1,
-        "timing": "none",
-        "source": f"ssert lint {name}",
-        "connections": [
-            {
-                "request": {"method": "GET", "url": name, "headers": None, "t": 0},
-                "response": {
-                    "status": 200,
-                    "headers": [
-                        ["content-type", "text/event-stream"],
-                        ["cache-control", "no-cache"],
-                    ],
-                    "t": 0,
-                },
-                "chunks": [{"t": 0, "data": base64.b64encode(body).decode("ascii")}],
-                "end": {"kind": "eof", "t": 0},
-            }
-        ],
-    }
+_LINT_READ_SIZE = 1 << 20
+"""`ssert lint` reads its file in pieces of this size, so memory stays bounded however large."""
+
+
+def _lint_records(name: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The records around a raw stream file's bytes: a one-connection recording without timing,
+    with synthetic SSE headers (the records before the chunks, and the end)."""
+    before: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "format": "ssert-recording",
+            "version": 1,
+            "timing": "none",
+            "source": f"ssert lint {name}",
+        },
+        {"type": "request", "method": "GET", "url": name, "headers": None, "t": 0},
+        {
+            "type": "response",
+            "status": 200,
+            "t": 0,
+            "headers": [["content-type", "text/event-stream"], ["cache-control", "no-cache"]],
+        },
+    ]
+    return before, {"type": "end", "kind": "eof", "t": 0}
+
+
+def lint_stream(stream: BinaryIO, name: str, options: Mapping[str, Any]) -> Report:
+    """Validates the raw text/event-stream bytes read from `stream` as one connection, in
+    bounded memory: the core validator takes the file a read at a time."""
+    validator = StreamingValidator(json.dumps(options) if options else None)
+    before, end = _lint_records(name)
+    for record in before:
+        validator.record(json.dumps(record))
+    while True:
+        data = stream.read(_LINT_READ_SIZE)
+        if not data:
+            break
+        validator.chunk(0, data)
+    validator.record(json.dumps(end))
+    return validator.finish()
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    # A file has no HTTP exchange: the transport rules would only judge the synthetic headers.
+    options = _options(args, TRANSPORT_RULES)
     try:
         if args.file == "-":
-            body = sys.stdin.buffer.read()
+            report = lint_stream(sys.stdin.buffer, args.file, options)
         else:
             with open(args.file, "rb") as file:
-                body = file.read()
+                report = lint_stream(file, args.file, options)
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error}") from None
-    # A file has no HTTP exchange: the transport rules would only judge the synthetic headers.
-    report = validate(lint_recording(body, args.file), **_options(args, TRANSPORT_RULES))
     return _print_report(report, args, out, f"ssert lint {args.file}")
 
 

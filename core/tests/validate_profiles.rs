@@ -545,3 +545,237 @@ fn mcp_json_answer_body_unknown_is_not_checked() {
     assert!(report.stats.per_connection[0].body_unknown);
     assert_eq!(report.stats.throughput_bytes_per_s, None);
 }
+
+/// A Responses event with its payload `type` and `sequence_number`.
+fn responses_event(event_type: &str, sequence: usize) -> String {
+    format!("event: {event_type}\ndata: {{\"type\":\"{event_type}\",\"sequence_number\":{sequence}}}\n\n")
+}
+
+#[test]
+fn responses_error_then_response_failed_is_how_openai_reports_a_failure() {
+    let stream = |types: &[&str]| {
+        let events: Vec<String> = types
+            .iter()
+            .enumerate()
+            .map(|(n, t)| responses_event(t, n))
+            .collect();
+        let body: Vec<&str> = events.iter().map(String::as_str).collect();
+        one(Profile::OpenAiResponses, "POST", &body)
+    };
+    // The order a recorded gpt-5 stream has (error, then response.failed): no finding.
+    let failed = stream(&["response.created", "error", "response.failed"]);
+    assert!(failed.findings.is_empty(), "{failed}");
+    let error_only = stream(&["response.created", "error"]);
+    assert!(error_only.findings.is_empty(), "{error_only}");
+    // Anything else after an error is the payload rule's.
+    let more = stream(&[
+        "response.created",
+        "error",
+        "response.output_text.delta",
+        "response.completed",
+    ]);
+    assert_eq!(more.codes(), ["SSE502"], "{more}");
+    assert!(
+        more.findings[0]
+            .message
+            .contains("only `response.failed` may follow"),
+        "{more}"
+    );
+    // The terminal events still end the stream.
+    let after = stream(&["response.created", "response.failed", "error"]);
+    assert!(after.has(Rule::AfterTerminal), "{after}");
+}
+
+#[test]
+fn chat_error_may_be_followed_by_done_as_vllm_sends_it() {
+    let chunk = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[]}\n\n";
+    let error = "data: {\"error\":{\"message\":\"overloaded\"}}\n\n";
+    let report = one(
+        Profile::OpenAiChat,
+        "POST",
+        &[chunk, error, "data: [DONE]\n\n"],
+    );
+    assert!(report.findings.is_empty(), "{report}");
+    let report = one(Profile::OpenAiChat, "POST", &[chunk, error, chunk]);
+    assert_eq!(report.codes(), ["SSE309"], "{report}");
+    // A truthy `error` that is not an object is one too, as the SDKs test it.
+    let text_error = "data: {\"error\":\"rate limited\"}\n\n";
+    let report = one(Profile::OpenAiChat, "POST", &[chunk, text_error]);
+    assert!(report.findings.is_empty(), "{report}");
+    // A repeated member: the last one is what clients see.
+    let repeated = "data: {\"error\":{\"message\":\"x\"},\"error\":null,\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[]}\n\n";
+    let report = one(
+        Profile::OpenAiChat,
+        "POST",
+        &[chunk, repeated, "data: [DONE]\n\n"],
+    );
+    assert!(report.findings.is_empty(), "{report}");
+}
+
+#[test]
+fn mcp_priming_event_after_replayed_events_as_the_python_sdk_resumes() {
+    let notification =
+        "id: s1-2\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n";
+    let priming = "id: s1-3\nretry: 1000\ndata:\n\n";
+    let response = "id: s1-4\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n";
+    let report = run(
+        Profile::Mcp,
+        &[
+            Conn {
+                method: "POST",
+                url: "http://127.0.0.1:8080/mcp",
+                last_event_id: None,
+                body: &["id: s1-0\ndata:\n\n", "id: s1-1\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n"],
+                end: EndKind::NetworkError,
+            },
+            Conn {
+                method: "GET",
+                url: "http://127.0.0.1:8080/mcp",
+                last_event_id: Some("s1-1"),
+                body: &[notification, priming, response],
+                end: EndKind::Eof,
+            },
+        ],
+    );
+    assert!(
+        !report.has(Rule::Mcp) && !report.has(Rule::Grammar),
+        "{report}"
+    );
+    // Before 2025-11-25 an empty event is no JSON-RPC message.
+    let old = one(Profile::Mcp20250618, "POST", &["data:\n\n", response]);
+    assert!(old.has(Rule::Mcp), "{old}");
+}
+
+#[test]
+fn mcp_error_response_needs_an_integer_code_and_a_string_message() {
+    let error = |error: &str| {
+        let event = format!("data: {{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{error}}}\n\n");
+        one(Profile::Mcp, "POST", &[&event])
+    };
+    assert!(error("{\"code\":-32600,\"message\":\"bad\"}")
+        .findings
+        .is_empty());
+    for (bad, says) in [
+        ("{}", "integer `code`"),
+        ("{\"code\":\"x\",\"message\":\"bad\"}", "integer `code`"),
+        ("{\"code\":1}", "string `message`"),
+        ("\"bad\"", "must be an object, not string"),
+    ] {
+        let report = error(bad);
+        assert_eq!(report.codes(), ["SSE504"], "{bad}: {report}");
+        assert!(report.findings[0].message.contains(says), "{bad}: {report}");
+    }
+    // An integer id beyond i64 is still an integer.
+    let big = "data: {\"jsonrpc\":\"2.0\",\"id\":9223372036854775808,\"method\":\"ping\"}\n\n";
+    let report = one(
+        Profile::Mcp,
+        "POST",
+        &[
+            big,
+            "data: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n",
+        ],
+    );
+    assert!(report.findings.is_empty(), "{report}");
+}
+
+/// An Anthropic event with its payload.
+fn anthropic(event_type: &str, rest: &str) -> String {
+    format!("event: {event_type}\ndata: {{\"type\":\"{event_type}\"{rest}}}\n\n")
+}
+
+fn anthropic_message(blocks: &[String]) -> Report {
+    let mut events = vec![anthropic("message_start", ",\"message\":{}")];
+    events.extend_from_slice(blocks);
+    events.push(anthropic("message_delta", ",\"delta\":{}"));
+    events.push(anthropic("message_stop", ""));
+    let body: Vec<&str> = events.iter().map(String::as_str).collect();
+    one(Profile::AnthropicMessages, "POST", &body)
+}
+
+#[test]
+fn anthropic_delta_must_fit_its_block_type() {
+    let start = |i: u32, kind: &str| {
+        anthropic(
+            "content_block_start",
+            &format!(",\"index\":{i},\"content_block\":{{\"type\":\"{kind}\"}}"),
+        )
+    };
+    let delta = |i: u32, kind: &str| {
+        anthropic(
+            "content_block_delta",
+            &format!(",\"index\":{i},\"delta\":{{\"type\":\"{kind}\"}}"),
+        )
+    };
+    let stop = |i: u32| anthropic("content_block_stop", &format!(",\"index\":{i}"));
+    let good = anthropic_message(&[
+        start(0, "thinking"),
+        delta(0, "thinking_delta"),
+        delta(0, "signature_delta"),
+        stop(0),
+        start(1, "text"),
+        delta(1, "text_delta"),
+        delta(1, "citations_delta"),
+        stop(1),
+        start(2, "tool_use"),
+        delta(2, "input_json_delta"),
+        stop(2),
+        // Types ssert does not know are not judged.
+        start(3, "future_block"),
+        delta(3, "text_delta"),
+        stop(3),
+        start(4, "text"),
+        delta(4, "future_delta"),
+        stop(4),
+    ]);
+    assert!(good.findings.is_empty(), "{good}");
+    let bad = anthropic_message(&[start(0, "text"), delta(0, "input_json_delta"), stop(0)]);
+    assert_eq!(bad.codes(), ["SSE503"], "{bad}");
+    assert!(
+        bad.findings[0]
+            .message
+            .contains("a input_json_delta for content block 0, a \"text\" block"),
+        "{bad}"
+    );
+}
+
+#[test]
+fn anthropic_hostile_block_indices_neither_panic_nor_grow_without_bound() {
+    // i64::MAX + 1 overflowed (a panic with overflow checks on, as in this test build).
+    let huge = anthropic(
+        "content_block_start",
+        &format!(
+            ",\"index\":{},\"content_block\":{{\"type\":\"text\"}}",
+            i64::MAX
+        ),
+    );
+    let report = anthropic_message(&[huge]);
+    assert!(report.has(Rule::AnthropicMessages), "{report}");
+
+    // Many blocks left open: one finding past the cap, and a bounded message at the end.
+    let open = |n: u32| -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                anthropic(
+                    "content_block_start",
+                    &format!(",\"index\":{i},\"content_block\":{{\"type\":\"text\"}}"),
+                )
+            })
+            .collect()
+    };
+    let report = anthropic_message(&open(100));
+    assert_eq!(report.findings.len(), 1, "{report}");
+    let message = &report.findings[0].message;
+    assert!(
+        message.contains("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] and 84 more"),
+        "{message}"
+    );
+    let report = anthropic_message(&open(5000));
+    let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("more than 4096 content blocks open at once")),
+        "{messages:?}"
+    );
+    assert!(messages.len() <= 2, "{messages:?}");
+}

@@ -556,6 +556,14 @@ case("openai-chat-lone-surrogate", recording([conn([(10, f"data: {LONE_SURROGATE
      description="A lone escaped surrogate (\\ud83d) is valid JSON (RFC 8259's grammar; JSON.parse accepts it).")
 case("openai-chat-after-done", recording([conn(chat_ok + [(40, f"data: {chat_chunk('!')}\n\n")])]),
      ["SSE309", "SSE310"], ["SSE310"], options={"profile": "openai-chat"}, description="A chunk after [DONE].")
+CHAT_ERROR = (20, "data: {\"error\": {\"message\": \"overloaded\", \"type\": \"server_error\"}}\n\n")
+case("openai-chat-error-then-done", recording([conn(chat_ok[:1] + [CHAT_ERROR, (30, "data: [DONE]\n\n")])]),
+     [], ["SSE309", "SSE310", "SSE501"], options={"profile": "openai-chat"},
+     description="vLLM sends [DONE] after its error chunk; the SDKs stop at the error, so nothing is lost.")
+case("openai-chat-chunk-after-error", recording([conn(chat_ok[:1] + [CHAT_ERROR, (30, f"data: {chat_chunk('!')}\n\n"),
+                                                                   (40, "data: [DONE]\n\n")])]),
+     ["SSE309"], ["SSE309"], options={"profile": "openai-chat"},
+     description="Only [DONE] may follow an error.")
 
 
 def resp(t, etype, seq, **extra):
@@ -596,6 +604,16 @@ case("openai-responses-type-mismatch", recording([conn(responses_ok[:3] + [
     + responses_ok[4:])]),
      ["SSE502"], ["SSE502"], options={"profile": "openai-responses"},
      description="The payload type disagrees with the SSE event name.")
+RESPONSES_ERROR = resp(40, "error", 3, code="insufficient_quota", message="quota exceeded")
+RESPONSES_FAILED = resp(50, "response.failed", 4, response={"id": "resp_1", "status": "failed"})
+case("openai-responses-error-then-failed", recording([conn(responses_ok[:3] + [RESPONSES_ERROR, RESPONSES_FAILED])]),
+     [], ["SSE309", "SSE310", "SSE502"], options={"profile": "openai-responses"},
+     description="OpenAI reports a failure as an error event and then response.failed.")
+case("openai-responses-after-error", recording([conn(responses_ok[:3] + [
+    RESPONSES_ERROR, resp(45, "response.output_text.delta", 4, output_index=0, content_index=0, delta="Hi"),
+    resp(50, "response.failed", 5, response={"id": "resp_1", "status": "failed"})])]),
+     ["SSE502"], ["SSE502"], options={"profile": "openai-responses"},
+     description="After an error event only response.failed may come.")
 
 
 def anth(t, etype, **extra):
@@ -640,6 +658,11 @@ case("anthropic-delta-before-blocks", recording([conn(anthropic_ok[:1] + anthrop
      description="message_delta comes after the content blocks.")
 case("anthropic-no-stop", recording([conn(anthropic_ok[:9])]), ["SSE309"], ["SSE309"],
      options={"profile": "anthropic-messages"}, description="EOF after message_delta, without message_stop.")
+case("anthropic-delta-block-type", recording([conn(anthropic_ok[:3] + [
+    anth(40, "content_block_delta", index=0, delta={"type": "input_json_delta", "partial_json": "{"})]
+    + anthropic_ok[4:])]),
+     ["SSE503"], ["SSE503"], options={"profile": "anthropic-messages"},
+     description="An input_json_delta for a text block.")
 
 
 def rpc(t, msg, eid=None):
@@ -664,6 +687,16 @@ case("mcp-bad-message", recording([conn(mcp_ok[:1] + [rpc(20, {"jsonrpc": "1.0",
                                         + mcp_ok[2:], **MCP_POST)]),
      ["SSE504", "SSE309"], ["SSE504"], options={"profile": "mcp"},
      description="jsonrpc 1.0 is not JSON-RPC 2.0 (and an invalid message does not fit the grammar).")
+case("mcp-priming-after-replay", recording([conn(mcp_ok[:2], end="network_error", end_t=25, **MCP_POST),
+                                          conn([mcp_ok[2], (2020, "id: s1-3\nretry: 1000\ndata:\n\n"),
+                                                rpc(2030, {"jsonrpc": "2.0", "id": 1, "result": {}}, "s1-4")],
+                                               t0=2000, last_event_id="s1-1", **MCP_GET)]),
+     [], ["SSE504", "SSE309"], options={"profile": "mcp"},
+     description="Resuming, the official Python SDK replays the missed events and then sends its priming event.")
+case("mcp-error-object", recording([conn([rpc(10, {"jsonrpc": "2.0", "id": 1, "error": {"message": "bad"}}, "s1-0")],
+                                        **MCP_POST)]),
+     ["SSE504"], ["SSE504"], options={"profile": "mcp"},
+     description="A JSON-RPC error object has an integer code and a string message.")
 case("mcp-batch-2025-06-18", recording([conn([rpc(10, [{"jsonrpc": "2.0", "method": "a"}], "1")], **MCP_POST)]),
      ["SSE504", "SSE309"], ["SSE504"], options={"profile": "mcp-2025-06-18"},
      description="Batches were removed after 2025-03-26.")

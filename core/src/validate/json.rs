@@ -44,10 +44,11 @@ pub enum Value<'a> {
 }
 
 impl<'a> Value<'a> {
-    /// The first member named `name`, if this is an object that has one.
+    /// The last member named `name`, if this is an object that has one: with a name repeated,
+    /// the value `JSON.parse`, Python's `json` and serde_json keep, so the one clients act on.
     pub fn get(&self, name: &str) -> Option<&Value<'a>> {
         match self {
-            Value::Object(members) => members.iter().find(|(k, _)| k == name).map(|(_, v)| v),
+            Value::Object(members) => members.iter().rfind(|(k, _)| k == name).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -65,6 +66,20 @@ impl<'a> Value<'a> {
         match self {
             Value::Number { int, .. } => *int,
             _ => None,
+        }
+    }
+
+    /// Whether Python would take this value as true (what `if data.get("error")` tests): not
+    /// `null`, `false`, zero, or an empty string, array or object.
+    pub fn is_truthy(&self) -> bool {
+        match self {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Number { float, .. } => *float != 0.0,
+            Value::String(s) => !s.is_empty(),
+            Value::Array(items) => !items.is_empty(),
+            Value::Object(members) => !members.is_empty(),
+            Value::Deep { .. } => true,
         }
     }
 

@@ -68,23 +68,28 @@ pub struct ValidateOptions {
     pub window: WindowOptions,
 }
 
-/// A built-in protocol profile. Each sets a grammar, terminal events, JSON data checks and
-/// the protocol's own payload rule; see `testdata/recordings/README.md` for sources.
+/// A built-in protocol profile. Each sets a grammar (over tokens its payload rule derives from
+/// the JSON data) and the protocol's own payload rule, and the LLM ones their terminal events;
+/// see `testdata/recordings/README.md` for what each checks and its sources.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Profile {
-    /// OpenAI Chat Completions streaming: `chat.completion.chunk` JSON, then `data: [DONE]`.
+    /// OpenAI Chat Completions streaming: `chat.completion.chunk` JSON, then `data: [DONE]`
+    /// (an error may end it, and a `[DONE]` follow that).
     #[cfg_attr(feature = "serde", serde(rename = "openai-chat"))]
     OpenAiChat,
     /// OpenAI Responses streaming: typed semantic events, `response.created` first, then a
-    /// terminal `response.completed` / `response.failed` / `response.incomplete` (or `error`).
+    /// terminal `response.completed` / `response.failed` / `response.incomplete`, or an `error`
+    /// (which `response.failed` may follow).
     #[cfg_attr(feature = "serde", serde(rename = "openai-responses"))]
     OpenAiResponses,
     /// Anthropic Messages streaming: `message_start`, content blocks, `message_delta`,
     /// `message_stop`; `ping` anywhere; `error` terminal.
     #[cfg_attr(feature = "serde", serde(rename = "anthropic-messages"))]
     AnthropicMessages,
-    /// MCP Streamable HTTP, latest revision this crate knows (2025-11-25). Under every MCP
+    /// MCP Streamable HTTP, latest revision this crate knows (2025-11-25; events with empty
+    /// data, such as priming events, allowed anywhere). Not the older HTTP+SSE transport
+    /// (2024-11-05). Under every MCP
     /// profile a session holds several streams: a connection without `Last-Event-ID` opens a
     /// new one, a connection with it resumes the stream whose last event id that is. A POST may
     /// be answered `200` with `application/json` (the JSON-RPC response) or `202 Accepted` (no

@@ -5,14 +5,17 @@
 //!   unnamed `data:` line holding a `chat.completion.chunk` JSON object (`id`, `object`,
 //!   `choices`), all chunks of one completion share `id`; the stream ends with `data: [DONE]`.
 //!   A failure mid-stream arrives as `{"error": {...}}` (the SDKs raise on a truthy `error`,
-//!   so `"error": null` in a chunk is no failure; they also handle an `event: error`). Azure
+//!   so `"error": null` in a chunk is no failure; they also handle an `event: error`).
+//!   Compatible servers (vLLM) send `data: [DONE]` after the error too, which the SDKs ignore
+//!   as they stop at the error. Azure
 //!   OpenAI's content-filter annotations (Azure docs, "Content filtering", streaming) are
 //!   chunks with empty `id` and `object`: the first carries `prompt_filter_results` and no
 //!   choices, asynchronous-filter ones carry `choices[].content_filter_results`.
 //! - `openai-responses`: OpenAI API reference, "Responses → Streaming events" — named events
 //!   whose JSON `type` repeats the event name and whose `sequence_number` (required on every
 //!   event) increases; `response.created` first, a terminal `response.completed`,
-//!   `response.failed` or `response.incomplete`, or an `error` event. There is no `[DONE]`
+//!   `response.failed` or `response.incomplete`, or an `error` event, which a failed response
+//!   follows with its `response.failed` (recorded OpenAI streams do). There is no `[DONE]`
 //!   sentinel. A background response's stream can be resumed (`GET
 //!   /v1/responses/{id}?stream=true&starting_after=N`): it starts mid-way.
 //! - `anthropic-messages`: Anthropic API docs, "Streaming Messages" — `message_start`; per
@@ -28,8 +31,14 @@
 //!   session's streams and are used with `Last-Event-ID` to resume. 2025-03-26 allows JSON-RPC
 //!   batches (arrays), and a batched POST is answered with one response per request, so its
 //!   stream may carry several; later revisions have no batches. 2025-11-25 lets the server
-//!   prime a stream with an event that has an id and empty data. JSON-RPC 2.0: a request's
-//!   `id` is a string or a number, never null; a notification has no `id` member.
+//!   prime a stream with an event that has an id and empty data: it "should" do so at once,
+//!   but the official Python SDK, resuming, replays the missed events first, and an empty
+//!   event that sets `retry` before the server closes is the same to a client, so one is
+//!   accepted anywhere. JSON-RPC 2.0: a request's `id` is a string or a number, never null; a
+//!   notification has no `id` member; an error response's `error` is an object with an
+//!   integer `code` and a string `message`.
+//!   Only Streamable HTTP is covered: the older HTTP+SSE transport (2024-11-05), whose stream
+//!   opens with an `endpoint` event, is not.
 //!   The server need not stream: a POST that carries requests may be answered `200` with
 //!   `Content-Type: application/json` and one JSON object, the response (2025-03-26: a batched
 //!   POST's answer may be a JSON array of the responses), and a POST of notifications or
@@ -40,6 +49,7 @@
 //!   reconnect); SSE504 checks that the JSON body is that response and that a 202 has no body. A GET opens the SSE stream (the spec's alternative is `405`), so it
 //!   is held to `text/event-stream` like any stream, as is a POST answered with another type.
 
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -89,19 +99,25 @@ pub(crate) fn base_options(profile: Profile) -> ValidateOptions {
             enable: strings(&["openai-chat"]),
             disable: strings(LLM_CLIENT_RULES),
             ids: no_ids,
-            event_types: EventTypeOptions { allowed: Some(strings(&["message", "error"])) },
-            grammar: connection_grammar("chunk* ([DONE] | error)"),
-            terminal: connection_terminal(&["[DONE]", "error"]),
+            event_types: EventTypeOptions {
+                allowed: Some(strings(&["message", "error"])),
+            },
+            grammar: connection_grammar("chunk* ([DONE] | error [DONE]?)"),
+            // Not `error`: a `[DONE]` may follow it (the grammar allows nothing else).
+            terminal: connection_terminal(&["[DONE]"]),
             ..ValidateOptions::default()
         },
         Profile::OpenAiResponses => ValidateOptions {
             enable: strings(&["openai-responses"]),
             disable: strings(LLM_CLIENT_RULES),
             ids: no_ids,
-            grammar: connection_grammar(
-                "(response.created .*)? (response.completed | response.failed | response.incomplete | error)",
-            ),
-            terminal: connection_terminal(&["response.completed", "response.failed", "response.incomplete", "error"]),
+            grammar: connection_grammar(&alloc::format!("(response.created .*)? {RESPONSES_END}")),
+            // Not `error`: its `response.failed` follows it (the payload check allows nothing else).
+            terminal: connection_terminal(&[
+                "response.completed",
+                "response.failed",
+                "response.incomplete",
+            ]),
             ..ValidateOptions::default()
         },
         Profile::AnthropicMessages => {
@@ -124,28 +140,44 @@ pub(crate) fn base_options(profile: Profile) -> ValidateOptions {
         Profile::Mcp | Profile::Mcp20250326 | Profile::Mcp20250618 | Profile::Mcp20251125 => {
             let pattern = match profile {
                 Profile::Mcp20250326 => "(request | notification | batch | response)*",
-                Profile::Mcp20250618 => "(request | notification)* response?",
-                _ => "priming? (request | notification)* response?",
+                // Under 2025-11-25 a priming event is no message: the grammar skips it.
+                _ => "(request | notification)* response?",
             };
             ValidateOptions {
                 enable: strings(&["mcp"]),
-                ids: IdOptions { required: Some(false), order: Some(IdOrderKind::None), consecutive: None },
-                event_types: EventTypeOptions { allowed: Some(strings(&["message"])) },
-                grammar: GrammarOptions { pattern: Some(pattern.into()), scope: Some(Scope::Connection) },
+                ids: IdOptions {
+                    required: Some(false),
+                    order: Some(IdOrderKind::None),
+                    consecutive: None,
+                },
+                event_types: EventTypeOptions {
+                    allowed: Some(strings(&["message"])),
+                },
+                grammar: GrammarOptions {
+                    pattern: Some(pattern.into()),
+                    scope: Some(Scope::Connection),
+                },
                 ..ValidateOptions::default()
             }
         }
     }
 }
 
+/// How a Responses stream ends: a terminal event, or an `error` (which `response.failed` may
+/// follow).
+const RESPONSES_END: &str =
+    "(response.completed | response.failed | response.incomplete | error response.failed?)";
+
+/// [`resume_pattern`] of `openai-responses`: the profile's grammar without its start.
+const RESUMED_RESPONSES: &str =
+    ".* (response.completed | response.failed | response.incomplete | error response.failed?)";
+
 /// The grammar for a connection that resumes a stream mid-way (it sent `Last-Event-ID`, or
 /// its URL has `starting_after`), when the profile's own grammar demands a start such a
 /// connection never sees. Used only while `grammar.pattern` is the profile's.
 pub(crate) fn resume_pattern(profile: Profile) -> Option<&'static str> {
     match profile {
-        Profile::OpenAiResponses => {
-            Some(".* (response.completed | response.failed | response.incomplete | error)")
-        }
+        Profile::OpenAiResponses => Some(RESUMED_RESPONSES),
         _ => None,
     }
 }
@@ -170,9 +202,12 @@ pub(crate) struct ProfileState {
     chat_id: Option<String>,
     /// openai-responses: the last `sequence_number`.
     sequence: Option<i64>,
-    /// anthropic-messages: blocks started so far, and which are open.
+    /// openai-responses: an `error` event was seen (only `response.failed` may follow).
+    errored: bool,
+    /// anthropic-messages: blocks started so far, and the open ones by index, with the type
+    /// of their `content_block` (`None`: not a string).
     blocks_started: i64,
-    open_blocks: Vec<i64>,
+    open_blocks: BTreeMap<i64, Option<String>>,
     /// anthropic-messages: which blocks are started and open is unknown (events were missed)
     /// until the next `message_start`.
     blocks_unknown: bool,
@@ -224,7 +259,6 @@ pub(crate) fn check(
     event_type: &str,
     data: &str,
     json: Option<&Result<Value<'_>, super::json::JsonError>>,
-    first_in_connection: bool,
 ) -> Option<Verdict> {
     use alloc::format;
     match profile {
@@ -245,7 +279,7 @@ pub(crate) fn check(
                     ))
                 }
             };
-            if error_event || value.get("error").is_some_and(Value::is_object) {
+            if error_event || value.get("error").is_some_and(Value::is_truthy) {
                 return Some(verdict("error", None));
             }
             if azure_filter_annotation(value) {
@@ -275,6 +309,7 @@ pub(crate) fn check(
             Some(verdict("chunk", problem))
         }
         Profile::OpenAiResponses => {
+            let after_error = core::mem::replace(&mut state.errored, event_type == "error");
             let problem = match json? {
                 Err(e) => Some(format!("data is not JSON: {} at {}", e.message, e.position)),
                 Ok(value) => match value.get("type").and_then(Value::as_str) {
@@ -297,6 +332,11 @@ pub(crate) fn check(
                     },
                 },
             };
+            let problem = problem.or_else(|| {
+                (after_error && event_type != "response.failed").then(|| {
+                    format!("event {event_type:?} after an `error` event: only `response.failed` may follow it")
+                })
+            });
             Some(verdict_type(problem))
         }
         Profile::AnthropicMessages => {
@@ -324,9 +364,11 @@ pub(crate) fn check(
         Profile::Mcp | Profile::Mcp20250326 | Profile::Mcp20250618 | Profile::Mcp20251125 => {
             let priming_allowed = matches!(profile, Profile::Mcp | Profile::Mcp20251125);
             if data.is_empty() && priming_allowed {
-                let problem = (!first_in_connection)
-                    .then(|| String::from("an empty priming event is only allowed first"));
-                return Some(verdict("priming", problem));
+                return Some(Verdict {
+                    token: Token::Skip,
+                    problem: None,
+                    response: false,
+                });
             }
             let mut v = match json? {
                 Err(e) => verdict(
@@ -389,6 +431,35 @@ fn azure_filter_annotation(value: &Value<'_>) -> bool {
     empty("id") && empty("object") && filtered
 }
 
+/// Most content blocks tracked open at once: a real message has a few dozen; past this a
+/// hostile stream would make the state grow with the input, so tracking stops until the next
+/// `message_start`.
+const MAX_OPEN_BLOCKS: usize = 4096;
+
+/// Most open block indices a finding lists.
+const LISTED_BLOCKS: usize = 16;
+
+/// The delta types a known content block type takes (`None`: a block type ssert does not
+/// know, whose deltas are not checked). Anthropic API docs, "Streaming Messages", content
+/// block delta types.
+fn deltas_of(block_type: &str) -> Option<&'static [&'static str]> {
+    match block_type {
+        "text" => Some(&["text_delta", "citations_delta"]),
+        "tool_use" | "server_tool_use" | "mcp_tool_use" => Some(&["input_json_delta"]),
+        "thinking" => Some(&["thinking_delta", "signature_delta"]),
+        _ => None,
+    }
+}
+
+/// Delta types whose block type is known (a delta type ssert does not know is not checked).
+const KNOWN_DELTAS: &[&str] = &[
+    "text_delta",
+    "citations_delta",
+    "input_json_delta",
+    "thinking_delta",
+    "signature_delta",
+];
+
 fn anthropic_blocks(
     state: &mut ProfileState,
     event_type: &str,
@@ -408,29 +479,67 @@ fn anthropic_blocks(
                 return Some(String::from("content_block_start has no integer `index`"));
             };
             let expected = state.blocks_started;
-            state.blocks_started = state.blocks_started.max(i + 1);
-            state.open_blocks.push(i);
-            (i != expected && !state.blocks_unknown).then(|| {
-                format!("content block index {i} starts out of order (expected {expected})")
-            })
+            state.blocks_started = state.blocks_started.max(i.saturating_add(1));
+            if state.open_blocks.len() >= MAX_OPEN_BLOCKS {
+                state.open_blocks.clear();
+                let known = !core::mem::replace(&mut state.blocks_unknown, true);
+                return known.then(|| format!(
+                    "more than {MAX_OPEN_BLOCKS} content blocks open at once: which are open is not checked until the next message_start"
+                ));
+            }
+            let block_type = value
+                .get("content_block")
+                .and_then(|block| block.get("type"))
+                .and_then(Value::as_str)
+                .map(String::from);
+            let again = state.open_blocks.insert(i, block_type).is_some();
+            if state.blocks_unknown {
+                None
+            } else if again {
+                Some(format!("content block {i} starts again while open"))
+            } else {
+                (i != expected).then(|| {
+                    format!("content block index {i} starts out of order (expected {expected})")
+                })
+            }
         }
         "content_block_delta" | "content_block_stop" => {
             let Some(i) = index() else {
                 return Some(format!("{event_type} has no integer `index`"));
             };
-            let open = state.open_blocks.iter().position(|&b| b == i);
+            let Some(block_type) = state.open_blocks.get(&i) else {
+                return (!state.blocks_unknown)
+                    .then(|| format!("{event_type} for content block {i}, which is not open"));
+            };
             if event_type == "content_block_stop" {
-                if let Some(p) = open {
-                    state.open_blocks.remove(p);
-                }
+                state.open_blocks.remove(&i);
+                return None;
             }
-            (open.is_none() && !state.blocks_unknown)
-                .then(|| format!("{event_type} for content block {i}, which is not open"))
+            let delta_type = value
+                .get("delta")
+                .and_then(|delta| delta.get("type"))
+                .and_then(Value::as_str)?;
+            let takes = block_type.as_deref().and_then(deltas_of)?;
+            (KNOWN_DELTAS.contains(&delta_type) && !takes.contains(&delta_type)).then(|| {
+                format!(
+                    "a {delta_type} for content block {i}, a {:?} block (it takes {})",
+                    block_type.as_deref().unwrap_or_default(),
+                    takes.join(" or ")
+                )
+            })
         }
         "message_stop" => {
             let open = core::mem::take(&mut state.open_blocks);
-            (!open.is_empty())
-                .then(|| format!("message_stop while content block(s) {open:?} are still open"))
+            (!open.is_empty()).then(|| {
+                let listed: Vec<i64> = open.keys().take(LISTED_BLOCKS).copied().collect();
+                let more = open.len() - listed.len();
+                let more = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                format!("message_stop while content block(s) {listed:?}{more} are still open")
+            })
         }
         _ => None,
     }
@@ -450,7 +559,12 @@ fn jsonrpc_kind(value: &Value<'_>) -> (&'static str, Option<String>) {
         return invalid(String::from("`jsonrpc` must be \"2.0\""));
     }
     let id = value.get("id");
-    let has_id = id.is_some_and(|id| matches!(id, Value::String(_)) || id.as_i64().is_some());
+    // An integer too large for i64 is still an integer id.
+    let has_id = id.is_some_and(|id| match id {
+        Value::String(_) => true,
+        Value::Number { float, .. } => *float % 1.0 == 0.0,
+        _ => false,
+    });
     match (value.get("method"), value.get("result"), value.get("error")) {
         (Some(Value::String(_)), None, None) => match id {
             None => ("notification", None),
@@ -463,13 +577,35 @@ fn jsonrpc_kind(value: &Value<'_>) -> (&'static str, Option<String>) {
                 )),
             ),
         },
-        (None, Some(_), None) | (None, None, Some(_)) if has_id || value.get("error").is_some() => {
-            ("response", None)
-        }
+        (None, Some(_), None) if has_id => ("response", None),
+        (None, None, Some(error)) => ("response", error_object_problem(error)),
         _ => invalid(String::from(
             "not a JSON-RPC request, notification or response",
         )),
     }
+}
+
+/// What is wrong with a JSON-RPC error response's `error` (JSON-RPC 2.0 section 5.1, which MCP
+/// repeats: an object with an integer `code` and a string `message`).
+fn error_object_problem(error: &Value<'_>) -> Option<String> {
+    let integer = |v: &Value<'_>| matches!(v, Value::Number { float, .. } if *float % 1.0 == 0.0);
+    if !matches!(error, Value::Object(_)) {
+        return Some(alloc::format!(
+            "a JSON-RPC error response's `error` must be an object, not {}",
+            error.kind()
+        ));
+    }
+    if !error.get("code").is_some_and(integer) {
+        return Some(String::from(
+            "a JSON-RPC error response's `error` must have an integer `code`",
+        ));
+    }
+    if error.get("message").and_then(Value::as_str).is_none() {
+        return Some(String::from(
+            "a JSON-RPC error response's `error` must have a string `message`",
+        ));
+    }
+    None
 }
 
 /// MCP: what is wrong with the body of a POST answered `200` with `application/json`, which

@@ -1208,7 +1208,6 @@ impl Core {
         conn.events += 1;
         let own_id = conn.block_has_id;
         conn.event_in_block = true;
-        let first_in_connection = index == 0;
         // Timing.
         let mut ttfe_late = None;
         match conn.last_event_t {
@@ -1304,7 +1303,7 @@ impl Core {
         // The profile's tokens drive the grammar even when its payload rule is off.
         let profile = self.cfg.profile;
         let token = if json_rule || profile.is_some() {
-            self.payload_checks(event, json_rule, profile, first_in_connection, &loc)
+            self.payload_checks(event, json_rule, profile, &loc)
         } else {
             Some(event_type)
         };
@@ -1367,7 +1366,6 @@ impl Core {
         event: &Event<'e>,
         json_rule: bool,
         profile: Option<Profile>,
-        first_in_connection: bool,
         loc: &Loc,
     ) -> Option<&'e str> {
         let event_type = event.event_type();
@@ -1392,14 +1390,9 @@ impl Core {
             } else {
                 &mut self.session_seq.profile
             };
-            if let Some(verdict) = profiles::check(
-                profile,
-                state,
-                event_type,
-                event.data,
-                Some(&parsed),
-                first_in_connection,
-            ) {
+            if let Some(verdict) =
+                profiles::check(profile, state, event_type, event.data, Some(&parsed))
+            {
                 token = match verdict.token {
                     Token::Type => Some(event_type),
                     Token::Name(name) => Some(name),

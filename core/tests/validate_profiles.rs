@@ -779,3 +779,55 @@ fn anthropic_hostile_block_indices_neither_panic_nor_grow_without_bound() {
     );
     assert!(messages.len() <= 2, "{messages:?}");
 }
+
+#[test]
+fn chat_finish_reason_ends_a_choice_and_the_usage_chunk_comes_last() {
+    let chunk = |choices: &str, usage: &str| {
+        format!("data: {{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{choices}],\"usage\":{usage}}}\n\n")
+    };
+    let content = |i: u32, text: &str| {
+        format!("{{\"index\":{i},\"delta\":{{\"content\":\"{text}\"}},\"finish_reason\":null}}")
+    };
+    let finish = |i: u32| format!("{{\"index\":{i},\"delta\":{{}},\"finish_reason\":\"stop\"}}");
+    let usage = chunk("", "{\"total_tokens\":3}");
+    let done = String::from("data: [DONE]\n\n");
+    let stream = |events: &[String]| {
+        let body: Vec<&str> = events.iter().map(String::as_str).collect();
+        one(Profile::OpenAiChat, "POST", &body)
+    };
+    // Two choices, each finishing on its own; then the usage chunk, then [DONE].
+    let good = stream(&[
+        chunk(&format!("{},{}", content(0, "a"), content(1, "b")), "null"),
+        chunk(&finish(0), "null"),
+        chunk(&content(1, "c"), "null"),
+        chunk(&finish(1), "null"),
+        usage.clone(),
+        done.clone(),
+    ]);
+    assert!(good.findings.is_empty(), "{good}");
+    let after_finish = stream(&[
+        chunk(&finish(0), "null"),
+        chunk(&content(0, "late"), "null"),
+        done.clone(),
+    ]);
+    assert_eq!(after_finish.codes(), ["SSE501"], "{after_finish}");
+    assert!(
+        after_finish.findings[0]
+            .message
+            .contains("choice 0 after its `finish_reason`"),
+        "{after_finish}"
+    );
+    let after_usage = stream(&[
+        chunk(&content(0, "a"), "null"),
+        usage,
+        chunk(&finish(0), "null"),
+        done,
+    ]);
+    assert_eq!(after_usage.codes(), ["SSE501"], "{after_usage}");
+    assert!(
+        after_usage.findings[0]
+            .message
+            .contains("after the usage chunk"),
+        "{after_usage}"
+    );
+}

@@ -564,6 +564,19 @@ case("openai-chat-chunk-after-error", recording([conn(chat_ok[:1] + [CHAT_ERROR,
                                                                    (40, "data: [DONE]\n\n")])]),
      ["SSE309"], ["SSE309"], options={"profile": "openai-chat"},
      description="Only [DONE] may follow an error.")
+FINISHED = json.dumps({**json.loads(chat_chunk("")), "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+USAGE = json.dumps({**json.loads(chat_chunk("")), "choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 2,
+                                                                        "total_tokens": 3}})
+case("openai-chat-usage-last", recording([conn(chat_ok[:2] + [(25, f"data: {FINISHED}\n\n"), (26, f"data: {USAGE}\n\n"),
+                                                        chat_ok[2]])]),
+     [], ["SSE501"], options={"profile": "openai-chat"},
+     description="With stream_options.include_usage: the finish_reason chunk, the usage chunk (empty choices), [DONE].")
+case("openai-chat-after-finish", recording([conn(chat_ok[:1] + [(15, f"data: {FINISHED}\n\n")] + chat_ok[1:])]),
+     ["SSE501"], ["SSE501"], options={"profile": "openai-chat"},
+     description="Content for a choice after its finish_reason.")
+case("openai-chat-after-usage", recording([conn(chat_ok[:1] + [(15, f"data: {USAGE}\n\n")] + chat_ok[1:])]),
+     ["SSE501"], ["SSE501"], options={"profile": "openai-chat"},
+     description="A chunk after the usage chunk, which comes last before [DONE].")
 
 
 def resp(t, etype, seq, **extra):

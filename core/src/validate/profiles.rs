@@ -200,6 +200,10 @@ pub(crate) fn resumes_by_url(profile: Profile, url: &str) -> bool {
 pub(crate) struct ProfileState {
     /// openai-chat: the completion id of the first chunk.
     chat_id: Option<String>,
+    /// openai-chat: the usage chunk (empty `choices`, a `usage`) was seen: it is the last.
+    usage_seen: bool,
+    /// openai-chat: the choices (by `index`) that gave a `finish_reason`, in a bounded set.
+    finished_choices: alloc::collections::BTreeSet<i64>,
     /// openai-responses: the last `sequence_number`.
     sequence: Option<i64>,
     /// openai-responses: an `error` event was seen (only `response.failed` may follow).
@@ -306,7 +310,10 @@ pub(crate) fn check(
                         _ => None,
                     }
                 };
-            Some(verdict("chunk", problem))
+            Some(verdict(
+                "chunk",
+                problem.or_else(|| chat_order(state, value)),
+            ))
         }
         Profile::OpenAiResponses => {
             let after_error = core::mem::replace(&mut state.errored, event_type == "error");
@@ -403,6 +410,57 @@ pub(crate) fn check(
             Some(v)
         }
     }
+}
+
+/// Most finished choices remembered (a request asks for `n` choices, at most 128 at OpenAI).
+const MAX_FINISHED_CHOICES: usize = 4096;
+
+/// openai-chat: what is wrong with a well-formed chunk's place in the stream. OpenAI API
+/// reference, "The chat completion chunk object": a choice's `finish_reason` ends it, and with
+/// `stream_options.include_usage` "an additional chunk", whose `choices` "will always be an
+/// empty array", comes "before the `data: [DONE]` message".
+fn chat_order(state: &mut ProfileState, value: &Value<'_>) -> Option<String> {
+    use alloc::format;
+    let Some(Value::Array(choices)) = value.get("choices") else {
+        return None;
+    };
+    if state.usage_seen {
+        return Some(String::from(
+            "a chunk after the usage chunk (empty `choices`, with `usage`), which is the last before [DONE]",
+        ));
+    }
+    if choices.is_empty() && value.get("usage").is_some_and(|u| u.is_object()) {
+        state.usage_seen = true;
+        return None;
+    }
+    let mut problem = None;
+    for choice in choices {
+        let Some(index) = choice.get("index").and_then(Value::as_i64) else {
+            continue;
+        };
+        let delta = choice.get("delta");
+        let says_something = ["content", "tool_calls", "refusal", "function_call"]
+            .iter()
+            .any(|name| {
+                delta
+                    .and_then(|d| d.get(name))
+                    .is_some_and(Value::is_truthy)
+            });
+        if says_something && state.finished_choices.contains(&index) {
+            problem = problem.or_else(|| {
+                Some(format!(
+                    "a delta for choice {index} after its `finish_reason`"
+                ))
+            });
+        }
+        let finished = choice
+            .get("finish_reason")
+            .is_some_and(|reason| !matches!(reason, Value::Null));
+        if finished && state.finished_choices.len() < MAX_FINISHED_CHOICES {
+            state.finished_choices.insert(index);
+        }
+    }
+    problem
 }
 
 /// Token for profiles whose grammar runs over the event types themselves.

@@ -831,3 +831,51 @@ fn chat_finish_reason_ends_a_choice_and_the_usage_chunk_comes_last() {
         "{after_usage}"
     );
 }
+
+#[test]
+fn responses_resumed_with_starting_after_continues_after_it() {
+    let resumed = |first: usize| {
+        let events = [
+            responses_event("response.output_text.delta", first),
+            responses_event("response.completed", first + 1),
+        ];
+        let body: Vec<&str> = events.iter().map(String::as_str).collect();
+        run(
+            Profile::OpenAiResponses,
+            &[Conn {
+                method: "GET",
+                url: "http://127.0.0.1:8080/v1/responses/resp_1?stream=true&starting_after=4",
+                last_event_id: None,
+                body: &body,
+                end: EndKind::Eof,
+            }],
+        )
+    };
+    assert!(resumed(5).findings.is_empty(), "{}", resumed(5));
+    let replayed = resumed(1);
+    assert_eq!(replayed.codes(), ["SSE502"], "{replayed}");
+    assert!(
+        replayed.findings[0]
+            .message
+            .contains("resumed with `starting_after=4`"),
+        "{replayed}"
+    );
+}
+
+#[test]
+fn responses_created_twice_is_a_payload_finding() {
+    let events: Vec<String> = ["response.created", "response.created", "response.completed"]
+        .iter()
+        .enumerate()
+        .map(|(n, t)| responses_event(t, n))
+        .collect();
+    let body: Vec<&str> = events.iter().map(String::as_str).collect();
+    let report = one(Profile::OpenAiResponses, "POST", &body);
+    assert_eq!(report.codes(), ["SSE502"], "{report}");
+    assert!(
+        report.findings[0]
+            .message
+            .contains("second `response.created`"),
+        "{report}"
+    );
+}

@@ -184,15 +184,17 @@ pub(crate) fn resume_pattern(profile: Profile) -> Option<&'static str> {
 
 /// Whether a request resumes a stream by its URL: OpenAI's `starting_after` query parameter.
 pub(crate) fn resumes_by_url(profile: Profile, url: &str) -> bool {
-    profile == Profile::OpenAiResponses
-        && url
-            .split_once('?')
-            .map(|(_, q)| q.split_once('#').map_or(q, |(q, _)| q))
-            .is_some_and(|query| {
-                query
-                    .split('&')
-                    .any(|pair| pair.split('=').next() == Some("starting_after"))
-            })
+    profile == Profile::OpenAiResponses && starting_after(url).is_some()
+}
+
+/// The value of a URL's `starting_after` query parameter, if it has one.
+fn starting_after(url: &str) -> Option<&str> {
+    let query = url.split_once('?')?.1;
+    let query = query.split_once('#').map_or(query, |(q, _)| q);
+    query.split('&').find_map(|pair| {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (name == "starting_after").then_some(value)
+    })
 }
 
 /// Per-scope state of a profile's payload checks.
@@ -208,6 +210,10 @@ pub(crate) struct ProfileState {
     sequence: Option<i64>,
     /// openai-responses: an `error` event was seen (only `response.failed` may follow).
     errored: bool,
+    /// openai-responses: the `starting_after` of a resumed stream, until its first event.
+    starting_after: Option<i64>,
+    /// openai-responses: `response.created` was seen.
+    created: bool,
     /// anthropic-messages: blocks started so far, and the open ones by index, with the type
     /// of their `content_block` (`None`: not a string).
     blocks_started: i64,
@@ -218,6 +224,20 @@ pub(crate) struct ProfileState {
 }
 
 impl ProfileState {
+    /// State for a connection to `url`: an `openai-responses` stream resumed with
+    /// `starting_after=N` must continue after event N.
+    pub(crate) fn for_request(profile: Option<Profile>, url: &str) -> ProfileState {
+        let after = (profile == Some(Profile::OpenAiResponses))
+            .then(|| starting_after(url))
+            .flatten()
+            .and_then(|value| value.parse::<i64>().ok());
+        ProfileState {
+            sequence: after,
+            starting_after: after,
+            ..ProfileState::default()
+        }
+    }
+
     /// Events were missed (a body that was not recorded): what they would have set is
     /// unknown, so the checks that compare with earlier events start over.
     pub(crate) fn forget(&mut self) {
@@ -329,8 +349,11 @@ pub(crate) fn check(
                         Some(None) => Some(String::from("`sequence_number` is not an integer")),
                         Some(Some(n)) => {
                             let previous = state.sequence.replace(n);
-                            match previous {
-                                Some(p) if n <= p => Some(format!(
+                            match (previous, state.starting_after.take()) {
+                                (Some(p), Some(_)) if n <= p => Some(format!(
+                                    "`sequence_number` {n} of a stream resumed with `starting_after={p}`: the server sends again an event the client has"
+                                )),
+                                (Some(p), None) if n <= p => Some(format!(
                                     "`sequence_number` {n} does not increase (previous {p})"
                                 )),
                                 _ => None,
@@ -339,6 +362,11 @@ pub(crate) fn check(
                     },
                 },
             };
+            let created_again =
+                event_type == "response.created" && core::mem::replace(&mut state.created, true);
+            let problem = problem.or_else(|| {
+                created_again.then(|| String::from("a second `response.created` in the stream"))
+            });
             let problem = problem.or_else(|| {
                 (after_error && event_type != "response.failed").then(|| {
                     format!("event {event_type:?} after an `error` event: only `response.failed` may follow it")

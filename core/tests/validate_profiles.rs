@@ -879,3 +879,25 @@ fn responses_created_twice_is_a_payload_finding() {
         "{report}"
     );
 }
+
+#[test]
+fn mcp_standalone_get_stream_carries_no_response_but_a_parse_error() {
+    let response = "data: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n";
+    let parse_error = "data: {\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}\n\n";
+    let report = one(Profile::Mcp, "GET", &[response]);
+    assert_eq!(report.codes(), ["SSE504"], "{report}");
+    let report = one(Profile::Mcp, "GET", &[parse_error]);
+    assert!(report.findings.is_empty(), "{report}");
+    // Resuming a POST's stream, the GET may carry that POST's response.
+    let report = run(
+        Profile::Mcp,
+        &[Conn {
+            method: "GET",
+            url: "http://127.0.0.1:8080/mcp",
+            last_event_id: Some("s1-1"),
+            body: &[response],
+            end: EndKind::Eof,
+        }],
+    );
+    assert!(!report.has(Rule::Mcp), "{report}");
+}

@@ -780,10 +780,13 @@ case("mcp-post-json-body-unknown", mcp_json_unknown, [], ["SSE504"], options={"p
      description="The JSON answer's body was not recorded: the JSON-RPC check is not checked, and nothing else "
                  "depends on it (it is no stream).")
 case("mcp-post-202", recording([conn([], status=202, response_headers=[], **MCP_POST),
-                                conn(mcp_ok, t0=100, **MCP_GET)]), [], ["SSE101", "SSE312", "SSE504"],
+                                conn(mcp_ok[:3], t0=100, **MCP_GET)]), [], ["SSE101", "SSE312", "SSE504"],
      options={"profile": "mcp"},
      description="A POST of notifications is acknowledged with 202 Accepted and no body; then a GET opens the "
-                 "standalone stream.")
+                 "standalone stream (a notification and a server request: no response goes there).")
+case("mcp-get-stream-response", recording([conn(mcp_ok, **MCP_GET)]), ["SSE504"], ["SSE504"],
+     options={"profile": "mcp"},
+     description="The stream a GET opens without Last-Event-ID carries no JSON-RPC response.")
 case("mcp-post-202-body", recording([conn([(10, "ok")], status=202, response_headers=[], **MCP_POST)]),
      ["SSE504"], ["SSE101", "SSE504"], options={"profile": "mcp"},
      description="202 Accepted must come with no body.")

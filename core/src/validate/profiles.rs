@@ -58,6 +58,7 @@ use super::options::{
     EventTypeOptions, GrammarOptions, IdOptions, IdOrderKind, Profile, Scope, TerminalOptions,
     ValidateOptions,
 };
+use super::recording::{Request, SentLastEventId};
 use super::rules::Severity;
 
 const ANTHROPIC_TYPES: &[&str] = &[
@@ -214,6 +215,8 @@ pub(crate) struct ProfileState {
     starting_after: Option<i64>,
     /// openai-responses: `response.created` was seen.
     created: bool,
+    /// mcp: the stream a GET opens without resuming one, which carries no responses.
+    standalone_stream: bool,
     /// anthropic-messages: blocks started so far, and the open ones by index, with the type
     /// of their `content_block` (`None`: not a string).
     blocks_started: i64,
@@ -224,16 +227,24 @@ pub(crate) struct ProfileState {
 }
 
 impl ProfileState {
-    /// State for a connection to `url`: an `openai-responses` stream resumed with
-    /// `starting_after=N` must continue after event N.
-    pub(crate) fn for_request(profile: Option<Profile>, url: &str) -> ProfileState {
+    /// State for a connection opened by `request`: an `openai-responses` stream resumed with
+    /// `starting_after=N` must continue after event N; an MCP GET that resumes nothing opens
+    /// the standalone stream.
+    pub(crate) fn for_request(profile: Option<Profile>, request: &Request) -> ProfileState {
         let after = (profile == Some(Profile::OpenAiResponses))
-            .then(|| starting_after(url))
+            .then(|| starting_after(&request.url))
             .flatten()
             .and_then(|value| value.parse::<i64>().ok());
+        let mcp = matches!(
+            profile,
+            Some(Profile::Mcp | Profile::Mcp20250326 | Profile::Mcp20250618 | Profile::Mcp20251125)
+        );
         ProfileState {
             sequence: after,
             starting_after: after,
+            standalone_stream: mcp
+                && request.method.eq_ignore_ascii_case("GET")
+                && matches!(request.last_event_id(), SentLastEventId::Absent),
             ..ProfileState::default()
         }
     }
@@ -430,7 +441,17 @@ pub(crate) fn check(
                     v
                 }
                 Ok(value) => {
-                    let (kind, problem) = jsonrpc_kind(value);
+                    let (kind, mut problem) = jsonrpc_kind(value);
+                    // A parse error has a null id: it answers no request, so it may go here.
+                    let answers_a_request =
+                        value.get("id").is_some_and(|id| !matches!(id, Value::Null));
+                    if kind == "response" && state.standalone_stream && answers_a_request {
+                        problem = problem.or_else(|| {
+                            Some(String::from(
+                                "a JSON-RPC response on the stream a GET opened without resuming one: the server must not send responses there",
+                            ))
+                        });
+                    }
                     verdict(kind, problem)
                 }
             };

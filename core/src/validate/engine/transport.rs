@@ -83,7 +83,7 @@ impl Core {
                 .profile
                 .is_some_and(|p| profiles::resumes_by_url(p, &request.url));
         conn.seq = SeqState::new(&self.cfg, resumed);
-        conn.seq.profile = ProfileState::for_request(self.cfg.profile, &request.url);
+        conn.seq.profile = ProfileState::for_request(self.cfg.profile, request);
         if index == 0 && resumed {
             // The session's sequence starts mid-way too.
             self.session_seq = SeqState::new(&self.cfg, true);

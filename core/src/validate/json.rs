@@ -35,11 +35,13 @@ pub enum Value<'a> {
     Array(Vec<Value<'a>>),
     /// An object, members in document order (duplicate names kept).
     Object(Vec<(Cow<'a, str>, Value<'a>)>),
-    /// An array or object nested deeper than `MAX_DEPTH`: valid, but its content is not
-    /// kept (nothing reads that deep).
+    /// An array or object nested deeper than the parse was asked to build (at most
+    /// `MAX_DEPTH`): valid, but its content is not kept (nothing reads that deep).
     Deep {
         /// An object, not an array.
         object: bool,
+        /// It has no element or member.
+        empty: bool,
     },
 }
 
@@ -79,13 +81,13 @@ impl<'a> Value<'a> {
             Value::String(s) => !s.is_empty(),
             Value::Array(items) => !items.is_empty(),
             Value::Object(members) => !members.is_empty(),
-            Value::Deep { .. } => true,
+            Value::Deep { empty, .. } => !empty,
         }
     }
 
     /// Whether this is an object.
     pub fn is_object(&self) -> bool {
-        matches!(self, Value::Object(_) | Value::Deep { object: true })
+        matches!(self, Value::Object(_) | Value::Deep { object: true, .. })
     }
 
     /// A short name of the JSON type, for messages.
@@ -95,8 +97,8 @@ impl<'a> Value<'a> {
             Value::Bool(_) => "boolean",
             Value::Number { .. } => "number",
             Value::String(_) => "string",
-            Value::Array(_) | Value::Deep { object: false } => "array",
-            Value::Object(_) | Value::Deep { object: true } => "object",
+            Value::Array(_) | Value::Deep { object: false, .. } => "array",
+            Value::Object(_) | Value::Deep { object: true, .. } => "object",
         }
     }
 }
@@ -112,10 +114,18 @@ pub struct JsonError {
 
 /// Parses one JSON text (surrounding whitespace allowed, nothing else after the value).
 pub fn parse(text: &str) -> Result<Value<'_>, JsonError> {
+    parse_to_depth(text, MAX_DEPTH)
+}
+
+/// Parses one JSON text as [`parse`] does, but builds only the arrays and objects nested less
+/// than `depth` deep (the top-level value is at depth 0); deeper ones are checked and become
+/// [`Value::Deep`]. Depth 0 only checks the text, in memory that does not grow with it.
+pub fn parse_to_depth(text: &str, depth: usize) -> Result<Value<'_>, JsonError> {
     let mut p = JsonParser {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        build_depth: depth.min(MAX_DEPTH),
     };
     p.skip_ws();
     let value = p.value(0)?;
@@ -130,6 +140,8 @@ struct JsonParser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// Arrays and objects at this depth or deeper are checked, not built.
+    build_depth: usize,
 }
 
 impl<'a> JsonParser<'a> {
@@ -163,7 +175,7 @@ impl<'a> JsonParser<'a> {
             Some(b'f') => self.literal("false", Value::Bool(false)),
             Some(b'"') => Ok(Value::String(self.string()?)),
             Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(b'[' | b'{') if depth >= MAX_DEPTH => self.deep(),
+            Some(b'[' | b'{') if depth >= self.build_depth => self.deep(),
             Some(b'[') => {
                 self.pos += 1;
                 let mut items = Vec::new();
@@ -233,6 +245,11 @@ impl<'a> JsonParser<'a> {
     /// in a loop with a stack of the brackets still open, so any depth is fine.
     fn deep(&mut self) -> Result<Value<'a>, JsonError> {
         let object = self.bytes[self.pos] == b'{';
+        let close = if object { b'}' } else { b']' };
+        let empty = self.bytes[self.pos + 1..]
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            == Some(&close);
         let mut open: Vec<u8> = Vec::new();
         loop {
             // A value starts at `pos`.
@@ -252,13 +269,13 @@ impl<'a> JsonParser<'a> {
                 }
                 // A scalar (or an error): `value` does not recurse for these.
                 _ => {
-                    self.value(MAX_DEPTH)?;
+                    self.value(self.build_depth)?;
                 }
             }
             // After a value: close what it ends, until a ',' calls for the next value.
             loop {
                 let Some(&close) = open.last() else {
-                    return Ok(Value::Deep { object });
+                    return Ok(Value::Deep { object, empty });
                 };
                 self.skip_ws();
                 match self.bytes.get(self.pos) {
@@ -512,8 +529,64 @@ mod tests {
             };
             inner = &items[0];
         }
-        assert_eq!(inner, &Value::Deep { object: false });
+        assert_eq!(
+            inner,
+            &Value::Deep {
+                object: false,
+                empty: true
+            }
+        );
         assert_eq!(inner.kind(), "array");
+    }
+
+    #[test]
+    fn a_shallow_parse_checks_what_it_does_not_build() {
+        let text = r#"{"a": {"b": [1, {}]}, "c": [], "d": { }}"#;
+        let Value::Object(members) = parse_to_depth(text, 1).unwrap() else {
+            panic!("object expected")
+        };
+        let kinds: Vec<_> = members.iter().map(|(_, v)| v.clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                Value::Deep {
+                    object: true,
+                    empty: false
+                },
+                Value::Deep {
+                    object: false,
+                    empty: true
+                },
+                Value::Deep {
+                    object: true,
+                    empty: true
+                },
+            ]
+        );
+        assert!(members[0].1.is_truthy() && !members[1].1.is_truthy());
+        assert_eq!(
+            parse_to_depth(text, 0).unwrap(),
+            Value::Deep {
+                object: true,
+                empty: false
+            }
+        );
+        assert_eq!(parse_to_depth(text, 4).unwrap(), parse(text).unwrap());
+        // The same errors, at the same positions, whatever is built.
+        for broken in [
+            r#"{"a": {"b": [1, {]}}"#,
+            r#"[1, [2, ]]"#,
+            r#"{"a": [] "b": 1}"#,
+        ] {
+            let full = parse(broken).unwrap_err();
+            for depth in 0..4 {
+                assert_eq!(
+                    parse_to_depth(broken, depth).unwrap_err(),
+                    full,
+                    "{broken} at {depth}"
+                );
+            }
+        }
     }
 
     #[test]

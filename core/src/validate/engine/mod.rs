@@ -29,6 +29,9 @@ mod transport;
 mod wire;
 use crate::{Error, ErrorKind, Event, FieldName, LineKind, Parser, Sink, Terminator, Trace};
 
+/// How deep the profiles' payload checks read event JSON (see [`json::parse_to_depth`]).
+const PROFILE_JSON_DEPTH: usize = 4;
+
 /// Grammar, terminal and profile state for one scope (a connection or the session).
 #[derive(Default)]
 struct SeqState {
@@ -1369,7 +1372,15 @@ impl Core {
         loc: &Loc,
     ) -> Option<&'e str> {
         let event_type = event.event_type();
-        let parsed = json::parse(event.data);
+        // The profiles read a few fields near the top (a chat chunk's `choices[i].delta.content`
+        // is the deepest); `data-json` alone only needs to know the text is JSON. Building
+        // no more than that keeps a large event from costing many times its size.
+        let depth = if profile.is_some() {
+            PROFILE_JSON_DEPTH
+        } else {
+            0
+        };
+        let parsed = json::parse_to_depth(event.data, depth);
         if json_rule {
             if let Err(e) = &parsed {
                 self.finding(

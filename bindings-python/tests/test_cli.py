@@ -6,10 +6,11 @@ import base64
 import io
 import json
 import pathlib
+import signal
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import Any, Union
 
 import pytest
 
@@ -126,7 +127,8 @@ def test_check_duration_bounds_a_reconnect_response_that_never_comes(
     first = SSE_HEAD + b"retry: 10\n\nid: 1\ndata: a\n\n"
     with scripted_server(first, HOLD) as server:
         started = time.monotonic()
-        args = ["--duration", "1", "--reconnects", "1", "--record", str(recording), "--quiet"]
+        # The stream ends; its reconnect (retry: 10) gets no response head.
+        args = ["--duration", "1", "--record", str(recording), "--quiet"]
         result = run("check", server.url, *args, timeout=10)
         elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stdout + result.stderr
@@ -493,3 +495,145 @@ def test_streaming_validator_names_the_bad_record_and_is_used_up_by_finish() -> 
         validator.finish()
     with pytest.raises(ssert.OptionsError, match="no_such_option"):
         StreamingValidator('{"no_such_option": 1}')
+
+
+def test_check_duration_bounds_a_response_head_that_trickles_in() -> None:
+    # One byte every 0.2 s: no read waits long enough for httpx's timeouts, so only the
+    # check's own deadline can stop it.
+    head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nx-pad: " + b"a" * 300
+    trickle: list[Union[bytes, float]] = []
+    for byte in head:
+        trickle += [bytes([byte]), 0.2]
+    with scripted_server(by_path={"/slow": trickle}) as server:
+        started = time.monotonic()
+        result = run("check", f"{server.origin}/slow", "--duration", "2", "--quiet", timeout=60)
+        elapsed = time.monotonic() - started
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "sent no response within 2s" in result.stderr
+    assert elapsed < 15, elapsed
+
+
+def test_check_says_when_fewer_forced_reconnects_were_made(server: str) -> None:
+    # All 40 events come in one write: the drop after the 4th comes after the whole read, whose
+    # events reach --events first. The resume test asked for never ran: no pass.
+    url = f"{server}/events?count=40&one_chunk=true&off_by_one=true"
+    result = run("check", url, "--events", "12", "--reconnects", "2", "--json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert json.loads(result.stdout)["passed"] is True
+    assert (
+        "only 0 of the 2 forced reconnects were made: --events 12 was reached first"
+        in result.stderr
+    )
+    # Without --events the drop happens after the read, with the last id of the read, as the
+    # recording (every byte received) says the client holds.
+    result = run("check", url, "--reconnects", "1")
+    assert 'reconnected (#1) with Last-Event-ID: "40" (forced after 40 events)' in result.stderr
+    assert "forced reconnects were made" not in result.stderr
+
+
+def _wait_for_line(child: subprocess.Popen[str], text: str) -> None:
+    """Reads the child's stderr up to a line holding `text` (fails if it ends first)."""
+    assert child.stderr is not None
+    for line in child.stderr:
+        if text in line:
+            return
+    raise AssertionError(f"stderr ended without {text!r}")
+
+
+# A shell starts background jobs with SIGINT ignored, and a child inherits that: this runs
+# the command with SIGINT's default action back, so that Python turns it into Ctrl-C.
+WITH_DEFAULT_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
+
+
+def test_check_interrupted_validates_and_records_the_session_so_far(
+    server: str, tmp_path: pathlib.Path
+) -> None:
+    recording = tmp_path / "session.json"
+    args = [f"{server}/endless", "--duration", "60", "--record", str(recording), "--json"]
+    child = subprocess.Popen(
+        [sys.executable, "-c", WITH_DEFAULT_SIGINT, SSERT, "check", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for_line(child, "events, last id")
+        child.send_signal(signal.SIGINT)
+        stdout, stderr = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    assert child.returncode == 130, stdout + stderr
+    assert "interrupted (Ctrl-C)" in stderr and "Traceback" not in stderr
+    assert json.loads(stdout)["stats"]["events"] > 0
+    connections = json.loads(recording.read_text())["connections"]
+    assert connections[-1]["end"]["kind"] == "client_closed"
+
+
+def test_check_rejects_bad_options_before_any_request() -> None:
+    with scripted_server(HOLD) as server:
+        for bad in (
+            ["--rule", "no-such-rule"],
+            ["--options", '{"ids": {"consecutiv": true}}'],
+            ["--options", "not json"],
+        ):
+            started = time.monotonic()
+            result = run("check", server.url, "--duration", "30", *bad, timeout=60)
+            assert result.returncode == 2, result.stdout + result.stderr
+            assert time.monotonic() - started < 15
+        assert server.requests == []
+
+
+def test_check_keeps_the_report_when_the_recording_cannot_be_written(
+    tmp_path: pathlib.Path,
+) -> None:
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    target = folder / "session.json"
+    late = (1.0, SSE_HEAD + b"id: 1\ndata: a\n\n")
+    with scripted_server(late) as server:
+        child = subprocess.Popen(
+            [SSERT, "check", server.url, "--no-reconnect", "--record", str(target)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            # The path is checked before connecting; it goes away while the check runs.
+            _wait_for_line(child, "connecting to")
+            folder.rmdir()
+            stdout, stderr = child.communicate(timeout=30)
+        finally:
+            child.kill()
+    assert "PASS" in stdout, stdout + stderr
+    assert f"cannot write {target}" in stderr
+    assert child.returncode == 2
+
+
+def test_check_of_an_endpoint_that_answers_204_at_once_checks_nothing() -> None:
+    with scripted_server(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n") as server:
+        result = run("check", server.url)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "nothing to check: the endpoint answered 204 No Content" in result.stderr
+
+
+def test_check_says_why_a_long_retry_ends_it() -> None:
+    with scripted_server(SSE_HEAD + b"retry: 5000\n\nid: 1\ndata: a\n\n") as server:
+        result = run("check", server.url, "--duration", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "reconnection delay of 5000 ms is not shorter than the" in result.stderr
+
+
+def test_check_usage_errors_for_ports_drops_and_stdout_records() -> None:
+    for args, says in (
+        (["http://127.0.0.1:111845/x"], "port 111845 is above 65535"),
+        (
+            ["http://127.0.0.1:1/x", "--reconnect-after", "2"],
+            "--reconnect-after needs --reconnects",
+        ),
+        (["http://127.0.0.1:1/x", "--record", "-"], "--record needs a file name"),
+    ):
+        result = run("check", *args)
+        assert result.returncode == 2 and says in result.stderr, (args, result.stderr)

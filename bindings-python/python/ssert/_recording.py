@@ -1,8 +1,9 @@
 """Recorder for the shared, language-neutral session recording format (``ssert-recording`` v1).
 
 A recording is what a client saw: every connection of a session, in order, with its request
-(headers as sent, ``Last-Event-ID`` included), response head, raw body bytes as timestamped
-chunks, and how it ended. The Rust validator reads it (``ssert.validate``); the JS recorders
+(headers as sent, ``Last-Event-ID`` and credentials such as ``Authorization`` included), response
+head, body bytes as timestamped chunks (as the HTTP client hands them over: after any
+``Content-Encoding`` is decoded), and how it ended. The Rust validator reads it (``ssert.validate``); the JS recorders
 write the same format. Times are integer milliseconds of a monotonic clock since the session
 started. See ``testdata/recording.schema.json`` and the ``ssert_core::validate`` docs.
 """
@@ -56,7 +57,7 @@ class ConnectionRecorder:
         }
 
     def chunk(self, data: bytes) -> None:
-        """Record the bytes of one read, exactly as received."""
+        """Record the body bytes of one read, as the HTTP client hands them over."""
         self._data["chunks"].append(
             {"t": self._recorder.now(), "data": base64.b64encode(data).decode("ascii")}
         )

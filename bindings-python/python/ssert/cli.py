@@ -13,8 +13,10 @@ first end or drop instead. ``--reconnects N`` forces N reconnects on top (drops 
 purpose every ``--reconnect-after`` events).
 
 Exit status: 0 when the report passes, 1 when it fails (a finding at or above ``--fail-on``,
-default ``error``), 2 for a usage error, an unreadable file, a recording with nothing to validate
-(no connection) or an endpoint that cannot be reached.
+default ``error``) or when ``check`` made fewer forced reconnects than asked, 130 when Ctrl-C
+ended a check (its session is still validated), 2 for a usage error, an unreadable file, a
+recording with nothing to validate (no connection, or an endpoint that answered 204 at once), a
+recording that could not be written, or an endpoint that cannot be reached.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ import math
 import os
 import pathlib
 import re
+import socket
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO, Optional, TextIO
@@ -133,9 +137,13 @@ class _Reconnects:
         self.source: Optional[EventSource] = None
         """Set once the first connection is open: the requests before are not reconnects."""
         self.shown = 0
-        self.forced_after: Optional[int] = None
-        """Set when the check drops the connection on purpose (--reconnects), after that many
-        events on it."""
+        self.forced = False
+        """Set when the check drops the connection on purpose (--reconnects)."""
+        self.forced_made = 0
+        """The reconnects made after a drop on purpose."""
+        self.on_dropped = 0
+        """Events delivered on the connection being read: those of the drop's network read
+        included, which come before the reconnect."""
 
     def __call__(self, request: httpx.Request) -> None:
         source = self.source
@@ -147,9 +155,10 @@ class _Reconnects:
         previous = source.recording.connections[-2].to_dict()
         end = previous.get("end", {})
         message = end.get("message")
-        if self.forced_after is not None:
-            why = f"forced after {self.forced_after} events"
-            self.forced_after = None
+        if self.forced:
+            why = f"forced after {self.on_dropped} events"
+            self.forced = False
+            self.forced_made += 1
         elif "response" not in previous:
             why = f"the connection failed: {message}"
         elif end.get("kind") == "eof":
@@ -162,6 +171,53 @@ class _Reconnects:
         self.progress.say(
             f"reconnected (#{self.shown}) with Last-Event-ID: {json.dumps(last_event_id)} ({why})"
         )
+
+
+class _Watchdog:
+    """Ends whatever the check waits for at its deadline. httpx bounds each read, not a
+    response head that trickles in a byte at a time, nor a chain of slow redirects: at the
+    deadline this shuts down the sockets of the connections httpx opened (an httpx ``trace``
+    extension hands each over), which wakes a blocked read at once. The check's client keeps
+    no idle connection, so every request opens its own."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = threading.Event()
+        self._lock = threading.Lock()
+        self._streams: list[Any] = []
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def trace(self, name: str, info: dict[str, Any]) -> None:
+        if not name.endswith((".connect_tcp.complete", ".start_tls.complete")):
+            return
+        stream = info.get("return_value")
+        with self._lock:
+            self._streams.append(stream)
+        if self.fired.is_set():
+            self._shut_down(stream)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        self.fired.set()
+        with self._lock:
+            streams = list(self._streams)
+        for stream in streams:
+            self._shut_down(stream)
+
+    @staticmethod
+    def _shut_down(stream: Any) -> None:
+        get_extra_info = getattr(stream, "get_extra_info", None)
+        sock = None if get_extra_info is None else get_extra_info("socket")
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -178,6 +234,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("--max-reconnects must be >= 0")
     if args.reconnect_after is not None and args.reconnect_after < 1:
         raise UsageError("--reconnect-after must be >= 1")
+    if args.reconnect_after is not None and not args.reconnects:
+        raise UsageError("--reconnect-after needs --reconnects (the number of drops to force)")
     if args.events is not None and args.events < 1:
         raise UsageError("--events must be >= 1")
     if args.default_retry < 0:
@@ -186,9 +244,12 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not (math.isfinite(args.duration) and 0 < args.duration <= MAX_DURATION):
         raise UsageError(f"--duration must be > 0 and at most {MAX_DURATION:g} seconds")
     try:
-        httpx.URL(args.url)
+        url = httpx.URL(args.url)
     except httpx.InvalidURL as error:
         raise UsageError(f"invalid URL {args.url!r}: {error}") from None
+    if url.port is not None and url.port > 65535:
+        # The socket layer would truncate it to 16 bits: another port.
+        raise UsageError(f"invalid URL {args.url!r}: port {url.port} is above 65535")
     force_after: Optional[int] = None
     if args.reconnects:
         force_after = args.reconnect_after or (
@@ -205,8 +266,13 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"--header value must be printable ASCII (no line breaks), got {header!r}"
             )
         headers[name] = value
+    if args.record == "-":
+        raise UsageError("--record needs a file name ('-' is no file: the report goes to stdout)")
     if args.record:
         _check_writable(args.record)
+    # Checked before connecting: a typo must not cost the whole --duration, nor the session.
+    options = _options(args)
+    StreamingValidator(json.dumps(options) if options else None)
 
     progress = _Progress(not args.quiet, err)
     progress.say(
@@ -221,24 +287,33 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         + ")"
     )
     count = 0
-    forced = 0  # the reconnects forced so far (--reconnects)
+    forced = 0  # the drops forced so far (--reconnects)
     source = None
     reconnects = _Reconnects(progress)
-    # --duration bounds the whole check. iter_sse()'s timeout covers its reconnects, but the
-    # first connection opens before it starts: no phase of it may wait longer either (the wait
-    # for the response head included). Redirects are followed, as EventSource does.
+    interrupted = False
+    # --duration bounds the whole check: iter_sse()'s timeout covers its reads and waits, the
+    # client's timeouts each phase of a request, and the watchdog what neither bounds. Redirects
+    # are followed, as EventSource does.
     deadline = time.monotonic() + args.duration
+    watchdog = _Watchdog(args.duration)
     timeout = httpx.Timeout(min(10.0, args.duration), read=args.duration)
+    watchdog.start()
     try:
         with (
             httpx.Client(
-                timeout=timeout, follow_redirects=True, event_hooks={"request": [reconnects]}
+                timeout=timeout,
+                follow_redirects=True,
+                event_hooks={"request": [reconnects]},
+                # No connection kept for reuse: a server may close an idle one just as it is
+                # reused, failing a request it never saw.
+                limits=httpx.Limits(max_keepalive_connections=0),
             ) as client,
-            connect_sse(client, "GET", args.url, headers=headers) as source,
+            connect_sse(
+                client, "GET", args.url, headers=headers, extensions={"trace": watchdog.trace}
+            ) as source,
         ):
             reconnects.source = source
             connection = 0  # the number of the connection being read (its reconnect count)
-            on_connection = 0  # events read on it
             dropped = -1  # the last connection dropped on purpose
             try:
                 while True:
@@ -255,8 +330,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     ):
                         count += 1
                         if source.reconnects != connection:
-                            connection, on_connection = source.reconnects, 0
-                        on_connection += 1
+                            connection, reconnects.on_dropped = source.reconnects, 0
+                        reconnects.on_dropped += 1
                         progress.say(
                             f"{count} events, last id {json.dumps(event.id)}, type {event.event}",
                             force=False,
@@ -264,15 +339,17 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         if (
                             force_after is not None
                             and forced < args.reconnects
-                            and on_connection >= force_after
+                            and reconnects.on_dropped >= force_after
                             and connection != dropped
                             and (args.events is None or count < args.events)
                         ):
-                            # Leaving the iteration closes the connection; the next one yields
-                            # the events of the same read first, then reconnects.
+                            # Leaving the iteration closes the connection. The events that came
+                            # in the same network read were received: the next iteration yields
+                            # them first, then reconnects with the last id among them, as the
+                            # recording (every byte received) says the client holds.
                             forced += 1
                             dropped = connection
-                            reconnects.forced_after = on_connection
+                            reconnects.forced = True
                             drop = True
                             break
                     if not drop:
@@ -282,6 +359,13 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 # becomes the finding SSE101 or SSE102), or the stream failed with no reconnect
                 # left: the report says what the recording shows, next to earlier connections.
                 progress.say(f"stopped: {error}")
+            except KeyboardInterrupt:
+                # The iteration has ended its connection as the client's doing (client_closed).
+                interrupted = True
+                progress.say("interrupted (Ctrl-C): validating the session so far")
+    except KeyboardInterrupt:
+        err.write("ssert check: interrupted before the first response\n")
+        return 130
     except httpx.TimeoutException as error:
         err.write(
             f"ssert check: {args.url} sent no response within {args.duration:g}s "
@@ -289,39 +373,83 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         return 2
     except httpx.HTTPError as error:
-        err.write(f"ssert check: cannot reach {args.url}: {error}\n")
+        if watchdog.fired.is_set():
+            err.write(f"ssert check: {args.url} sent no response within {args.duration:g}s\n")
+        else:
+            err.write(f"ssert check: cannot reach {args.url}: {error}\n")
         return 2
+    finally:
+        watchdog.cancel()
     assert source is not None and source.recording is not None
     recording = source.recording
     last = recording.connections[-1].to_dict()
     ended = last.get("end", {}).get("kind") in ("eof", "network_error")
-    if last.get("response", {}).get("status") == 204:
-        progress.say("the server answered 204 No Content: the stream is over, no more reconnects")
+    status = last.get("response", {}).get("status")
+    left = deadline - time.monotonic()
+    # Why the session stopped, for the progress and for a forced reconnect that was not made.
+    if interrupted:
+        stopped = "the check was interrupted"
+    elif status == 204:
+        stopped = "the server answered 204 No Content: the stream is over, no more reconnects"
+    elif args.events and count >= args.events:
+        stopped = f"--events {args.events} was reached"
     elif args.no_reconnect and ended:
-        progress.say("the stream ended: no reconnect (--no-reconnect)")
-    elif (
-        ended
-        # The last event may also have come just before the end: then --events stopped it.
-        and not (args.events and count >= args.events)
-        and source.reconnects - forced >= args.max_reconnects
-    ):
-        progress.say(
+        stopped = "the stream ended: no reconnect (--no-reconnect)"
+    elif ended and source.reconnects - forced >= args.max_reconnects:
+        stopped = (
             f"the stream ended after {args.max_reconnects} reconnects: no more reconnects "
             f"(--max-reconnects {args.max_reconnects})"
         )
+    elif ended and source.reconnection_delay(args.default_retry) >= left > 0:
+        delay = source.reconnection_delay(args.default_retry)
+        stopped = (
+            f"the stream ended: no reconnect, as its reconnection delay of {delay * 1000:g} ms "
+            f"is not shorter than the {left:.1f} s left"
+        )
+    elif left <= 0:
+        stopped = f"--duration {args.duration:g} ran out"
+    else:
+        stopped = "the stream ended"
+    progress.say(stopped)
     progress.say(
         f"done: {count} events over {len(recording.connections)} connection(s)"
         + (f" (--events {args.events} not reached)" if args.events and count < args.events else "")
         + "; validating"
     )
-    if args.record:
-        try:
-            recording.save(args.record)
-        except OSError as error:
-            raise UsageError(f"cannot write {args.record}: {error}") from None
-        progress.say(f"recording written to {args.record}")
-    report = validate(recording, **_options(args))
-    return _print_report(report, args, out, f"ssert check {args.url}")
+    if len(recording.connections) == 1 and status == 204:
+        _save(recording, args.record, progress, err)
+        # A pass would claim a stream that was never read.
+        err.write(
+            "ssert check: nothing to check: the endpoint answered 204 No Content to the first "
+            "request\n"
+        )
+        return 2
+    report = validate(recording, **options)
+    code = _print_report(report, args, out, f"ssert check {args.url}")
+    if reconnects.forced_made < args.reconnects:
+        # The resume test asked for did not run (or not fully): a pass would claim it did.
+        err.write(
+            f"ssert check: only {reconnects.forced_made} of the {args.reconnects} forced "
+            f"reconnects were made: {stopped} first (a server that sends many events in one "
+            "write has them all delivered before a drop)\n"
+        )
+        code = max(code, 1)
+    if not _save(recording, args.record, progress, err):
+        code = max(code, 2)
+    return 130 if interrupted else code
+
+
+def _save(recording: Any, path: Optional[str], progress: _Progress, err: TextIO) -> bool:
+    """Writes the recording to `path` (if any); False, with a line on stderr, if it cannot."""
+    if not path:
+        return True
+    try:
+        recording.save(path)
+    except OSError as error:
+        err.write(f"ssert check: cannot write {path}: {error}\n")
+        return False
+    progress.say(f"recording written to {path}")
+    return True
 
 
 def _check_writable(path: str) -> None:
@@ -481,7 +609,10 @@ def build_parser() -> argparse.ArgumentParser:
         "reconnects forced by --reconnects still happen)",
     )
     check.add_argument(
-        "--reconnect-after", type=int, help="events per connection before a forced reconnect"
+        "--reconnect-after",
+        type=int,
+        help="events per connection before a forced reconnect (needs --reconnects; default "
+        "--events / (--reconnects + 1), or 5 without --events)",
     )
     check.add_argument(
         "--default-retry",
@@ -490,7 +621,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="reconnect delay in ms while the server sent no retry (default 1000)",
     )
     check.add_argument("--header", action="append", default=[], help="request header 'Name: value'")
-    check.add_argument("--record", metavar="FILE", help="write the recording to FILE")
+    check.add_argument(
+        "--record",
+        metavar="FILE",
+        help="write the recording to FILE (after the report; request headers as sent, "
+        "Authorization included)",
+    )
     check.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_report_options(check)
 
@@ -521,6 +657,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     except (UsageError, RecordingError, OptionsError) as error:
         sys.stderr.write(f"ssert {args.command}: {error}\n")
         return 2
+    except KeyboardInterrupt:
+        # A second Ctrl-C (the first ends a check's session, which is then validated).
+        sys.stderr.write(f"ssert {args.command}: interrupted\n")
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

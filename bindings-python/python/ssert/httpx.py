@@ -14,7 +14,8 @@ test (``max_events``, ``timeout`` in seconds, which also covers the wait for a r
 response) and can reconnect like an EventSource (``max_reconnects``): after the stream ends or
 fails, wait the server's ``retry`` (or ``default_retry`` ms), reconnect with ``Last-Event-ID``
 (the last event ID, UTF-8 encoded; none when it is empty), and go on; a 204 response stops for
-good. Every connection is recorded (raw timestamped chunks) in ``event_source.recording`` unless
+good. Every connection is recorded (timestamped body chunks, as httpx hands them over: after a
+``Content-Encoding`` is decoded) in ``event_source.recording`` unless
 ``connect_sse(..., record=False)``.
 """
 
@@ -273,6 +274,11 @@ class _SessionView:
     def reconnects(self) -> int:
         """How many times this source reconnected."""
         return self._session.reconnects
+
+    def reconnection_delay(self, default_retry: int) -> float:
+        """Seconds the next reconnect waits: the server's last valid ``retry``, else
+        ``default_retry`` ms."""
+        return self._session.delay(default_retry)
 
     @property
     def errors(self) -> list[SSEError]:

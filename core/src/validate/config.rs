@@ -108,7 +108,7 @@ impl Config {
             .profile
             .filter(|_| user.grammar.pattern.is_none())
             .and_then(profiles::resume_pattern)
-            .map(|pattern| Grammar::parse(pattern).expect("profile grammars compile"));
+            .map(|pattern| Grammar::parse(&pattern).expect("profile grammars compile"));
         // UTF-8 is checked by the validator in one SIMD pass per chunk (see `Utf8Check`),
         // cheaper than the parser's per-line strict mode.
         let mut parser = ParserConfig::default();

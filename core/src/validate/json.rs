@@ -85,6 +85,12 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// Whether this is a number without a fraction, of any size (`1e3` too, and integers
+    /// beyond `i64` that [`as_i64`](Self::as_i64) does not give).
+    pub fn is_integer(&self) -> bool {
+        matches!(self, Value::Number { float, .. } if *float % 1.0 == 0.0)
+    }
+
     /// Whether this is an object.
     pub fn is_object(&self) -> bool {
         matches!(self, Value::Object(_) | Value::Deep { object: true, .. })

@@ -164,21 +164,21 @@ pub(crate) fn base_options(profile: Profile) -> ValidateOptions {
     }
 }
 
+/// How deep the payload checks read event JSON (a chat chunk's `choices[i].delta.content` is
+/// the deepest): the JSON to build for them (see [`json::parse_to_depth`]).
+pub(crate) const JSON_DEPTH: usize = 4;
+
 /// How a Responses stream ends: a terminal event, or an `error` (which `response.failed` may
 /// follow).
 const RESPONSES_END: &str =
     "(response.completed | response.failed | response.incomplete | error response.failed?)";
 
-/// [`resume_pattern`] of `openai-responses`: the profile's grammar without its start.
-const RESUMED_RESPONSES: &str =
-    ".* (response.completed | response.failed | response.incomplete | error response.failed?)";
-
 /// The grammar for a connection that resumes a stream mid-way (it sent `Last-Event-ID`, or
 /// its URL has `starting_after`), when the profile's own grammar demands a start such a
 /// connection never sees. Used only while `grammar.pattern` is the profile's.
-pub(crate) fn resume_pattern(profile: Profile) -> Option<&'static str> {
+pub(crate) fn resume_pattern(profile: Profile) -> Option<String> {
     match profile {
-        Profile::OpenAiResponses => Some(RESUMED_RESPONSES),
+        Profile::OpenAiResponses => Some(alloc::format!(".* {RESPONSES_END}")),
         _ => None,
     }
 }
@@ -235,10 +235,7 @@ impl ProfileState {
             .then(|| starting_after(&request.url))
             .flatten()
             .and_then(|value| value.parse::<i64>().ok());
-        let mcp = matches!(
-            profile,
-            Some(Profile::Mcp | Profile::Mcp20250326 | Profile::Mcp20250618 | Profile::Mcp20251125)
-        );
+        let mcp = profile.is_some_and(|p| rule_of(p) == super::rules::Rule::Mcp);
         ProfileState {
             sequence: after,
             starting_after: after,
@@ -546,26 +543,32 @@ const MAX_OPEN_BLOCKS: usize = 4096;
 /// Most open block indices a finding lists.
 const LISTED_BLOCKS: usize = 16;
 
-/// The delta types a known content block type takes (`None`: a block type ssert does not
-/// know, whose deltas are not checked). Anthropic API docs, "Streaming Messages", content
-/// block delta types.
+/// The content block types ssert knows, each with the delta types it takes (Anthropic API
+/// docs, "Streaming Messages", content block delta types). A block or delta type not in it is
+/// not checked.
+const BLOCK_DELTAS: &[(&[&str], &[&str])] = &[
+    (&["text"], &["text_delta", "citations_delta"]),
+    (
+        &["tool_use", "server_tool_use", "mcp_tool_use"],
+        &["input_json_delta"],
+    ),
+    (&["thinking"], &["thinking_delta", "signature_delta"]),
+];
+
+/// The delta types a known block type takes.
 fn deltas_of(block_type: &str) -> Option<&'static [&'static str]> {
-    match block_type {
-        "text" => Some(&["text_delta", "citations_delta"]),
-        "tool_use" | "server_tool_use" | "mcp_tool_use" => Some(&["input_json_delta"]),
-        "thinking" => Some(&["thinking_delta", "signature_delta"]),
-        _ => None,
-    }
+    BLOCK_DELTAS
+        .iter()
+        .find(|(blocks, _)| blocks.contains(&block_type))
+        .map(|(_, deltas)| *deltas)
 }
 
-/// Delta types whose block type is known (a delta type ssert does not know is not checked).
-const KNOWN_DELTAS: &[&str] = &[
-    "text_delta",
-    "citations_delta",
-    "input_json_delta",
-    "thinking_delta",
-    "signature_delta",
-];
+/// Whether some known block type takes this delta type.
+fn known_delta(delta_type: &str) -> bool {
+    BLOCK_DELTAS
+        .iter()
+        .any(|(_, deltas)| deltas.contains(&delta_type))
+}
 
 fn anthropic_blocks(
     state: &mut ProfileState,
@@ -627,7 +630,7 @@ fn anthropic_blocks(
                 .and_then(|delta| delta.get("type"))
                 .and_then(Value::as_str)?;
             let takes = block_type.as_deref().and_then(deltas_of)?;
-            (KNOWN_DELTAS.contains(&delta_type) && !takes.contains(&delta_type)).then(|| {
+            (known_delta(delta_type) && !takes.contains(&delta_type)).then(|| {
                 format!(
                     "a {delta_type} for content block {i}, a {:?} block (it takes {})",
                     block_type.as_deref().unwrap_or_default(),
@@ -667,11 +670,7 @@ fn jsonrpc_kind(value: &Value<'_>) -> (&'static str, Option<String>) {
     }
     let id = value.get("id");
     // An integer too large for i64 is still an integer id.
-    let has_id = id.is_some_and(|id| match id {
-        Value::String(_) => true,
-        Value::Number { float, .. } => *float % 1.0 == 0.0,
-        _ => false,
-    });
+    let has_id = id.is_some_and(|id| matches!(id, Value::String(_)) || id.is_integer());
     match (value.get("method"), value.get("result"), value.get("error")) {
         (Some(Value::String(_)), None, None) => match id {
             None => ("notification", None),
@@ -695,14 +694,13 @@ fn jsonrpc_kind(value: &Value<'_>) -> (&'static str, Option<String>) {
 /// What is wrong with a JSON-RPC error response's `error` (JSON-RPC 2.0 section 5.1, which MCP
 /// repeats: an object with an integer `code` and a string `message`).
 fn error_object_problem(error: &Value<'_>) -> Option<String> {
-    let integer = |v: &Value<'_>| matches!(v, Value::Number { float, .. } if *float % 1.0 == 0.0);
     if !matches!(error, Value::Object(_)) {
         return Some(alloc::format!(
             "a JSON-RPC error response's `error` must be an object, not {}",
             error.kind()
         ));
     }
-    if !error.get("code").is_some_and(integer) {
+    if !error.get("code").is_some_and(Value::is_integer) {
         return Some(String::from(
             "a JSON-RPC error response's `error` must have an integer `code`",
         ));

@@ -29,9 +29,6 @@ mod transport;
 mod wire;
 use crate::{Error, ErrorKind, Event, FieldName, LineKind, Parser, Sink, Terminator, Trace};
 
-/// How deep the profiles' payload checks read event JSON (see [`json::parse_to_depth`]).
-const PROFILE_JSON_DEPTH: usize = 4;
-
 /// Grammar, terminal and profile state for one scope (a connection or the session).
 #[derive(Default)]
 struct SeqState {
@@ -1372,11 +1369,10 @@ impl Core {
         loc: &Loc,
     ) -> Option<&'e str> {
         let event_type = event.event_type();
-        // The profiles read a few fields near the top (a chat chunk's `choices[i].delta.content`
-        // is the deepest); `data-json` alone only needs to know the text is JSON. Building
-        // no more than that keeps a large event from costing many times its size.
+        // `data-json` alone only needs to know the text is JSON. Building no more than is read
+        // keeps a large event from costing many times its size.
         let depth = if profile.is_some() {
-            PROFILE_JSON_DEPTH
+            profiles::JSON_DEPTH
         } else {
             0
         };

@@ -27,15 +27,15 @@ import math
 import os
 import pathlib
 import re
-import socket
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO, Optional, TextIO
 
 from . import __version__
 from ._errors import OptionsError, RecordingError
+from ._recording import Recorder
 from ._ssert import Report, StreamingValidator
 from ._validate import _FORMATS, validate
 
@@ -180,7 +180,8 @@ class _Watchdog:
     extension hands each over), which wakes a blocked read at once. The check's client keeps
     no idle connection, so every request opens its own."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, shut_down: Callable[[Any], None]) -> None:
+        self._shut_down = shut_down
         self.fired = threading.Event()
         self._lock = threading.Lock()
         self._streams: list[Any] = []
@@ -209,22 +210,12 @@ class _Watchdog:
         for stream in streams:
             self._shut_down(stream)
 
-    @staticmethod
-    def _shut_down(stream: Any) -> None:
-        get_extra_info = getattr(stream, "get_extra_info", None)
-        sock = None if get_extra_info is None else get_extra_info("socket")
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed
-
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         import httpx
 
-        from .httpx import connect_sse
+        from .httpx import connect_sse, shut_down
     except ImportError:  # pragma: no cover - depends on the environment
         raise UsageError("`ssert check` needs httpx: pip install 'ssert[httpx]'") from None
 
@@ -295,7 +286,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # client's timeouts each phase of a request, and the watchdog what neither bounds. Redirects
     # are followed, as EventSource does.
     deadline = time.monotonic() + args.duration
-    watchdog = _Watchdog(args.duration)
+    watchdog = _Watchdog(args.duration, shut_down)
     timeout = httpx.Timeout(min(10.0, args.duration), read=args.duration)
     watchdog.start()
     try:
@@ -386,6 +377,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ended = last.get("end", {}).get("kind") in ("eof", "network_error")
     status = last.get("response", {}).get("status")
     left = deadline - time.monotonic()
+    delay = source.reconnection_delay(args.default_retry)
     # Why the session stopped, for the progress and for a forced reconnect that was not made.
     if interrupted:
         stopped = "the check was interrupted"
@@ -400,8 +392,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"the stream ended after {args.max_reconnects} reconnects: no more reconnects "
             f"(--max-reconnects {args.max_reconnects})"
         )
-    elif ended and source.reconnection_delay(args.default_retry) >= left > 0:
-        delay = source.reconnection_delay(args.default_retry)
+    elif ended and delay >= left > 0:
         stopped = (
             f"the stream ended: no reconnect, as its reconnection delay of {delay * 1000:g} ms "
             f"is not shorter than the {left:.1f} s left"
@@ -439,7 +430,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 130 if interrupted else code
 
 
-def _save(recording: Any, path: Optional[str], progress: _Progress, err: TextIO) -> bool:
+def _save(recording: Recorder, path: Optional[str], progress: _Progress, err: TextIO) -> bool:
     """Writes the recording to `path` (if any); False, with a line on stderr, if it cannot."""
     if not path:
         return True

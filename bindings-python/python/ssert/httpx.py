@@ -244,6 +244,19 @@ class _Bounds:
         return remaining is None or delay < remaining
 
 
+def shut_down(network_stream: Any) -> None:
+    """Shuts down the socket of an httpcore network stream (``None``, or a stream without a
+    socket, is left alone): a read blocked on it in another thread returns at once, which
+    closing it would not make happen."""
+    get_extra_info = getattr(network_stream, "get_extra_info", None)
+    sock = None if get_extra_info is None else get_extra_info("socket")
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
+
 class _SessionView:
     """What the sync and async event sources both expose about their session."""
 
@@ -323,13 +336,8 @@ class EventSource(_SessionView):
         # waiting for its response head has no response yet: its request's timeouts end it.
         self._expired.set()
         response = self._response
-        stream = None if response is None else response.extensions.get("network_stream")
-        sock = None if stream is None else stream.get_extra_info("socket")
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed
+        if response is not None:
+            shut_down(response.extensions.get("network_stream"))
 
     def iter_sse(
         self,
